@@ -1,0 +1,28 @@
+"""directlink-validator: parse, check, sign and explain chat-page direct links."""
+
+from __future__ import annotations
+
+from validator.build import BuildError, build, new_ranstr, rebuild
+from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, Span
+from validator.parse import parse
+from validator.signature import Secret, sign, verify
+
+__all__ = [
+    "BuildError",
+    "DirectLink",
+    "Finding",
+    "Fix",
+    "Outcome",
+    "Param",
+    "Report",
+    "Secret",
+    "Span",
+    "build",
+    "new_ranstr",
+    "parse",
+    "rebuild",
+    "sign",
+    "verify",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,13 @@
+"""The ``directlink`` command."""
+
+from __future__ import annotations
+
+from validator.cli import cmd_build, cmd_check, cmd_sign  # noqa: F401  (register commands)
+from validator.cli.main import cli
+
+
+def main() -> None:
+    cli(prog_name="directlink")
+
+
+__all__ = ["cli", "main"]

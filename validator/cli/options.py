@@ -1,0 +1,135 @@
+"""Options shared by several commands: where secrets come from, how links are read."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import click
+
+from validator.cli.main import InputError
+from validator.secret_sources import (
+    DEFAULT_SECRET_ENV,
+    SecretSourceError,
+    secret_from_env,
+    secret_from_file,
+    secrets_from_file,
+)
+from validator.signature import Secret
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class SecretOptions:
+    """The secrets a command was given: one for every app, and/or one per app id."""
+
+    secret: Secret | None = None
+    by_app: dict[str, Secret] = field(default_factory=dict)
+
+    def for_app(self, app_id: str | None) -> Secret | None:
+        if app_id is not None and app_id in self.by_app:
+            return self.by_app[app_id]
+        return self.secret
+
+    @property
+    def any(self) -> bool:
+        return self.secret is not None or bool(self.by_app)
+
+
+def secret_options(*, per_app: bool = True) -> Callable[[F], F]:
+    """Add ``--secret-env``, ``--secret-file``, ``--secret-prompt`` (and ``--secrets-file``)."""
+
+    def decorate(function: F) -> F:
+        options = [
+            click.option(
+                "--secret-env",
+                metavar="NAME",
+                default=None,
+                help=f"Read the AppSecret from environment variable NAME "
+                f"(default {DEFAULT_SECRET_ENV}, used when set).",
+            ),
+            click.option(
+                "--secret-file",
+                metavar="PATH",
+                default=None,
+                help="Read the AppSecret from a file. A trailing newline in the file is "
+                "NOT part of the secret.",
+            ),
+            click.option(
+                "--secret-prompt",
+                is_flag=True,
+                default=False,
+                help="Ask for the AppSecret at a hidden prompt (terminal only).",
+            ),
+        ]
+        if per_app:
+            options.append(
+                click.option(
+                    "--secrets-file",
+                    metavar="PATH",
+                    default=None,
+                    help="TOML or JSON file mapping app ids to AppSecrets, for links of several apps.",
+                )
+            )
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+def load_secrets(
+    secret_env: str | None,
+    secret_file: str | None,
+    secret_prompt: bool = False,
+    secrets_file: str | None = None,
+) -> SecretOptions:
+    """Resolve the secret options into secrets; a problem is an :class:`InputError`."""
+    given = [bool(secret_env), bool(secret_file), secret_prompt]
+    if sum(given) > 1:
+        raise InputError("give one of --secret-env, --secret-file or --secret-prompt")
+    try:
+        secret: Secret | None
+        if secret_file:
+            secret = secret_from_file(secret_file)
+        elif secret_prompt:
+            secret = _prompt()
+        elif secret_env:
+            secret = secret_from_env(secret_env)
+            if secret is None:
+                raise InputError(f"environment variable {secret_env} is not set")
+        else:
+            secret = secret_from_env(DEFAULT_SECRET_ENV)
+        by_app = secrets_from_file(secrets_file) if secrets_file else {}
+    except SecretSourceError as error:
+        raise InputError(str(error)) from None
+    return SecretOptions(secret, by_app)
+
+
+def _prompt() -> Secret:
+    if not sys.stdin.isatty():
+        raise InputError("--secret-prompt needs a terminal; use --secret-env or --secret-file")
+    value = click.prompt("AppSecret", hide_input=True, err=True, show_default=False)
+    if not value:
+        raise InputError("no secret entered")
+    return Secret(str(value))
+
+
+def read_links(arguments: tuple[str, ...]) -> Iterator[tuple[str, str]]:
+    """Yield ``(source, link)``; ``-`` reads one link a line from stdin.
+
+    Blank stdin lines are skipped; the source names the line number.
+    """
+    if not arguments:
+        raise InputError("give at least one URL, or - to read links from stdin")
+    for position, argument in enumerate(arguments, start=1):
+        if argument == "-":
+            for number, line in enumerate(sys.stdin, start=1):
+                text = line.rstrip("\r\n")
+                if text.strip():
+                    yield (f"<stdin>:{number}", text)
+        else:
+            yield (f"<arg {position}>", argument)

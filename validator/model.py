@@ -1,0 +1,245 @@
+"""The typed, immutable model: a parsed link, its parameters, findings, outcomes.
+
+Spans are ``(start, end)`` character offsets into the ORIGINAL input string,
+end exclusive, so output can underline the exact columns a user typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from validator import spec
+
+Span = tuple[int, int]
+Severity = Literal["error", "warning", "info"]
+View = Literal["session", "home"]
+LanguageSource = Literal["lang-param", "browser", "fallback"]
+Identity = Literal["anonymous", "unverified", "verified", "rejected"]
+Client = Literal["browser", "sdk"]
+
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One ``name=value`` piece of a query, decoded and raw.
+
+    ``value`` is what the page sees (``URLSearchParams``), ``raw`` the text of
+    the whole piece as written. ``raw_value`` is ``None`` where the piece has
+    no ``=``.
+    """
+
+    name: str
+    value: str
+    raw: str
+    span: Span
+    raw_name: str
+    raw_value: str | None
+    name_span: Span
+    value_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class DirectLink:
+    """A direct link as the browser reads it.
+
+    ``is_url`` is False where the browser would not accept the text as an
+    absolute URL with a host; ``error`` then says why. Everything that could
+    still be read (the query, for instance) is kept so rules can say more.
+    """
+
+    input: str
+    is_url: bool
+    error: str | None
+    scheme: str | None
+    username: str
+    password: str | None
+    host: str | None
+    port: int | None
+    path: str
+    base_path: str | None
+    app_id: str | None
+    trailing_slash: bool
+    query: str | None
+    fragment: str | None
+    params: tuple[Param, ...]
+    fragment_params: tuple[Param, ...]
+    query_span: Span | None
+    fragment_span: Span | None
+    app_id_span: Span | None
+    path_span: Span | None
+    authority_span: Span | None
+    scheme_span: Span | None
+    #: Span of the link itself inside ``input`` (surrounding whitespace excluded).
+    content_span: Span
+    #: Positions in ``input`` of tabs and newlines the browser silently drops.
+    removed_whitespace: tuple[int, ...] = ()
+    _first: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    # Generic access -------------------------------------------------------
+
+    def get(self, name: str) -> str | None:
+        """First decoded value for ``name``, as ``URLSearchParams.get``."""
+        return self._first.get(name)
+
+    def get_all(self, name: str) -> tuple[str, ...]:
+        """Every decoded value for ``name``, in order."""
+        return tuple(p.value for p in self.params if p.name == name)
+
+    def has(self, name: str) -> bool:
+        return name in self._first
+
+    def param(self, name: str) -> Param | None:
+        """The first parameter called ``name`` (the one the page reads)."""
+        if name not in self._first:
+            return None
+        for p in self.params:
+            if p.name == name:
+                return p
+        return None  # pragma: no cover - _first and params agree
+
+    def params_named(self, name: str) -> tuple[Param, ...]:
+        return tuple(p for p in self.params if p.name == name)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.params)
+
+    # Documented fields ------------------------------------------------------
+
+    @property
+    def direct(self) -> str | None:
+        return self.get(spec.DIRECT)
+
+    @property
+    def chat_id_key(self) -> str | None:
+        """The key the page reads the chat id from: ``chatid`` first, else ``chat_id``."""
+        for key in spec.CHAT_ID_KEYS:
+            if key in self._first:
+                return key
+        return None
+
+    @property
+    def chat_id(self) -> str | None:
+        key = self.chat_id_key
+        return None if key is None else self._first[key]
+
+    @property
+    def lang(self) -> str | None:
+        return self.get(spec.LANG)
+
+    @property
+    def sbs(self) -> str | None:
+        return self.get(spec.SBS)
+
+    @property
+    def sbs_mm(self) -> str | None:
+        return self.get(spec.SBS_MM)
+
+    @property
+    def ranstr(self) -> str | None:
+        return self.get(spec.RANSTR)
+
+    @property
+    def name(self) -> str | None:
+        return self.get(spec.NAME)
+
+    @property
+    def nickname(self) -> str | None:
+        return self.get(spec.NICKNAME)
+
+    @property
+    def email(self) -> str | None:
+        return self.get(spec.EMAIL)
+
+    @property
+    def phone(self) -> str | None:
+        return self.get(spec.PHONE)
+
+    @property
+    def theme(self) -> str | None:
+        return self.get(spec.THEME)
+
+    @property
+    def is_app(self) -> str | None:
+        return self.get(spec.IS_APP)
+
+    @property
+    def is_direct_path(self) -> bool:
+        """True where the path has the ``<base>/direct/<app_id>`` shape."""
+        return self.app_id is not None
+
+    @property
+    def text(self) -> str:
+        """The link without the surrounding whitespace the browser strips."""
+        start, end = self.content_span
+        return self.input[start:end]
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A corrected link, and whether applying it cannot change what was meant."""
+
+    description: str
+    safe: bool
+    #: Parameter edits that make up the fix: ``(name, new value or None to drop)``.
+    edits: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    span: Span | None = None
+    param: str | None = None
+    fix: Fix | None = None
+    #: The client a finding concerns, where it concerns only one.
+    client: Client | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the visitor gets when the link is opened in one client."""
+
+    view: View
+    chat_id: str | None
+    language: str
+    language_source: LanguageSource
+    identity: Identity
+    customer: Mapping[str, str]
+    #: Assumptions the model made where the documentation is silent.
+    assumptions: tuple[str, ...] = ()
+    #: Why the client refused the link outright, where it did.
+    rejected_reason: str | None = None
+    sbs: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    link: DirectLink
+    findings: tuple[Finding, ...]
+    outcomes: Mapping[str, Outcome]
+
+    @property
+    def outcome(self) -> Outcome:
+        """The browser's outcome."""
+        return self.outcomes["browser"]
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def worst(self) -> Severity | None:
+        worst: Severity | None = None
+        for finding in self.findings:
+            if worst is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[worst]:
+                worst = finding.severity
+        return worst
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(f.code for f in self.findings)

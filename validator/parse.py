@@ -1,0 +1,392 @@
+"""Turn any string into a :class:`DirectLink`, reading it exactly as a browser does.
+
+The steps follow the WHATWG URL Standard for what matters to a direct link:
+leading and trailing C0 control and space characters are stripped, tabs and
+newlines anywhere are dropped, a backslash counts as ``/`` in ``http(s)``
+URLs, the query runs from the first ``?`` to the first ``#``, and the query is
+decoded as ``URLSearchParams`` decodes it. ``parse`` never raises on a ``str``:
+text that is no URL yields a link whose ``is_url`` is False and whose
+``error`` says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import unquote_to_bytes
+
+import idna
+
+from validator import spec
+from validator.model import DirectLink, Param, Span
+from validator.query import form_decode, iter_pairs
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+_SPECIAL_PORTS: dict[str, int | None] = {
+    "http": 80,
+    "https": 443,
+    "ws": 80,
+    "wss": 443,
+    "ftp": 21,
+    "file": None,
+}
+_FORBIDDEN_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|")
+_FORBIDDEN_DOMAIN = _FORBIDDEN_HOST | frozenset(chr(c) for c in range(0x20)) | {"%", "\x7f"}
+_SINGLE_DOT = frozenset({".", "%2e", "%2E"})
+_DOUBLE_DOT = frozenset(
+    {"..", ".%2e", ".%2E", "%2e.", "%2E.", "%2e%2e", "%2E%2E", "%2e%2E", "%2E%2e"}
+)
+_IPV4_PART = re.compile(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
+
+
+class _Failure(Exception):
+    """Raised inside the parser where a browser would throw a TypeError."""
+
+
+def parse(url: str) -> DirectLink:
+    """Parse ``url`` as the browser will; never raises on a ``str``."""
+    if not isinstance(url, str):
+        raise TypeError(f"parse() takes a str, not {type(url).__name__}")
+    return _Parser(url).run()
+
+
+class _Parser:
+    __slots__ = ("original", "text", "lead", "positions")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        text = original
+        if not text.isascii() and _SURROGATE.search(text):
+            # A JavaScript string holding a lone surrogate reaches the URL
+            # parser as U+FFFD (USVString conversion); same length, same spans.
+            text = _SURROGATE.sub("\ufffd", text)
+        stripped = text.lstrip(_C0_AND_SPACE)
+        self.lead = len(text) - len(stripped)
+        stripped = stripped.rstrip(_C0_AND_SPACE)
+        self.positions: list[int] | None = None
+        if "\t" in stripped or "\n" in stripped or "\r" in stripped:
+            positions = [
+                self.lead + i for i, ch in enumerate(stripped) if ch not in "\t\n\r"
+            ]
+            positions.append(self.lead + len(stripped))
+            self.positions = positions
+            stripped = stripped.replace("\t", "").replace("\n", "").replace("\r", "")
+        self.text = stripped
+
+    # Positions -------------------------------------------------------------
+
+    def at(self, index: int) -> int:
+        """Original offset of the character at ``index`` of the cleaned text."""
+        if self.positions is None:
+            return index + self.lead
+        return self.positions[index]
+
+    def span(self, start: int, end: int) -> Span:
+        if self.positions is None:
+            return (start + self.lead, end + self.lead)
+        if end <= start:
+            point = self.positions[start]
+            return (point, point)
+        return (self.positions[start], self.positions[end - 1] + 1)
+
+    # Parsing ---------------------------------------------------------------
+
+    def run(self) -> DirectLink:
+        text = self.text
+        length = len(text)
+        content_end = self.positions[-1] if self.positions is not None else self.lead + length
+        content_span = (self.lead, content_end)
+        removed: tuple[int, ...] = ()
+        if self.positions is not None:
+            kept = set(self.positions)
+            removed = tuple(
+                i for i in range(content_span[0], content_span[1]) if i not in kept
+            )
+
+        hash_at = text.find("#")
+        head_end = length if hash_at < 0 else hash_at
+        query_at = text.find("?", 0, head_end)
+        path_end = head_end if query_at < 0 else query_at
+
+        query: str | None = None
+        query_span: Span | None = None
+        params: tuple[Param, ...] = ()
+        if query_at >= 0:
+            query = text[query_at + 1 : head_end]
+            query_span = self.span(query_at + 1, head_end)
+            params = self.params(query_at + 1, head_end)
+        fragment: str | None = None
+        fragment_span: Span | None = None
+        fragment_params: tuple[Param, ...] = ()
+        if hash_at >= 0:
+            fragment = text[hash_at + 1 :]
+            fragment_span = self.span(hash_at + 1, length)
+            inner = text.find("?", hash_at + 1)
+            fragment_params = self.params(inner + 1 if inner >= 0 else hash_at + 1, length)
+
+        first: dict[str, str] = {}
+        for p in params:
+            if p.name not in first:
+                first[p.name] = p.value
+
+        fields: dict[str, object] = {
+            "input": self.original,
+            "is_url": False,
+            "error": None,
+            "scheme": None,
+            "username": "",
+            "password": None,
+            "host": None,
+            "port": None,
+            "path": "",
+            "base_path": None,
+            "app_id": None,
+            "trailing_slash": False,
+            "query": query,
+            "fragment": fragment,
+            "params": params,
+            "fragment_params": fragment_params,
+            "query_span": query_span,
+            "fragment_span": fragment_span,
+            "app_id_span": None,
+            "path_span": None,
+            "authority_span": None,
+            "scheme_span": None,
+            "content_span": content_span,
+            "removed_whitespace": removed,
+            "_first": first,
+        }
+        try:
+            self.structure(path_end, fields)
+        except _Failure as failure:
+            fields["is_url"] = False
+            fields["error"] = str(failure)
+        return DirectLink(**fields)  # type: ignore[arg-type]
+
+    def structure(self, path_end: int, fields: dict[str, object]) -> None:
+        text = self.text
+        if not text:
+            raise _Failure("empty input")
+        match = _SCHEME.match(text)
+        if match is None:
+            raise _Failure("no scheme: not an absolute URL")
+        scheme = text[: match.end() - 1].lower()
+        fields["scheme"] = scheme
+        fields["scheme_span"] = self.span(0, match.end() - 1)
+        pos = match.end()
+        special = scheme in _SPECIAL_PORTS
+        if special:
+            while pos < path_end and text[pos] in "/\\":
+                pos += 1
+            stops: Callable[[str], bool] = _special_stop
+        else:
+            if not text.startswith("//", pos):
+                raise _Failure(f"'{scheme}:' URL has no host")
+            pos += 2
+            stops = _plain_stop
+        authority_end = pos
+        while authority_end < path_end and not stops(text[authority_end]):
+            authority_end += 1
+        fields["authority_span"] = self.span(pos, authority_end)
+        authority = text[pos:authority_end]
+        at = authority.rfind("@")
+        if at >= 0:
+            userinfo = authority[:at]
+            colon = userinfo.find(":")
+            if colon >= 0:
+                fields["username"] = userinfo[:colon]
+                fields["password"] = userinfo[colon + 1 :]
+            else:
+                fields["username"] = userinfo
+            hostport = authority[at + 1 :]
+        else:
+            hostport = authority
+        host, port_text = _split_port(hostport)
+        if port_text:
+            if not port_text.isdigit() or not port_text.isascii():
+                raise _Failure(f"invalid port {port_text!r}")
+            port = int(port_text)
+            if port > 65535:
+                raise _Failure(f"port {port} out of range")
+            fields["port"] = None if _SPECIAL_PORTS.get(scheme) == port else port
+        if special:
+            fields["host"] = _special_host(host, scheme)
+        else:
+            if any(ch in _FORBIDDEN_HOST and ch != "%" for ch in host):
+                raise _Failure(f"forbidden character in host {host!r}")
+            fields["host"] = host
+        if not fields["host"] and scheme != "file":
+            raise _Failure("empty host")
+        self.path(authority_end, path_end, special, fields)
+        fields["is_url"] = True
+
+    def path(self, start: int, end: int, special: bool, fields: dict[str, object]) -> None:
+        text = self.text
+        raw = text[start:end]
+        fields["path_span"] = self.span(start, end)
+        separators = "/\\" if special else "/"
+        # Raw segments with their positions in the cleaned text.
+        segments: list[tuple[str, int, int]] = []
+        if raw:
+            pos = start + 1 if raw[0] in separators else start
+            seg_start = pos
+            while pos <= end:
+                if pos == end or text[pos] in separators:
+                    segments.append((text[seg_start:pos], seg_start, pos))
+                    seg_start = pos + 1
+                pos += 1
+        resolved: list[tuple[str, int, int]] = []
+        last = len(segments) - 1
+        for index, segment in enumerate(segments):
+            name = segment[0]
+            if name in _DOUBLE_DOT:
+                if resolved:
+                    resolved.pop()
+                if index == last:
+                    resolved.append(("", segment[2], segment[2]))
+            elif name in _SINGLE_DOT:
+                if index == last:
+                    resolved.append(("", segment[2], segment[2]))
+            else:
+                resolved.append(segment)
+        names = [s[0] for s in resolved]
+        fields["path"] = "/" + "/".join(names) if (names or special) else ""
+        app_index = _app_id_index(names)
+        if app_index is None:
+            return
+        direct_index = app_index - 1
+        fields["base_path"] = "/" + "/".join(names[:direct_index]) if direct_index else ""
+        if app_index < len(names):
+            app_id, seg_start, seg_end = resolved[app_index]
+            fields["app_id"] = app_id
+            fields["app_id_span"] = self.span(seg_start, seg_end)
+            fields["trailing_slash"] = app_index == len(names) - 2
+        else:
+            point = resolved[direct_index][2]
+            fields["app_id"] = ""
+            fields["app_id_span"] = self.span(point, point)
+
+    def params(self, start: int, end: int) -> tuple[Param, ...]:
+        text = self.text
+        result: list[Param] = []
+        for p_start, equals, p_end in iter_pairs(text[start:end], start):
+            if equals < 0:
+                raw_name = text[p_start:p_end]
+                raw_value: str | None = None
+                name_span = self.span(p_start, p_end)
+                value_span = self.span(p_end, p_end)
+                value = ""
+            else:
+                raw_name = text[p_start:equals]
+                raw_value = text[equals + 1 : p_end]
+                name_span = self.span(p_start, equals)
+                value_span = self.span(equals + 1, p_end)
+                value = form_decode(raw_value)
+            result.append(
+                Param(
+                    form_decode(raw_name),
+                    value,
+                    text[p_start:p_end],
+                    self.span(p_start, p_end),
+                    raw_name,
+                    raw_value,
+                    name_span,
+                    value_span,
+                )
+            )
+        return tuple(result)
+
+
+def _special_stop(ch: str) -> bool:
+    return ch in "/\\?#"
+
+
+def _plain_stop(ch: str) -> bool:
+    return ch in "/?#"
+
+
+def _split_port(hostport: str) -> tuple[str, str]:
+    if hostport.startswith("["):
+        close = hostport.find("]")
+        if close < 0:
+            raise _Failure("unclosed IPv6 address")
+        rest = hostport[close + 1 :]
+        if rest and not rest.startswith(":"):
+            raise _Failure("characters after IPv6 address")
+        return hostport[: close + 1], rest[1:]
+    colon = hostport.find(":")
+    if colon < 0:
+        return hostport, ""
+    return hostport[:colon], hostport[colon + 1 :]
+
+
+def _special_host(host: str, scheme: str) -> str:
+    if not host:
+        if scheme == "file":
+            return ""
+        raise _Failure("empty host")
+    if host.startswith("["):
+        return host.lower()
+    if "%" in host:
+        host = unquote_to_bytes(host).decode("utf-8", "replace")
+    if host.isascii():
+        domain = host.lower()
+    else:
+        try:
+            domain = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError) as error:
+            raise _Failure(f"host {host!r} is not a valid domain: {error}") from None
+    bad = next((ch for ch in domain if ch in _FORBIDDEN_DOMAIN), None)
+    if bad is not None:
+        raise _Failure(f"forbidden character {bad!r} in host")
+    if domain and _ends_in_number(domain):
+        return _ipv4(domain)
+    return domain
+
+
+def _ends_in_number(domain: str) -> bool:
+    labels = domain.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    last = labels[-1]
+    if last and last.isascii() and last.isdigit():
+        return True
+    return last.startswith(("0x", "0X")) and all(c in "0123456789abcdefABCDEF" for c in last[2:])
+
+
+def _ipv4(domain: str) -> str:
+    labels = domain.split(".")
+    if labels[-1] == "" and len(labels) > 1:
+        labels.pop()
+    if len(labels) > 4:
+        raise _Failure(f"invalid IPv4 address {domain!r}")
+    numbers: list[int] = []
+    for label in labels:
+        if not label or not _IPV4_PART.fullmatch(label):
+            raise _Failure(f"invalid IPv4 address {domain!r}")
+        if label[:2] in ("0x", "0X"):
+            numbers.append(int(label[2:] or "0", 16))
+        elif len(label) > 1 and label[0] == "0":
+            numbers.append(int(label, 8))
+        else:
+            numbers.append(int(label))
+    if any(n > 255 for n in numbers[:-1]) or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise _Failure(f"invalid IPv4 address {domain!r}")
+    value = numbers[-1]
+    for index, number in enumerate(numbers[:-1]):
+        value += number * 256 ** (3 - index)
+    return ".".join(str((value >> shift) & 255) for shift in (24, 16, 8, 0))
+
+
+def _app_id_index(names: list[str]) -> int | None:
+    """Index of the app id segment in ``.../direct/<app_id>[/]``, or None."""
+    count = len(names)
+    if count >= 2 and names[-2] == spec.DIRECT_SEGMENT:
+        return count - 1
+    if count >= 3 and names[-3] == spec.DIRECT_SEGMENT and names[-1] == "":
+        return count - 2
+    if count >= 1 and names[-1] == spec.DIRECT_SEGMENT:
+        return count  # "/direct": the app id is missing
+    return None

@@ -1,0 +1,111 @@
+"""Query strings as browsers read them, and as the canonical builder writes them.
+
+Decoding follows the WHATWG ``application/x-www-form-urlencoded`` parser that
+``URLSearchParams`` uses: split on ``&``, drop empty pieces, split each on the
+first ``=``, turn ``+`` into a space, percent-decode (a ``%`` not followed by
+two hex digits stays as it is) and decode the bytes as UTF-8 with U+FFFD for
+every invalid sequence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from urllib.parse import quote, unquote_to_bytes
+
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def form_decode(text: str) -> str:
+    """Decode one name or value exactly as ``URLSearchParams`` does."""
+    if "+" in text:
+        text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    # unquote_to_bytes leaves malformed escapes as they are, as WHATWG does;
+    # the caller has already replaced lone surrogates, so encoding cannot fail.
+    return unquote_to_bytes(text).decode("utf-8", "replace")
+
+
+def percent_decode_strict(text: str) -> str | None:
+    """Decode as the native SDK does: ``+`` stays, bad escapes or bytes fail.
+
+    Returns ``None`` where the SDK rejects the text.
+    """
+    if "%" not in text:
+        return text
+    if _BAD_PERCENT.search(text):
+        return None
+    try:
+        return unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def has_invalid_percent(text: str) -> bool:
+    """True where a ``%`` is not followed by two hex digits."""
+    return "%" in text and _BAD_PERCENT.search(text) is not None
+
+
+def has_percent_escape(text: str) -> bool:
+    """True where the text holds a ``%XX`` escape."""
+    return "%" in text and _PERCENT_ESCAPE.search(text) is not None
+
+
+def decodes_to_valid_utf8(text: str) -> bool:
+    """True where the percent-decoded bytes of ``text`` are valid UTF-8."""
+    if "%" not in text:
+        return True
+    try:
+        unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def iter_pairs(query: str, offset: int = 0) -> Iterator[tuple[int, int, int]]:
+    """Yield ``(start, equals, end)`` for each non-empty piece of ``query``.
+
+    Positions are in ``query`` shifted by ``offset``; ``equals`` is -1 where
+    the piece has no ``=``.
+    """
+    start = 0
+    length = len(query)
+    while start <= length:
+        end = query.find("&", start)
+        if end < 0:
+            end = length
+        if end > start:
+            equals = query.find("=", start, end)
+            yield (
+                start + offset,
+                equals + offset if equals >= 0 else -1,
+                end + offset,
+            )
+        start = end + 1
+
+
+def decode_pairs(query: str) -> list[tuple[str, str]]:
+    """All name/value pairs of a query, as ``URLSearchParams`` lists them."""
+    pairs: list[tuple[str, str]] = []
+    for start, equals, end in iter_pairs(query):
+        if equals < 0:
+            pairs.append((form_decode(query[start:end]), ""))
+        else:
+            pairs.append((form_decode(query[start:equals]), form_decode(query[equals + 1 : end])))
+    return pairs
+
+
+def encode_component(value: str) -> str:
+    """Percent-encode as UTF-8, leaving only RFC 3986 unreserved characters bare.
+
+    This is what the native SDK writes (upper-case hex), so browsers, the SDK
+    and every common decoder read the same value back.
+    """
+    return quote(value.encode("utf-8"), safe="")
+
+
+def encode_query(pairs: list[tuple[str, str]]) -> str:
+    """Join pairs into a canonical query string."""
+    return "&".join(f"{encode_component(name)}={encode_component(value)}" for name, value in pairs)

@@ -1,0 +1,122 @@
+"""Where AppSecrets come from: environment variables, files, secrets maps, a prompt.
+
+Never a command-line argument, which other users can read in the process list.
+Error messages name the source, never its content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+
+from validator.signature import Secret
+
+DEFAULT_SECRET_ENV = "DIRECTLINK_APP_SECRET"
+
+
+class SecretSourceError(ValueError):
+    """A secret source is missing or malformed; the message never holds a secret."""
+
+
+def secret_from_env(name: str = DEFAULT_SECRET_ENV) -> Secret | None:
+    """The secret in environment variable ``name``, or None where it is unset."""
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    if not value:
+        raise SecretSourceError(f"environment variable {name} is set but empty")
+    return Secret(value)
+
+
+def secret_from_file(path: str | os.PathLike[str]) -> Secret:
+    """The secret in a file; the trailing newline editors add is not part of it."""
+    text = _read(path)
+    value = text.rstrip("\r\n")
+    if not value:
+        raise SecretSourceError(f"secret file {os.fspath(path)} is empty")
+    if "\n" in value:
+        raise SecretSourceError(
+            f"secret file {os.fspath(path)} holds more than one line; "
+            "use a secrets file (TOML or JSON) to give several secrets"
+        )
+    return Secret(value)
+
+
+def secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secret]:
+    """A map of app id to secret, from a TOML or JSON file."""
+    return {key: Secret(value) for key, value in _mapping(path, "app id").items()}
+
+
+def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secret]:
+    """Labelled candidate secrets: a TOML/JSON map of labels, or one secret a line.
+
+    Secrets given a line each are labelled ``line 1``, ``line 2`` ...
+    """
+    text = _read(path)
+    stripped = text.lstrip()
+    if stripped.startswith("{") or _looks_like_toml(text):
+        return {label: Secret(value) for label, value in _mapping(path, "label").items()}
+    result: dict[str, Secret] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        value = line.rstrip("\r\n")
+        if value:
+            result[f"line {number}"] = Secret(value)
+    if not result:
+        raise SecretSourceError(f"candidate secrets file {os.fspath(path)} is empty")
+    return result
+
+
+def _looks_like_toml(text: str) -> bool:
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return bool(parsed)
+
+
+def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
+    text = _read(path)
+    name = os.fspath(path)
+    data: object
+    if Path(name).suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise SecretSourceError(
+                f"{name}: not valid JSON (line {error.lineno}, column {error.colno})"
+            ) from None
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            # The decoder's message may quote the offending line, a secret.
+            raise SecretSourceError(f"{name}: not valid TOML or JSON") from None
+    if not isinstance(data, Mapping):
+        raise SecretSourceError(f"{name}: expected a map of {what} to secret")
+    result: dict[str, str] = {}
+    for key, value in data.items():
+        if not isinstance(value, str) or not value:
+            raise SecretSourceError(f"{name}: the secret for {what} {key!r} is not a non-empty string")
+        result[str(key)] = value
+    if not result:
+        raise SecretSourceError(f"{name}: no secrets in the file")
+    return result
+
+
+def _read(path: str | os.PathLike[str]) -> str:
+    name = os.fspath(path)
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SecretSourceError(f"secret file {name} does not exist") from None
+    except IsADirectoryError:
+        raise SecretSourceError(f"secret file {name} is a directory") from None
+    except PermissionError:
+        raise SecretSourceError(f"secret file {name} cannot be read: permission denied") from None
+    except UnicodeDecodeError:
+        raise SecretSourceError(f"secret file {name} is not UTF-8 text") from None
+    except OSError as error:
+        raise SecretSourceError(f"secret file {name} cannot be read: {error.strerror}") from None

@@ -1,0 +1,96 @@
+"""The AppSecret type and the ``sbs_mm`` signature.
+
+``sbs_mm = md5(md5(sbs + "_" + AppSecret) + "_" + ranstr)``, both digests as
+lower-case hex, strings hashed as UTF-8 of the values the page decodes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+_MASK = "Secret('********')"
+
+
+class Secret:
+    """An AppSecret whose text never shows in ``repr``, ``str``, format or logs.
+
+    Use :meth:`reveal` where the value itself is needed (hashing); nothing
+    else in the project prints it.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str | Secret) -> None:
+        if isinstance(value, Secret):
+            value = value.reveal()
+        if not isinstance(value, str):
+            raise TypeError("a Secret is made from a str")
+        if not value:
+            raise ValueError("the secret is empty")
+        object.__setattr__(self, "_value", value)
+
+    def reveal(self) -> str:
+        """The secret's text. Never print or log it."""
+        value: str = object.__getattribute__(self, "_value")
+        return value
+
+    def __repr__(self) -> str:
+        return _MASK
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        return _MASK
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Secret is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self.reveal().encode("utf-8"), other.reveal().encode("utf-8"))
+
+    def __hash__(self) -> int:
+        return hash((Secret, hashlib.sha256(self.reveal().encode("utf-8")).digest()))
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # Worker processes need the value; pickles never reach output.
+        return (Secret, (self.reveal(),))
+
+    def __len__(self) -> int:
+        return len(self.reveal())
+
+
+def as_secret(secret: Secret | str) -> Secret:
+    return secret if isinstance(secret, Secret) else Secret(secret)
+
+
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def inner_digest(sbs: str, secret: Secret | str) -> str:
+    """``md5(sbs + "_" + AppSecret)``: itself a credential, never print it whole."""
+    return md5_hex(f"{sbs}_{as_secret(secret).reveal()}")
+
+
+def sign(sbs: str, ranstr: str, secret: Secret | str) -> str:
+    """The ``sbs_mm`` the page expects for ``sbs`` and ``ranstr``."""
+    return md5_hex(f"{inner_digest(sbs, secret)}_{ranstr}")
+
+
+def verify(sbs: str, ranstr: str, sbs_mm: str, secret: Secret | str) -> bool:
+    """True where ``sbs_mm`` is the signature of ``sbs`` and ``ranstr``; constant time."""
+    expected = sign(sbs, ranstr, secret).encode("ascii")
+    try:
+        given = sbs_mm.encode("ascii")
+    except UnicodeEncodeError:
+        given = b""
+    return hmac.compare_digest(expected, given)
+
+
+def fingerprint(digest: str) -> str:
+    """A short, safe fingerprint of a credential digest: its first 6 hex characters."""
+    return digest[:6] + "…"

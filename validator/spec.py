@@ -1,0 +1,135 @@
+"""The documented contract of direct links, as data.
+
+Every other module reads parameter names, language profiles and limits from
+here, so that a change to the product's documentation is a change in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Parameters --------------------------------------------------------------
+
+DIRECT: Final = "direct"
+CHATID: Final = "chatid"
+CHAT_ID_ALIAS: Final = "chat_id"
+LANG: Final = "lang"
+SBS: Final = "sbs"
+SBS_MM: Final = "sbs_mm"
+RANSTR: Final = "ranstr"
+NAME: Final = "name"
+NICKNAME: Final = "nickname"
+EMAIL: Final = "email"
+PHONE: Final = "phone"
+
+THEME: Final = "theme"
+IS_APP: Final = "is_app"
+CUSTOMER_REMARK: Final = "customer_remark"
+EXT_FK_ID: Final = "ext_fk_id"
+REFERER: Final = "referer"
+REFERER_URL: Final = "referer_url"
+SOURCE_TITLE: Final = "source_title"
+
+#: The chat id keys, in the order the page prefers them.
+CHAT_ID_KEYS: Final = (CHATID, CHAT_ID_ALIAS)
+
+#: Customer fields the agent sees; the signature covers none of them.
+CUSTOMER_FIELDS: Final = (NAME, NICKNAME, EMAIL, PHONE)
+
+#: Parameters of the public "Direct Link" documentation, in canonical order.
+DOCUMENTED_PARAMS: Final = (
+    DIRECT,
+    CHATID,
+    CHAT_ID_ALIAS,
+    LANG,
+    SBS,
+    SBS_MM,
+    RANSTR,
+    NAME,
+    NICKNAME,
+    EMAIL,
+    PHONE,
+)
+
+#: Parameters the native SDKs add or document, in canonical order.
+SDK_PARAMS: Final = (
+    THEME,
+    IS_APP,
+    CUSTOMER_REMARK,
+    EXT_FK_ID,
+    REFERER,
+    REFERER_URL,
+    SOURCE_TITLE,
+)
+
+#: Every key the page knows.
+KNOWN_PARAMS: Final = frozenset(DOCUMENTED_PARAMS + SDK_PARAMS)
+
+#: The order the builder writes parameters in (``chat_id`` is written as ``chatid``).
+CANONICAL_ORDER: Final = tuple(p for p in DOCUMENTED_PARAMS if p != CHAT_ID_ALIAS) + SDK_PARAMS
+
+#: Parameters the SDK documentation says never to send.
+FORBIDDEN_SDK_PARAMS: Final = frozenset({"visitor_id", "source"})
+
+#: Parameter names that suggest a secret was put in the link.
+SECRET_LIKE_NAMES: Final = frozenset({"secret", "app_secret", "appsecret"})
+
+#: Parameters the signature is computed over, and its companions.
+SIGNATURE_PARAMS: Final = (SBS, SBS_MM, RANSTR)
+
+#: Parameters whose surrounding whitespace changes what the page does.
+WHITESPACE_SENSITIVE_PARAMS: Final = (DIRECT, CHATID, CHAT_ID_ALIAS, LANG, SBS, SBS_MM, RANSTR)
+
+THEMES: Final = frozenset({"light", "dark", "system"})
+DIRECT_VALUE: Final = "1"
+IS_APP_VALUE: Final = "1"
+
+# Languages ----------------------------------------------------------------
+
+#: The nine codes of the current "Direct Link" page.
+DEFAULT_LANGUAGES: Final = ("zh-cn", "zh-tw", "en", "ja", "ko", "de", "fr", "pt", "ru")
+#: The older "URL Parameters" page.
+LEGACY_LANGUAGES: Final = ("zh-cn", "zh-tw", "en")
+#: The fifteen codes the native SDK accepts.
+SDK_LANGUAGES: Final = DEFAULT_LANGUAGES + ("es", "vi", "th", "id", "ms", "tl")
+
+LANGUAGE_PROFILES: Final[dict[str, tuple[str, ...]]] = {
+    "default": DEFAULT_LANGUAGES,
+    "legacy": LEGACY_LANGUAGES,
+    "sdk": SDK_LANGUAGES,
+}
+
+FALLBACK_LANGUAGE: Final = "en"
+
+LANGUAGE_NAMES: Final[dict[str, str]] = {
+    "zh-cn": "简体中文",
+    "zh-tw": "繁體中文",
+    "en": "English",
+    "ja": "日本語",
+    "ko": "한국어",
+    "de": "Deutsch",
+    "fr": "Français",
+    "pt": "Português",
+    "ru": "Русский",
+    "es": "Español",
+    "vi": "Tiếng Việt",
+    "th": "ไทย",
+    "id": "Bahasa Indonesia",
+    "ms": "Bahasa Melayu",
+    "tl": "Tagalog",
+}
+
+# Structure and limits -----------------------------------------------------
+
+DIRECT_SEGMENT: Final = "direct"
+APP_ID_CHARACTERS: Final = r"[A-Za-z0-9_-]+"
+SECURE_SCHEME: Final = "https"
+DEFAULT_BASE: Final = "https://visitorchat.twt.com"
+PRODUCTION_HOSTS: Final = ("visitorchat.twt.com", "visitor.chattwt.com")
+
+MIN_RANSTR_LENGTH: Final = 16
+MAX_URL_LENGTH: Final = 2000
+
+#: Contexts a link is published in; they change DL313, DL403 and DL509.
+CONTEXTS: Final = ("private", "public", "qr", "email")
+PUBLIC_CONTEXTS: Final = frozenset({"public", "qr", "email"})
