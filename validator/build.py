@@ -87,7 +87,11 @@ def build(
         if ranstr is None:
             values[spec.RANSTR] = new_ranstr()
         values[spec.SBS_MM] = sign(sbs, values[spec.RANSTR] or "", secret)
-    return _assemble(app_id, base, values, list(extra))
+    extra_pairs = list(extra)
+    for key, _ in extra_pairs:
+        if key in spec.KNOWN_PARAMS:
+            raise BuildError(f"extra parameter {key!r} is a known parameter: pass it by name")
+    return _assemble(app_id, base, values, extra_pairs)
 
 
 def rebuild(link: DirectLink) -> str:

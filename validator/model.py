@@ -7,8 +7,9 @@ end exclusive, so output can underline the exact columns a user typed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, NamedTuple
 
 from validator import spec
 
@@ -19,32 +20,60 @@ LanguageSource = Literal["lang-param", "browser", "fallback"]
 Identity = Literal["anonymous", "unverified", "verified", "rejected"]
 Client = Literal["browser", "sdk"]
 
+_EMPTY: Mapping[str, str] = MappingProxyType({})
+
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     """One ``name=value`` piece of a query, decoded and raw.
 
     ``value`` is what the page sees (``URLSearchParams``), ``raw`` the text of
-    the whole piece as written. ``raw_value`` is ``None`` where the piece has
-    no ``=``.
+    the whole piece as written (tabs and newlines the browser drops removed).
+    Offsets are into the original input: ``start``/``end`` bound the piece,
+    ``name_end`` ends the name, ``value_start`` starts the value (both equal
+    ``end`` where the piece has no ``=``).
     """
 
     name: str
     value: str
     raw: str
-    span: Span
-    raw_name: str
-    raw_value: str | None
-    name_span: Span
-    value_span: Span
+    start: int
+    name_end: int
+    value_start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+    @property
+    def name_span(self) -> Span:
+        return (self.start, self.name_end)
+
+    @property
+    def value_span(self) -> Span:
+        return (self.value_start, self.end)
+
+    @property
+    def has_equals(self) -> bool:
+        return "=" in self.raw
+
+    @property
+    def raw_name(self) -> str:
+        equals = self.raw.find("=")
+        return self.raw if equals < 0 else self.raw[:equals]
+
+    @property
+    def raw_value(self) -> str | None:
+        """The value as written, or ``None`` where the piece has no ``=``."""
+        equals = self.raw.find("=")
+        return None if equals < 0 else self.raw[equals + 1 :]
 
 
-@dataclass(frozen=True, slots=True)
-class DirectLink:
-    """A direct link as the browser reads it.
+class DirectLink(NamedTuple):
+    """A direct link as the browser reads it; immutable and cheap to make.
 
     ``is_url`` is False where the browser would not accept the text as an
     absolute URL with a host; ``error`` then says why. Everything that could
@@ -77,24 +106,25 @@ class DirectLink:
     content_span: Span
     #: Positions in ``input`` of tabs and newlines the browser silently drops.
     removed_whitespace: tuple[int, ...] = ()
-    _first: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    #: The first decoded value of every name, as the page reads them.
+    first_values: Mapping[str, str] = _EMPTY
 
     # Generic access -------------------------------------------------------
 
     def get(self, name: str) -> str | None:
         """First decoded value for ``name``, as ``URLSearchParams.get``."""
-        return self._first.get(name)
+        return self.first_values.get(name)
 
     def get_all(self, name: str) -> tuple[str, ...]:
         """Every decoded value for ``name``, in order."""
         return tuple(p.value for p in self.params if p.name == name)
 
     def has(self, name: str) -> bool:
-        return name in self._first
+        return name in self.first_values
 
     def param(self, name: str) -> Param | None:
         """The first parameter called ``name`` (the one the page reads)."""
-        if name not in self._first:
+        if name not in self.first_values:
             return None
         for p in self.params:
             if p.name == name:
@@ -118,14 +148,14 @@ class DirectLink:
     def chat_id_key(self) -> str | None:
         """The key the page reads the chat id from: ``chatid`` first, else ``chat_id``."""
         for key in spec.CHAT_ID_KEYS:
-            if key in self._first:
+            if key in self.first_values:
                 return key
         return None
 
     @property
     def chat_id(self) -> str | None:
         key = self.chat_id_key
-        return None if key is None else self._first[key]
+        return None if key is None else self.first_values[key]
 
     @property
     def lang(self) -> str | None:

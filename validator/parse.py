@@ -12,15 +12,16 @@ text that is no URL yields a link whose ``is_url`` is False and whose
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 import idna
 
 from validator import spec
 from validator.model import DirectLink, Param, Span
-from validator.query import form_decode, iter_pairs
+from validator.query import form_decode
 
+_SPECIAL_AUTHORITY_END = re.compile(r"[/\\?#]")
+_AUTHORITY_END = re.compile(r"[/?#]")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
@@ -34,6 +35,8 @@ _SPECIAL_PORTS: dict[str, int | None] = {
 }
 _FORBIDDEN_HOST = frozenset("\x00\t\n\r #/:<>?@[\\]^|")
 _FORBIDDEN_DOMAIN = _FORBIDDEN_HOST | frozenset(chr(c) for c in range(0x20)) | {"%", "\x7f"}
+_FORBIDDEN_DOMAIN_RE = re.compile("[" + re.escape("".join(sorted(_FORBIDDEN_DOMAIN))) + "]")
+_DIGITS_AND_DOT = frozenset("0123456789.")
 _SINGLE_DOT = frozenset({".", "%2e", "%2E"})
 _DOUBLE_DOT = frozenset(
     {"..", ".%2e", ".%2E", "%2e.", "%2E.", "%2e%2e", "%2E%2E", "%2e%2E", "%2E%2e"}
@@ -53,7 +56,7 @@ def parse(url: str) -> DirectLink:
 
 
 class _Parser:
-    __slots__ = ("original", "text", "lead", "positions")
+    __slots__ = ("lead", "original", "positions", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -67,9 +70,7 @@ class _Parser:
         stripped = stripped.rstrip(_C0_AND_SPACE)
         self.positions: list[int] | None = None
         if "\t" in stripped or "\n" in stripped or "\r" in stripped:
-            positions = [
-                self.lead + i for i, ch in enumerate(stripped) if ch not in "\t\n\r"
-            ]
+            positions = [self.lead + i for i, ch in enumerate(stripped) if ch not in "\t\n\r"]
             positions.append(self.lead + len(stripped))
             self.positions = positions
             stripped = stripped.replace("\t", "").replace("\n", "").replace("\r", "")
@@ -101,9 +102,7 @@ class _Parser:
         removed: tuple[int, ...] = ()
         if self.positions is not None:
             kept = set(self.positions)
-            removed = tuple(
-                i for i in range(content_span[0], content_span[1]) if i not in kept
-            )
+            removed = tuple(i for i in range(content_span[0], content_span[1]) if i not in kept)
 
         hash_at = text.find("#")
         head_end = length if hash_at < 0 else hash_at
@@ -156,7 +155,7 @@ class _Parser:
             "scheme_span": None,
             "content_span": content_span,
             "removed_whitespace": removed,
-            "_first": first,
+            "first_values": first,
         }
         try:
             self.structure(path_end, fields)
@@ -180,15 +179,13 @@ class _Parser:
         if special:
             while pos < path_end and text[pos] in "/\\":
                 pos += 1
-            stops: Callable[[str], bool] = _special_stop
+            stop = _SPECIAL_AUTHORITY_END.search(text, pos, path_end)
         else:
             if not text.startswith("//", pos):
                 raise _Failure(f"'{scheme}:' URL has no host")
             pos += 2
-            stops = _plain_stop
-        authority_end = pos
-        while authority_end < path_end and not stops(text[authority_end]):
-            authority_end += 1
+            stop = _AUTHORITY_END.search(text, pos, path_end)
+        authority_end = path_end if stop is None else stop.start()
         fields["authority_span"] = self.span(pos, authority_end)
         authority = text[pos:authority_end]
         at = authority.rfind("@")
@@ -226,31 +223,19 @@ class _Parser:
         text = self.text
         raw = text[start:end]
         fields["path_span"] = self.span(start, end)
-        separators = "/\\" if special else "/"
         # Raw segments with their positions in the cleaned text.
         segments: list[tuple[str, int, int]] = []
         if raw:
-            pos = start + 1 if raw[0] in separators else start
-            seg_start = pos
-            while pos <= end:
-                if pos == end or text[pos] in separators:
-                    segments.append((text[seg_start:pos], seg_start, pos))
-                    seg_start = pos + 1
+            if special and "\\" in raw:
+                raw = raw.replace("\\", "/")
+            pos = start
+            if raw[0] == "/":
+                raw = raw[1:]
                 pos += 1
-        resolved: list[tuple[str, int, int]] = []
-        last = len(segments) - 1
-        for index, segment in enumerate(segments):
-            name = segment[0]
-            if name in _DOUBLE_DOT:
-                if resolved:
-                    resolved.pop()
-                if index == last:
-                    resolved.append(("", segment[2], segment[2]))
-            elif name in _SINGLE_DOT:
-                if index == last:
-                    resolved.append(("", segment[2], segment[2]))
-            else:
-                resolved.append(segment)
+            for name in raw.split("/"):
+                segments.append((name, pos, pos + len(name)))
+                pos += len(name) + 1
+        resolved = _resolve_dot_segments(segments) if "." in raw or "%2" in raw else segments
         names = [s[0] for s in resolved]
         fields["path"] = "/" + "/".join(names) if (names or special) else ""
         app_index = _app_id_index(names)
@@ -269,42 +254,79 @@ class _Parser:
             fields["app_id_span"] = self.span(point, point)
 
     def params(self, start: int, end: int) -> tuple[Param, ...]:
-        text = self.text
+        """Decode the pieces of ``text[start:end]`` with their original offsets."""
         result: list[Param] = []
-        for p_start, equals, p_end in iter_pairs(text[start:end], start):
-            if equals < 0:
-                raw_name = text[p_start:p_end]
-                raw_value: str | None = None
-                name_span = self.span(p_start, p_end)
-                value_span = self.span(p_end, p_end)
-                value = ""
-            else:
-                raw_name = text[p_start:equals]
-                raw_value = text[equals + 1 : p_end]
-                name_span = self.span(p_start, equals)
-                value_span = self.span(equals + 1, p_end)
-                value = form_decode(raw_value)
-            result.append(
-                Param(
-                    form_decode(raw_name),
-                    value,
-                    text[p_start:p_end],
-                    self.span(p_start, p_end),
-                    raw_name,
-                    raw_value,
-                    name_span,
-                    value_span,
-                )
-            )
+        positions = self.positions
+        lead = self.lead
+        offset = start
+        for piece in self.text[start:end].split("&"):
+            size = len(piece)
+            if size:
+                equals = piece.find("=")
+                if equals < 0:
+                    name = piece
+                    value = ""
+                    name_end = value_start = offset + size
+                else:
+                    name = piece[:equals]
+                    value = piece[equals + 1 :]
+                    name_end = offset + equals
+                    value_start = name_end + 1
+                    if "%" in value or "+" in value:
+                        value = form_decode(value)
+                if "%" in name or "+" in name:
+                    name = form_decode(name)
+                piece_end = offset + size
+                if positions is None:
+                    result.append(
+                        Param(
+                            name,
+                            value,
+                            piece,
+                            offset + lead,
+                            name_end + lead,
+                            value_start + lead,
+                            piece_end + lead,
+                        )
+                    )
+                else:
+                    result.append(
+                        Param(
+                            name,
+                            value,
+                            piece,
+                            positions[offset],
+                            self.end_position(offset, name_end),
+                            positions[value_start],
+                            positions[piece_end - 1] + 1,
+                        )
+                    )
+            offset += size + 1
         return tuple(result)
 
+    def end_position(self, start: int, end: int) -> int:
+        """Original offset just after ``text[start:end]`` (at ``start`` when empty)."""
+        assert self.positions is not None
+        return self.positions[end - 1] + 1 if end > start else self.positions[start]
 
-def _special_stop(ch: str) -> bool:
-    return ch in "/\\?#"
 
-
-def _plain_stop(ch: str) -> bool:
-    return ch in "/?#"
+def _resolve_dot_segments(segments: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Apply ``.`` and ``..`` segments (also percent-encoded) as the browser does."""
+    resolved: list[tuple[str, int, int]] = []
+    last = len(segments) - 1
+    for index, segment in enumerate(segments):
+        name = segment[0]
+        if name in _DOUBLE_DOT:
+            if resolved:
+                resolved.pop()
+            if index == last:
+                resolved.append(("", segment[2], segment[2]))
+        elif name in _SINGLE_DOT:
+            if index == last:
+                resolved.append(("", segment[2], segment[2]))
+        else:
+            resolved.append(segment)
+    return resolved
 
 
 def _split_port(hostport: str) -> tuple[str, str]:
@@ -338,10 +360,10 @@ def _special_host(host: str, scheme: str) -> str:
             domain = idna.encode(host, uts46=True, transitional=False).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError) as error:
             raise _Failure(f"host {host!r} is not a valid domain: {error}") from None
-    bad = next((ch for ch in domain if ch in _FORBIDDEN_DOMAIN), None)
+    bad = _FORBIDDEN_DOMAIN_RE.search(domain)
     if bad is not None:
-        raise _Failure(f"forbidden character {bad!r} in host")
-    if domain and _ends_in_number(domain):
+        raise _Failure(f"forbidden character {bad.group()!r} in host")
+    if domain and (domain[-1] in _DIGITS_AND_DOT or "0x" in domain) and _ends_in_number(domain):
         return _ipv4(domain)
     return domain
 

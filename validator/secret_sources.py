@@ -99,7 +99,9 @@ def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
     result: dict[str, str] = {}
     for key, value in data.items():
         if not isinstance(value, str) or not value:
-            raise SecretSourceError(f"{name}: the secret for {what} {key!r} is not a non-empty string")
+            raise SecretSourceError(
+                f"{name}: the secret for {what} {key!r} is not a non-empty string"
+            )
         result[str(key)] = value
     if not result:
         raise SecretSourceError(f"{name}: no secrets in the file")

@@ -12,19 +12,27 @@ from validator.cli.options import load_secrets, secret_options
 
 @cli.command("build")
 @click.option("--app-id", required=True, help="The app id (the path segment after /direct/).")
-@click.option("--base", default=spec.DEFAULT_BASE, show_default=True, help="Scheme, host and base path.")
+@click.option(
+    "--base", default=spec.DEFAULT_BASE, show_default=True, help="Scheme, host and base path."
+)
 @click.option("--chat-id", default=None, help="Open this chat session directly (adds direct=1).")
 @click.option("--lang", default=None, help="Page language code.")
 @click.option("--sbs", default=None, help="Customer identifier; signed when a secret is given.")
-@click.option("--ranstr", default=None, help="Random string for the signature (generated when omitted).")
+@click.option(
+    "--ranstr", default=None, help="Random string for the signature (generated when omitted)."
+)
 @click.option("--name", default=None)
 @click.option("--nickname", default=None)
 @click.option("--email", default=None)
 @click.option("--phone", default=None)
 @click.option("--theme", type=click.Choice(sorted(spec.THEMES)), default=None)
-@click.option("--is-app", is_flag=True, default=False, help="Mark the link as opened inside an app.")
+@click.option(
+    "--is-app", is_flag=True, default=False, help="Mark the link as opened inside an app."
+)
 @secret_options(per_app=False)
-@click.option("--unsigned", is_flag=True, default=False, help="Do not sign sbs even if a secret is set.")
+@click.option(
+    "--unsigned", is_flag=True, default=False, help="Do not sign sbs even if a secret is set."
+)
 def build_command(
     app_id: str,
     base: str,

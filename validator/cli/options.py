@@ -71,7 +71,8 @@ def secret_options(*, per_app: bool = True) -> Callable[[F], F]:
                     "--secrets-file",
                     metavar="PATH",
                     default=None,
-                    help="TOML or JSON file mapping app ids to AppSecrets, for links of several apps.",
+                    help="TOML or JSON file mapping app ids to AppSecrets "
+                    "(links of several apps).",
                 )
             )
         for option in reversed(options):
