@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from validator.build import BuildError, build, new_ranstr, rebuild
+from validator.diagnose import Diagnosis, explain
 from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, Span
 from validator.parse import parse
 from validator.signature import Secret, sign, verify
 
 __all__ = [
     "BuildError",
+    "Diagnosis",
     "DirectLink",
     "Finding",
     "Fix",
@@ -18,6 +20,7 @@ __all__ = [
     "Secret",
     "Span",
     "build",
+    "explain",
     "new_ranstr",
     "parse",
     "rebuild",

@@ -1,0 +1,1036 @@
+"""Signature diagnosis: which integrator mistake produced a wrong ``sbs_mm``.
+
+The correct rule is ``md5(md5(sbs + "_" + AppSecret) + "_" + ranstr)``, lower-case
+hex, UTF-8 of the values the page decodes. When a given ``sbs_mm`` differs, every
+:data:`HYPOTHESES` entry recomputes the signature the way a mistaken server would
+and the ones that reproduce the given value are reported, best first.
+
+Hypotheses are data: an id (stable, see SPEC section 5), what the integrator's
+code did, the one-line fix, and a function yielding candidate signatures. Adding
+one is adding an entry to :data:`HYPOTHESES`.
+
+Nothing here ever holds the secret in a string meant for output: hashed strings
+show it as ``<AppSecret>`` and the inner digest only by its fingerprint.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import string
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote, quote_plus
+
+from validator.model import DirectLink
+from validator.parse import parse
+from validator.query import form_decode
+from validator.signature import Secret, as_secret, fingerprint
+
+SECRET_PLACEHOLDER = "<AppSecret>"
+UNKNOWN_CAUSE = (
+    "Unknown cause: none of the known mistakes reproduces the given sbs_mm; "
+    "compare the values below with what your server hashes."
+)
+
+_HEX = frozenset(string.hexdigits)
+_LOWER_HEX = frozenset("0123456789abcdef")
+
+# Part kinds of a hashed string, so renderers can mark user values.
+VALUE = "value"
+LITERAL = "literal"
+SECRET = "secret"
+DIGEST = "digest"
+
+Part = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One hash computation: what was hashed, with what, and the result.
+
+    ``parts`` is the hashed string as ``(kind, text)`` pieces; a ``secret``
+    piece holds a placeholder, never the secret, and a ``digest`` piece only a
+    fingerprint. ``result`` is a fingerprint where the digest is a credential.
+    """
+
+    label: str
+    algorithm: str
+    parts: tuple[Part, ...]
+    result: str
+    encoding: str = "utf-8"
+
+    @property
+    def hashed(self) -> str:
+        """The hashed string with the secret as ``<AppSecret>``."""
+        return "".join(text for _, text in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A signature a mistaken server would have produced, and how."""
+
+    variant: str
+    digest: str
+    steps: Callable[[], tuple[Step, ...]]
+    secret_label: str | None = None
+    batch_index: int | None = None
+    batch_link: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    """A mistake integrators make when computing ``sbs_mm``."""
+
+    id: str
+    description: str
+    fix: str
+    candidates: Callable[[_Inputs], Iterator[Candidate]]
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A hypothesis that reproduces the given ``sbs_mm``."""
+
+    hypothesis: str
+    description: str
+    fix: str
+    variant: str
+    steps: tuple[Step, ...]
+    #: The given value matches only once its hex digits are read in lower case.
+    uppercase: bool = False
+    #: Label of the candidate secret that reproduces it (never its value).
+    secret_label: str | None = None
+    #: Position (0-based) and text of the batch link whose values were used.
+    batch_index: int | None = None
+    batch_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The outcome of checking one signature, and on a mismatch its likely cause."""
+
+    ok: bool
+    expected: str
+    given: str
+    sbs: str
+    ranstr: str
+    #: Hypothesis ids that reproduce ``given``, best first.
+    matches: tuple[str, ...]
+    #: The correct computation, secret and inner digest masked.
+    steps: tuple[Step, ...]
+    headline: str
+    details: tuple[Match, ...] = ()
+    #: What is wrong with the shape of ``given`` (case, length, characters), if anything.
+    given_problem: str | None = None
+    #: Hypotheses the shape of ``given`` points to (length 40 → sha1 ...).
+    suggested: tuple[str, ...] = ()
+    raw_sbs: str | None = None
+    raw_ranstr: str | None = None
+    #: Length and a short SHA-256 fingerprint of the secret, to confirm which one was used.
+    secret_length: int = 0
+    secret_fingerprint: str = ""
+    _secrets: tuple[Secret, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def match(self) -> Match | None:
+        """The best match, if any."""
+        return self.details[0] if self.details else None
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret involved (raw or percent-encoded) masked."""
+        return redact(text, self._secrets)
+
+
+class ExplainError(ValueError):
+    """The link cannot be explained (no signature in it); never quotes a secret."""
+
+
+# ---------------------------------------------------------------------------
+# Hashing helpers
+
+
+def _md5(data: bytes) -> str:
+    return hashlib.md5(data, usedforsecurity=False).hexdigest()
+
+
+def _hash(algorithm: str, data: bytes) -> str:
+    return hashlib.new(algorithm, data, usedforsecurity=False).hexdigest()
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+_MASKED = (SECRET, SECRET_PLACEHOLDER)
+
+
+def _inner_parts(
+    sbs: str, separator: str = "_", secret_part: Part = _MASKED, swapped: bool = False
+) -> tuple[Part, ...]:
+    parts: list[Part] = [(VALUE, sbs)]
+    if separator:
+        parts.append((LITERAL, separator))
+    parts.append(secret_part)
+    if swapped:
+        parts.reverse()
+    return tuple(parts)
+
+
+def _digest_part(digest: str, name: str = "inner digest") -> Part:
+    return (DIGEST, f"<{name} {fingerprint(digest)}>")
+
+
+def _outer_parts(
+    inner_part: Part, ranstr: str, separator: str = "_", swapped: bool = False
+) -> tuple[Part, ...]:
+    parts: list[Part] = [inner_part]
+    if separator:
+        parts.append((LITERAL, separator))
+    parts.append((VALUE, ranstr))
+    if swapped:
+        parts.reverse()
+    return tuple(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Inputs:
+    sbs: str
+    ranstr: str
+    secret: str
+    raw_sbs: str | None
+    raw_ranstr: str | None
+    candidates: tuple[tuple[str, Secret], ...]
+    batch: tuple[tuple[int, DirectLink], ...]
+    inner: str
+    expected: str
+
+
+def _two_step(
+    inputs: _Inputs,
+    variant: str,
+    *,
+    sbs: str | None = None,
+    ranstr: str | None = None,
+    secret: str | None = None,
+    secret_part: Part = _MASKED,
+    inner_separator: str = "_",
+    outer_separator: str = "_",
+    inner_swapped: bool = False,
+    outer_swapped: bool = False,
+    algorithm: str = "md5",
+    inner_algorithm: str | None = None,
+    inner_upper: bool = False,
+    inner_encoding: str = "utf-8",
+    outer_encoding: str = "utf-8",
+    secret_label: str | None = None,
+    batch_index: int | None = None,
+    batch_link: str | None = None,
+) -> Candidate | None:
+    """The standard two-step construction with one or more things changed."""
+    sbs = inputs.sbs if sbs is None else sbs
+    ranstr = inputs.ranstr if ranstr is None else ranstr
+    secret = inputs.secret if secret is None else secret
+    inner_algorithm = inner_algorithm or algorithm
+    pieces = [sbs, inner_separator, secret]
+    if inner_swapped:
+        pieces.reverse()
+    try:
+        inner_bytes = "".join(pieces).encode(inner_encoding)
+    except UnicodeEncodeError:
+        return None
+    inner = _hash(inner_algorithm, inner_bytes)
+    inner_text = inner.upper() if inner_upper else inner
+    outer_pieces = [inner_text, outer_separator, ranstr]
+    if outer_swapped:
+        outer_pieces.reverse()
+    try:
+        outer_bytes = "".join(outer_pieces).encode(outer_encoding)
+    except UnicodeEncodeError:
+        return None
+    digest = _hash(algorithm, outer_bytes)
+
+    def steps() -> tuple[Step, ...]:
+        inner_label = "inner digest (upper-cased)" if inner_upper else "inner digest"
+        first = Step(
+            "inner digest",
+            inner_algorithm,
+            _inner_parts(sbs, inner_separator, secret_part, inner_swapped),
+            fingerprint(inner_text),
+            inner_encoding,
+        )
+        second = Step(
+            "sbs_mm",
+            algorithm,
+            _outer_parts(
+                _digest_part(inner_text, inner_label), ranstr, outer_separator, outer_swapped
+            ),
+            digest,
+            outer_encoding,
+        )
+        return (first, second)
+
+    return Candidate(variant, digest, steps, secret_label, batch_index, batch_link)
+
+
+def _correct_steps(inputs: _Inputs) -> tuple[Step, ...]:
+    candidate = _two_step(inputs, "correct")
+    assert candidate is not None  # UTF-8 with surrogatepass never fails here
+    return candidate.steps()
+
+
+# ---------------------------------------------------------------------------
+# The hypotheses
+
+
+def _uppercase_hex(inputs: _Inputs) -> Iterator[Candidate]:
+    yield Candidate(
+        "MD5 hex digest upper-cased",
+        inputs.expected.upper(),
+        lambda: _correct_steps(inputs),
+    )
+
+
+def _uppercase_inner(inputs: _Inputs) -> Iterator[Candidate]:
+    candidate = _two_step(
+        inputs, "inner digest in upper case before the second MD5", inner_upper=True
+    )
+    if candidate:
+        yield candidate
+
+
+def _plus_kept_literal(inputs: _Inputs) -> Iterator[Candidate]:
+    def literal(value: str, raw: str | None) -> str:
+        if raw is not None and "+" in raw:
+            return form_decode(raw.replace("+", "%2B"))
+        return value.replace(" ", "+")
+
+    sbs = literal(inputs.sbs, inputs.raw_sbs)
+    ranstr = literal(inputs.ranstr, inputs.raw_ranstr)
+    yield from _value_variants(inputs, sbs, ranstr, "with '+' kept instead of a space")
+
+
+def _value_variants(inputs: _Inputs, sbs: str, ranstr: str, how: str) -> Iterator[Candidate]:
+    if sbs != inputs.sbs:
+        candidate = _two_step(inputs, f"sbs {how}", sbs=sbs)
+        if candidate:
+            yield candidate
+    if ranstr != inputs.ranstr:
+        candidate = _two_step(inputs, f"ranstr {how}", ranstr=ranstr)
+        if candidate:
+            yield candidate
+    if sbs != inputs.sbs and ranstr != inputs.ranstr:
+        candidate = _two_step(inputs, f"sbs and ranstr {how}", sbs=sbs, ranstr=ranstr)
+        if candidate:
+            yield candidate
+
+
+def _encoded_forms(value: str, raw: str | None) -> list[tuple[str, str]]:
+    forms: list[tuple[str, str]] = []
+    if raw is not None:
+        forms.append(("as written in the link", raw))
+    encoded = quote(value, safe="")
+    forms.append(("percent-encoded", encoded))
+    forms.append(("percent-encoded with lower-case hex", _lower_escapes(encoded)))
+    forms.append(("form-encoded ('+' for space)", quote_plus(value, safe="")))
+    seen = {value}
+    unique: list[tuple[str, str]] = []
+    for how, form in forms:
+        if form not in seen:
+            seen.add(form)
+            unique.append((how, form))
+    return unique
+
+
+def _lower_escapes(encoded: str) -> str:
+    pieces = encoded.split("%")
+    return pieces[0] + "".join("%" + p[:2].lower() + p[2:] for p in pieces[1:])
+
+
+def _raw_encoded(inputs: _Inputs) -> Iterator[Candidate]:
+    sbs_forms = _encoded_forms(inputs.sbs, inputs.raw_sbs)
+    ranstr_forms = _encoded_forms(inputs.ranstr, inputs.raw_ranstr)
+    for how, sbs in sbs_forms:
+        candidate = _two_step(inputs, f"sbs {how}: {sbs!r}", sbs=sbs)
+        if candidate:
+            yield candidate
+    for how, ranstr in ranstr_forms:
+        candidate = _two_step(inputs, f"ranstr {how}: {ranstr!r}", ranstr=ranstr)
+        if candidate:
+            yield candidate
+    for (how_s, sbs), (how_r, ranstr) in zip(sbs_forms, ranstr_forms, strict=False):
+        candidate = _two_step(
+            inputs, f"sbs {how_s} and ranstr {how_r}", sbs=sbs, ranstr=ranstr
+        )
+        if candidate:
+            yield candidate
+
+
+#: Legacy encodings integrators' servers fall back to, in order of likelihood.
+LEGACY_ENCODINGS: tuple[tuple[str, str], ...] = (
+    ("gbk", "GBK"),
+    ("gb18030", "GB18030"),
+    ("latin-1", "Latin-1"),
+    ("cp1252", "Windows-1252"),
+)
+
+
+def _non_utf8(inputs: _Inputs) -> Iterator[Candidate]:
+    if inputs.sbs.isascii() and inputs.ranstr.isascii() and inputs.secret.isascii():
+        return
+    seen: set[str] = set()
+    for codec, name in LEGACY_ENCODINGS:
+        for where, inner, outer in (
+            ("sbs and ranstr", codec, codec),
+            ("sbs", codec, "utf-8"),
+            ("ranstr", "utf-8", codec),
+        ):
+            candidate = _two_step(
+                inputs,
+                f"{where} hashed as {name} bytes",
+                inner_encoding=inner,
+                outer_encoding=outer,
+            )
+            if candidate and candidate.digest != inputs.expected and candidate.digest not in seen:
+                seen.add(candidate.digest)
+                yield candidate
+
+
+def _whitespace_variants(secret: str) -> list[tuple[str, str, str]]:
+    """``(how, variant secret, placeholder)`` for whitespace mistakes on ``secret``."""
+    variants = [
+        ("a trailing newline", secret + "\n", "<AppSecret>\\n"),
+        ("a trailing CR LF", secret + "\r\n", "<AppSecret>\\r\\n"),
+        ("a trailing space", secret + " ", "<AppSecret>␠"),
+        ("two trailing spaces", secret + "  ", "<AppSecret>␠␠"),
+        ("a trailing tab", secret + "\t", "<AppSecret>\\t"),
+        ("a leading space", " " + secret, "␠<AppSecret>"),
+    ]
+    stripped = secret.strip()
+    if stripped != secret and stripped:
+        variants.insert(0, ("its surrounding whitespace trimmed", stripped, "<AppSecret trimmed>"))
+        for how, text, label in (
+            ("its trailing whitespace trimmed", secret.rstrip(), "<AppSecret right-trimmed>"),
+            ("its leading whitespace trimmed", secret.lstrip(), "<AppSecret left-trimmed>"),
+        ):
+            if text not in (secret, stripped) and text:
+                variants.insert(1, (how, text, label))
+    return variants
+
+
+def _secret_whitespace(inputs: _Inputs) -> Iterator[Candidate]:
+    for how, secret, placeholder in _whitespace_variants(inputs.secret):
+        candidate = _two_step(
+            inputs, f"the secret with {how}", secret=secret, secret_part=(SECRET, placeholder)
+        )
+        if candidate:
+            yield candidate
+
+
+def _missing_separator(inputs: _Inputs) -> Iterator[Candidate]:
+    for variant, inner_sep, outer_sep in (
+        ("no '_' in either step", "", ""),
+        ("no '_' between sbs and the secret", "", "_"),
+        ("no '_' between the inner digest and ranstr", "_", ""),
+    ):
+        candidate = _two_step(
+            inputs, variant, inner_separator=inner_sep, outer_separator=outer_sep
+        )
+        if candidate:
+            yield candidate
+
+
+#: Separators integrators write instead of ``_``.
+WRONG_SEPARATORS: tuple[str, ...] = ("-", "|", ":", ",", ".", ";", "+", "&", "=", "/", " ", "__")
+
+
+def _wrong_separator(inputs: _Inputs) -> Iterator[Candidate]:
+    for separator in WRONG_SEPARATORS:
+        for variant, inner_sep, outer_sep in (
+            (f"{separator!r} instead of '_' in both steps", separator, separator),
+            (f"{separator!r} instead of '_' between sbs and the secret", separator, "_"),
+            (f"{separator!r} instead of '_' before ranstr", "_", separator),
+        ):
+            candidate = _two_step(
+                inputs, variant, inner_separator=inner_sep, outer_separator=outer_sep
+            )
+            if candidate:
+                yield candidate
+
+
+def _swapped_order(inputs: _Inputs) -> Iterator[Candidate]:
+    for variant, inner_swapped, outer_swapped in (
+        ("secret before sbs: md5(AppSecret + '_' + sbs)", True, False),
+        ("ranstr before the inner digest", False, True),
+        ("both steps in reverse order", True, True),
+    ):
+        candidate = _two_step(
+            inputs, variant, inner_swapped=inner_swapped, outer_swapped=outer_swapped
+        )
+        if candidate:
+            yield candidate
+    # sbs and ranstr exchanged: md5(md5(ranstr + "_" + secret) + "_" + sbs)
+    if inputs.sbs != inputs.ranstr:
+        candidate = _two_step(
+            inputs, "sbs and ranstr exchanged", sbs=inputs.ranstr, ranstr=inputs.sbs
+        )
+        if candidate:
+            yield candidate
+
+
+def _single_md5(inputs: _Inputs) -> Iterator[Candidate]:
+    sbs, ranstr = inputs.sbs, inputs.ranstr
+    orders: tuple[tuple[str, tuple[Part, ...]], ...] = (
+        ("md5(sbs + '_' + AppSecret + '_' + ranstr)",
+         ((VALUE, sbs), (LITERAL, "_"), _MASKED, (LITERAL, "_"), (VALUE, ranstr))),
+        ("md5(sbs + AppSecret + ranstr)", ((VALUE, sbs), _MASKED, (VALUE, ranstr))),
+        ("md5(sbs + '_' + ranstr + '_' + AppSecret)",
+         ((VALUE, sbs), (LITERAL, "_"), (VALUE, ranstr), (LITERAL, "_"), _MASKED)),
+        ("md5(AppSecret + '_' + sbs + '_' + ranstr)",
+         (_MASKED, (LITERAL, "_"), (VALUE, sbs), (LITERAL, "_"), (VALUE, ranstr))),
+    )
+    for variant, parts in orders:
+        text = "".join(inputs.secret if kind == SECRET else value for kind, value in parts)
+        digest = _md5(_utf8(text))
+        yield Candidate(
+            variant,
+            digest,
+            lambda parts=parts, digest=digest: (Step("sbs_mm", "md5", parts, digest),),  # type: ignore[misc]
+        )
+
+
+def _hmac_md5(inputs: _Inputs) -> Iterator[Candidate]:
+    """HMAC-MD5 constructions a server might use instead of the two plain MD5s.
+
+    1. inner = HMAC-MD5(key=AppSecret, sbs); sbs_mm = md5(inner + "_" + ranstr)
+    2. inner as in 1; sbs_mm = HMAC-MD5(key=AppSecret, inner + "_" + ranstr)
+    3. sbs_mm = HMAC-MD5(key=AppSecret, sbs + "_" + ranstr)
+    4. inner = md5(sbs + "_" + AppSecret); sbs_mm = HMAC-MD5(key=inner, ranstr)
+    5. sbs_mm = HMAC-MD5(key=AppSecret, md5(sbs + "_" + AppSecret) + "_" + ranstr)
+    """
+    key = _utf8(inputs.secret)
+    sbs, ranstr = inputs.sbs, inputs.ranstr
+
+    def mac(k: bytes, message: str) -> str:
+        return hmac.new(k, _utf8(message), "md5").hexdigest()
+
+    keyed = "HMAC-MD5 key=<AppSecret>"
+    hinner = mac(key, sbs)
+    inner_step = Step("inner digest", keyed, ((VALUE, sbs),), fingerprint(hinner))
+    d1 = _md5(_utf8(f"{hinner}_{ranstr}"))
+    yield Candidate(
+        "inner digest = HMAC-MD5(key=AppSecret, sbs), then md5(inner + '_' + ranstr)",
+        d1,
+        lambda: (inner_step, Step("sbs_mm", "md5", _outer_parts(_digest_part(hinner), ranstr), d1)),
+    )
+    d2 = mac(key, f"{hinner}_{ranstr}")
+    yield Candidate(
+        "HMAC-MD5 keyed with the AppSecret in both steps",
+        d2,
+        lambda: (inner_step, Step("sbs_mm", keyed, _outer_parts(_digest_part(hinner), ranstr), d2)),
+    )
+    d3 = mac(key, f"{sbs}_{ranstr}")
+    yield Candidate(
+        "one HMAC-MD5(key=AppSecret, sbs + '_' + ranstr)",
+        d3,
+        lambda: (Step("sbs_mm", keyed, ((VALUE, sbs), (LITERAL, "_"), (VALUE, ranstr)), d3),),
+    )
+    d4 = mac(inputs.inner.encode("ascii"), ranstr)
+    yield Candidate(
+        "HMAC-MD5(key=inner digest, ranstr)",
+        d4,
+        lambda: (
+            _correct_steps(inputs)[0],
+            Step("sbs_mm", f"HMAC-MD5 key=<inner digest {fingerprint(inputs.inner)}>",
+                 ((VALUE, ranstr),), d4),
+        ),
+    )
+    d5 = mac(key, f"{inputs.inner}_{ranstr}")
+    yield Candidate(
+        "plain inner MD5, then HMAC-MD5(key=AppSecret, inner + '_' + ranstr)",
+        d5,
+        lambda: (
+            _correct_steps(inputs)[0],
+            Step("sbs_mm", keyed, _outer_parts(_digest_part(inputs.inner), ranstr), d5),
+        ),
+    )
+
+
+def _other_algorithm(algorithm: str, name: str) -> Callable[[_Inputs], Iterator[Candidate]]:
+    def candidates(inputs: _Inputs) -> Iterator[Candidate]:
+        for variant, inner_algorithm, outer_algorithm in (
+            (f"{name} in both steps", algorithm, algorithm),
+            (f"{name} for the outer step only", "md5", algorithm),
+            (f"{name} for the inner step only", algorithm, "md5"),
+        ):
+            candidate = _two_step(
+                inputs, variant, algorithm=outer_algorithm, inner_algorithm=inner_algorithm
+            )
+            if candidate:
+                yield candidate
+
+    return candidates
+
+
+def _raw_digest_bytes(inputs: _Inputs) -> Iterator[Candidate]:
+    raw = bytes.fromhex(inputs.inner)
+    ranstr = inputs.ranstr
+    for variant, separator in (
+        ("md5(raw 16 digest bytes + '_' + ranstr)", b"_"),
+        ("md5(raw 16 digest bytes + ranstr)", b""),
+    ):
+        digest = _md5(raw + separator + _utf8(ranstr))
+        sep = separator.decode()
+        yield Candidate(
+            variant,
+            digest,
+            lambda digest=digest, sep=sep: (  # type: ignore[misc]
+                _correct_steps(inputs)[0],
+                Step(
+                    "sbs_mm",
+                    "md5",
+                    _outer_parts(_digest_part(inputs.inner, "16 raw bytes of inner digest"),
+                                 ranstr, sep),
+                    digest,
+                ),
+            ),
+        )
+
+
+def _other_secret(inputs: _Inputs) -> Iterator[Candidate]:
+    for label, secret in inputs.candidates:
+        candidate = _two_step(
+            inputs,
+            f"candidate secret {label!r}",
+            secret=secret.reveal(),
+            secret_part=(SECRET, f"<candidate secret {label}>"),
+            secret_label=label,
+        )
+        if candidate:
+            yield candidate
+
+
+def _other_link_values(inputs: _Inputs) -> Iterator[Candidate]:
+    for index, link in inputs.batch:
+        other_sbs, other_ranstr = link.sbs, link.ranstr
+        options: list[tuple[str, str, str]] = []
+        if other_sbs is not None and other_sbs != inputs.sbs:
+            options.append(("the sbs", other_sbs, inputs.ranstr))
+        if other_ranstr is not None and other_ranstr != inputs.ranstr:
+            options.append(("the ranstr", inputs.sbs, other_ranstr))
+        if (
+            other_sbs is not None
+            and other_ranstr is not None
+            and other_sbs != inputs.sbs
+            and other_ranstr != inputs.ranstr
+        ):
+            options.append(("the sbs and ranstr", other_sbs, other_ranstr))
+        for what, sbs, ranstr in options:
+            candidate = _two_step(
+                inputs,
+                f"{what} of batch link {index + 1}",
+                sbs=sbs,
+                ranstr=ranstr,
+                batch_index=index,
+                batch_link=link.text,
+            )
+            if candidate:
+                yield candidate
+
+
+#: Every hypothesis, in order of precedence: when several reproduce the given
+#: value, the earlier (more specific, more common) one is named first.
+HYPOTHESES: tuple[Hypothesis, ...] = (
+    Hypothesis(
+        "uppercase-hex",
+        "sbs_mm was computed with upper-case hex digits",
+        "write the MD5 hex digest in lower case (e.g. .hexdigest() / strtolower(md5(...)))",
+        _uppercase_hex,
+    ),
+    Hypothesis(
+        "uppercase-inner-digest",
+        "the inner digest md5(sbs + '_' + AppSecret) was upper-cased before the second MD5",
+        "use the inner digest as 32 lower-case hex characters in the second MD5",
+        _uppercase_inner,
+    ),
+    Hypothesis(
+        "plus-kept-literal",
+        "sbs or ranstr was signed with a literal '+' that the page reads as a space",
+        "percent-encode the values when building the link ('+' as %2B, space as %20), "
+        "or sign the value as the page decodes it",
+        _plus_kept_literal,
+    ),
+    Hypothesis(
+        "raw-encoded-values",
+        "the percent-encoded text of sbs or ranstr was hashed instead of the decoded value",
+        "hash the plain values, and percent-encode them only when putting them in the URL",
+        _raw_encoded,
+    ),
+    Hypothesis(
+        "non-utf8-encoding",
+        "sbs or ranstr was hashed in a legacy encoding (GBK, GB18030, Latin-1) instead of UTF-8",
+        "encode the strings as UTF-8 before hashing",
+        _non_utf8,
+    ),
+    Hypothesis(
+        "secret-whitespace",
+        "the AppSecret used had extra or missing whitespace (a trailing newline or spaces "
+        "from a file or environment, or trimmed)",
+        "strip the newline/spaces read with the secret (or stop trimming it) so it is exactly "
+        "the AppSecret",
+        _secret_whitespace,
+    ),
+    Hypothesis(
+        "missing-separator",
+        "sbs_mm was computed without the '_' separator",
+        "join with '_': md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)",
+        _missing_separator,
+    ),
+    Hypothesis(
+        "wrong-separator",
+        "sbs_mm was computed with a different separator than '_'",
+        "join with '_': md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)",
+        _wrong_separator,
+    ),
+    Hypothesis(
+        "swapped-order",
+        "the parts of a hashed string were put in the wrong order",
+        "keep the order: md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)",
+        _swapped_order,
+    ),
+    Hypothesis(
+        "single-md5",
+        "sbs_mm was computed as one MD5 over the concatenation instead of two nested MD5s",
+        "hash twice: inner = md5(sbs + '_' + AppSecret), sbs_mm = md5(inner + '_' + ranstr)",
+        _single_md5,
+    ),
+    Hypothesis(
+        "hmac-md5",
+        "sbs_mm was computed with HMAC-MD5 instead of plain MD5",
+        "use plain MD5 of the concatenated strings, not HMAC",
+        _hmac_md5,
+    ),
+    Hypothesis(
+        "sha1",
+        "sbs_mm was computed with SHA-1 instead of MD5",
+        "use MD5 in both steps (32 hex characters)",
+        _other_algorithm("sha1", "SHA-1"),
+    ),
+    Hypothesis(
+        "sha256",
+        "sbs_mm was computed with SHA-256 instead of MD5",
+        "use MD5 in both steps (32 hex characters)",
+        _other_algorithm("sha256", "SHA-256"),
+    ),
+    Hypothesis(
+        "raw-digest-bytes",
+        "the inner digest was used as 16 raw bytes instead of its 32 hex characters",
+        "use the inner digest's hex string (hexdigest(), not digest())",
+        _raw_digest_bytes,
+    ),
+    Hypothesis(
+        "other-secret",
+        "sbs_mm was signed with another secret from the candidate list",
+        "sign with the AppSecret of this app and environment (check staging vs production, "
+        "or a rotated secret)",
+        _other_secret,
+    ),
+    Hypothesis(
+        "other-link-values",
+        "sbs_mm was computed from the sbs or ranstr of another link in the batch",
+        "sign each link with its own sbs and ranstr (check for shared or cached variables)",
+        _other_link_values,
+    ),
+)
+
+HYPOTHESIS_IDS: tuple[str, ...] = tuple(h.id for h in HYPOTHESES)
+_BY_ID: dict[str, Hypothesis] = {h.id: h for h in HYPOTHESES}
+
+
+def hypothesis(hypothesis_id: str) -> Hypothesis:
+    """The hypothesis with this id; ``KeyError`` where there is none."""
+    return _BY_ID[hypothesis_id]
+
+
+# ---------------------------------------------------------------------------
+# Diagnosis
+
+
+def given_problem(sbs_mm: str) -> tuple[str | None, tuple[str, ...]]:
+    """What is wrong with the shape of ``sbs_mm`` and the hypotheses it suggests."""
+    if sbs_mm == "":
+        return "sbs_mm is empty", ()
+    stripped = sbs_mm.strip()
+    if stripped != sbs_mm:
+        return "sbs_mm has whitespace around it", ()
+    if not all(ch in _HEX for ch in sbs_mm):
+        bad = next(ch for ch in sbs_mm if ch not in _HEX)
+        return f"sbs_mm holds {bad!r}, which is not a hex digit", ()
+    length = len(sbs_mm)
+    if length == 40:
+        return "sbs_mm has 40 hex digits, the length of a SHA-1 digest (MD5 gives 32)", ("sha1",)
+    if length == 64:
+        return (
+            "sbs_mm has 64 hex digits, the length of a SHA-256 digest (MD5 gives 32)",
+            ("sha256",),
+        )
+    if length != 32:
+        return f"sbs_mm has {length} hex digits; an MD5 digest has 32", ()
+    if not all(ch in _LOWER_HEX for ch in sbs_mm):
+        return "sbs_mm has upper-case hex digits; the page expects lower case", ("uppercase-hex",)
+    return None, ()
+
+
+def _labelled(
+    candidates: Mapping[str, Secret | str] | Iterable[Secret | str],
+) -> tuple[tuple[str, Secret], ...]:
+    if isinstance(candidates, Mapping):
+        return tuple((str(label), as_secret(value)) for label, value in candidates.items())
+    return tuple(
+        (f"candidate {number}", as_secret(value))
+        for number, value in enumerate(candidates, start=1)
+    )
+
+
+def diagnose_signature(
+    sbs: str,
+    ranstr: str,
+    sbs_mm: str,
+    secret: Secret | str,
+    *,
+    candidates: Mapping[str, Secret | str] | Iterable[Secret | str] = (),
+    batch: Iterable[str | DirectLink] = (),
+    raw_sbs: str | None = None,
+    raw_ranstr: str | None = None,
+) -> Diagnosis:
+    """Check ``sbs_mm`` for ``sbs``/``ranstr`` and, on a mismatch, find the mistake.
+
+    ``sbs`` and ``ranstr`` are the values the page decodes; ``raw_sbs`` and
+    ``raw_ranstr`` their text as written in the link, where known.
+    ``candidates`` are other secrets to try (a mapping of label to secret, or
+    secrets labelled ``candidate 1``...); ``batch`` other links whose values
+    may have been mixed up.
+    """
+    secret = as_secret(secret)
+    labelled = _labelled(candidates)
+    own = secret.reveal()
+    inner = _md5(_utf8(f"{sbs}_{own}"))
+    expected = _md5(_utf8(f"{inner}_{ranstr}"))
+    links = tuple(
+        (index, parse(item) if isinstance(item, str) else item)
+        for index, item in enumerate(batch)
+    )
+    inputs = _Inputs(
+        sbs=sbs,
+        ranstr=ranstr,
+        secret=own,
+        raw_sbs=raw_sbs,
+        raw_ranstr=raw_ranstr,
+        candidates=tuple((label, s) for label, s in labelled if s.reveal() != own),
+        batch=links,
+        inner=inner,
+        expected=expected,
+    )
+    problem, suggested = given_problem(sbs_mm)
+    ok = hmac.compare_digest(_utf8(expected), _utf8(sbs_mm))
+    secrets = (secret, *(s for _, s in labelled))
+    common = {
+        "expected": expected,
+        "given": sbs_mm,
+        "sbs": sbs,
+        "ranstr": ranstr,
+        "steps": _correct_steps(inputs),
+        "raw_sbs": raw_sbs,
+        "raw_ranstr": raw_ranstr,
+        "secret_length": len(own),
+        "secret_fingerprint": fingerprint(hashlib.sha256(_utf8(own)).hexdigest()),
+        "_secrets": secrets,
+    }
+    if ok:
+        return Diagnosis(
+            ok=True, matches=(), headline="The signature is correct.", **common  # type: ignore[arg-type]
+        )
+    details = _find_matches(inputs, sbs_mm.strip())
+    ids: list[str] = []
+    for match in details:
+        if match.hypothesis not in ids:
+            ids.append(match.hypothesis)
+    if any(m.uppercase for m in details) and "uppercase-hex" not in ids:
+        ids.append("uppercase-hex")
+    headline = _headline(details[0]) if details else UNKNOWN_CAUSE
+    return Diagnosis(
+        ok=False,
+        matches=tuple(ids),
+        headline=headline,
+        details=details,
+        given_problem=problem,
+        suggested=tuple(s for s in suggested if s not in ids),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _find_matches(inputs: _Inputs, given: str) -> tuple[Match, ...]:
+    folded = given.lower()
+    has_upper = folded != given
+    found: list[Match] = []
+    for item in HYPOTHESES:
+        for candidate in item.candidates(inputs):
+            digest = candidate.digest
+            if item.id == "uppercase-hex":
+                hit, uppercase = has_upper and digest.lower() == folded, False
+            else:
+                if digest.lower() == inputs.expected:
+                    continue
+                hit = digest == given or (has_upper and digest == folded)
+                uppercase = hit and digest != given
+            if hit:
+                found.append(
+                    Match(
+                        item.id,
+                        item.description,
+                        item.fix,
+                        candidate.variant,
+                        candidate.steps(),
+                        uppercase,
+                        candidate.secret_label,
+                        candidate.batch_index,
+                        candidate.batch_link,
+                    )
+                )
+                break  # one variant per hypothesis is enough to name it
+    return tuple(found)
+
+
+def _headline(match: Match) -> str:
+    text = f"{match.description} ({match.variant})"
+    if match.uppercase:
+        text += ", and written in upper-case hex digits"
+    if not text.startswith(("sbs", "ranstr")):
+        text = text[0].upper() + text[1:]
+    return text + "."
+
+
+def explain(
+    url: str | DirectLink,
+    *,
+    secret: Secret | str,
+    candidates: Mapping[str, Secret | str] | Iterable[Secret | str] = (),
+    batch: Iterable[str | DirectLink] = (),
+) -> Diagnosis:
+    """Diagnose the signature of a link, with the values as the page decodes them.
+
+    Raises :class:`ExplainError` where the link carries no ``sbs``,
+    ``ranstr`` or ``sbs_mm`` to check.
+    """
+    link = parse(url) if isinstance(url, str) else url
+    sbs_param = link.param("sbs")
+    ranstr_param = link.param("ranstr")
+    sbs_mm = link.sbs_mm
+    missing = [
+        name
+        for name, present in (
+            ("sbs", sbs_param is not None),
+            ("ranstr", ranstr_param is not None),
+            ("sbs_mm", sbs_mm is not None),
+        )
+        if not present
+    ]
+    if missing:
+        raise ExplainError(
+            "the link has no " + " or ".join(missing) + ": there is no signature to explain"
+        )
+    assert sbs_param is not None and ranstr_param is not None and sbs_mm is not None
+    return diagnose_signature(
+        sbs_param.value,
+        ranstr_param.value,
+        sbs_mm,
+        secret,
+        candidates=candidates,
+        batch=batch,
+        raw_sbs=sbs_param.raw_value,
+        raw_ranstr=ranstr_param.raw_value,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Redaction and plain data
+
+
+def secret_forms(secret: Secret) -> set[str]:
+    """Every textual form of ``secret`` that must never appear in output."""
+    text = secret.reveal()
+    data = _utf8(text)
+    forms = {
+        text,
+        quote(text, safe=""),
+        quote(text),
+        quote_plus(text),
+        quote_plus(text, safe=""),
+        data.hex(),
+        data.hex().upper(),
+    }
+    lowered: set[str] = set()
+    for form in forms:
+        if "%" in form:
+            lowered.add(_lower_escapes(form))
+    return {f for f in forms | lowered if f}
+
+
+def redact(text: str, secrets: Iterable[Secret]) -> str:
+    """``text`` with every form of every secret replaced by ``<AppSecret>``.
+
+    Secrets shorter than 4 characters are not searched for: masking every
+    occurrence of such a string would garble the output and protect nothing.
+    """
+    for secret in secrets:
+        if len(secret) < 4:
+            continue
+        for form in sorted(secret_forms(secret), key=len, reverse=True):
+            if form in text:
+                text = text.replace(form, SECRET_PLACEHOLDER)
+    return text
+
+
+def step_to_dict(step: Step, redact_text: Callable[[str], str]) -> dict[str, object]:
+    return {
+        "label": step.label,
+        "algorithm": step.algorithm,
+        "encoding": step.encoding,
+        "hashed": redact_text(step.hashed),
+        "result": step.result,
+    }
+
+
+def diagnosis_to_dict(diagnosis: Diagnosis) -> dict[str, object]:
+    """A JSON-ready form of ``diagnosis``; secrets masked, inner digest fingerprinted."""
+    clean = diagnosis.redact
+    return {
+        "ok": diagnosis.ok,
+        "headline": clean(diagnosis.headline),
+        "expected": diagnosis.expected,
+        "given": clean(diagnosis.given),
+        "given_problem": diagnosis.given_problem,
+        "sbs": clean(diagnosis.sbs),
+        "ranstr": clean(diagnosis.ranstr),
+        "raw_sbs": None if diagnosis.raw_sbs is None else clean(diagnosis.raw_sbs),
+        "raw_ranstr": None if diagnosis.raw_ranstr is None else clean(diagnosis.raw_ranstr),
+        "secret_length": diagnosis.secret_length,
+        "secret_fingerprint": diagnosis.secret_fingerprint,
+        "steps": [step_to_dict(s, clean) for s in diagnosis.steps],
+        "matches": list(diagnosis.matches),
+        "suggested": list(diagnosis.suggested),
+        "details": [
+            {
+                "hypothesis": m.hypothesis,
+                "description": m.description,
+                "fix": m.fix,
+                "variant": clean(m.variant),
+                "uppercase": m.uppercase,
+                "secret_label": None if m.secret_label is None else clean(m.secret_label),
+                "batch_index": m.batch_index,
+                "batch_link": None if m.batch_link is None else clean(m.batch_link),
+                "steps": [step_to_dict(s, clean) for s in m.steps],
+            }
+            for m in diagnosis.details
+        ],
+    }
