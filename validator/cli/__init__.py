@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from validator.cli import cmd_build, cmd_check, cmd_sign  # noqa: F401  (register commands)
+from validator.cli import (  # noqa: F401  (register commands)
+    cmd_build,
+    cmd_check,
+    cmd_explain,
+    cmd_sign,
+)
 from validator.cli.main import cli
 
 

@@ -13,6 +13,7 @@ from validator.cli.main import InputError
 from validator.secret_sources import (
     DEFAULT_SECRET_ENV,
     SecretSourceError,
+    candidate_secrets_from_file,
     secret_from_env,
     secret_from_file,
     secrets_from_file,
@@ -108,6 +109,14 @@ def load_secrets(
     except SecretSourceError as error:
         raise InputError(str(error)) from None
     return SecretOptions(secret, by_app)
+
+
+def load_candidate_secrets(path: str) -> dict[str, Secret]:
+    """Labelled candidate secrets from ``path``; a problem is an :class:`InputError`."""
+    try:
+        return candidate_secrets_from_file(path)
+    except SecretSourceError as error:
+        raise InputError(str(error)) from None
 
 
 def _prompt() -> Secret:

@@ -1,0 +1,122 @@
+"""``directlink explain``: check a link's signature and name the mistake behind a mismatch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
+from validator.cli.options import load_candidate_secrets, load_secrets, read_links, secret_options
+from validator.diagnose import ExplainError, diagnosis_to_dict, explain
+from validator.model import DirectLink
+from validator.parse import parse
+from validator.report.explain_text import render_diagnosis
+
+
+@cli.command("explain")
+@click.argument("url")
+@secret_options(per_app=True)
+@click.option(
+    "--candidate-secrets-file",
+    metavar="PATH",
+    default=None,
+    help="Other secrets to try (staging, rotated): one a line, or a TOML/JSON map of "
+    "labels to secrets. A match names the label, never the secret.",
+)
+@click.option(
+    "--batch-file",
+    metavar="PATH",
+    default=None,
+    help="Other links, one a line, whose sbs/ranstr may have been mixed up with this one's.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Colour the text output (default: when writing to a terminal).",
+)
+def explain_command(
+    url: str,
+    secret_env: str | None,
+    secret_file: str | None,
+    secret_prompt: bool,
+    secrets_file: str | None,
+    candidate_secrets_file: str | None,
+    batch_file: str | None,
+    output_format: str,
+    color: bool | None,
+) -> None:
+    """Show how the signature of URL (or - for one link on stdin) is computed, check it,
+    and on a mismatch name the mistake that produced it.
+
+    The AppSecret never comes from the command line: use --secret-env,
+    --secret-file, --secrets-file or --secret-prompt. It is never printed; the
+    inner digest md5(sbs + "_" + AppSecret) shows only as a 6-digit fingerprint.
+
+    Exit status: 0 the signature is correct, 1 it is wrong, 2 usage or input error.
+    """
+    link = _one_link(url)
+    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    secret = secrets.for_app(link.app_id)
+    if secret is None:
+        if secrets.by_app:
+            raise InputError(
+                f"no secret for app id {link.app_id!r} in the secrets file, and no default "
+                "secret (--secret-env, --secret-file, --secret-prompt)"
+            )
+        raise InputError(
+            "no secret: use --secret-env, --secret-file, --secrets-file or --secret-prompt"
+        )
+    candidates = load_candidate_secrets(candidate_secrets_file) if candidate_secrets_file else {}
+    batch = _batch(batch_file) if batch_file else []
+    try:
+        diagnosis = explain(link, secret=secret, candidates=candidates, batch=batch)
+    except ExplainError as error:
+        raise InputError(str(error)) from None
+    if output_format == "json":
+        data = {"url": diagnosis.redact(link.text), **diagnosis_to_dict(diagnosis)}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        use_color = sys.stdout.isatty() if color is None else color
+        click.echo(render_diagnosis(diagnosis, url=link.text, color=use_color), color=use_color)
+    raise SystemExit(EXIT_CLEAN if diagnosis.ok else EXIT_FINDINGS)
+
+
+def _one_link(argument: str) -> DirectLink:
+    links = list(read_links((argument,)))
+    if not links:
+        raise InputError("no link on stdin")
+    if len(links) > 1:
+        raise InputError(f"explain takes one link; stdin holds {len(links)}")
+    link = parse(links[0][1])
+    if not link.is_url:
+        raise InputError(f"not a URL: {link.error}")
+    return link
+
+
+def _batch(path: str) -> list[DirectLink]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"batch file {path} does not exist") from None
+    except IsADirectoryError:
+        raise InputError(f"batch file {path} is a directory") from None
+    except PermissionError:
+        raise InputError(f"batch file {path} cannot be read: permission denied") from None
+    except UnicodeDecodeError:
+        raise InputError(f"batch file {path} is not UTF-8 text") from None
+    except OSError as error:
+        raise InputError(f"batch file {path} cannot be read: {error.strerror}") from None
+    links = [parse(line) for line in text.splitlines() if line.strip()]
+    if not links:
+        raise InputError(f"batch file {path} holds no links")
+    return links
