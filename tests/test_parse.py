@@ -202,3 +202,29 @@ def test_parse_handles_a_megabyte() -> None:
     url = "https://h/direct/app?name=" + "a%" * 500_000
     link = parse(url)
     assert link.name is not None and len(link.name) == 1_000_000
+
+
+def test_parser_fills_every_model_field_in_order() -> None:
+    # parse builds the named tuple positionally from a dict written in field order.
+    link = parse("https://u@h:8080/b/direct/app/?x=1#f?y=2")
+    assert link._asdict()["app_id"] == "app"
+    assert (link.username, link.port, link.base_path, link.trailing_slash) == ("u", 8080, "/b", True)
+    assert (link.query, link.fragment, link.first_values) == ("x=1", "f?y=2", {"x": "1"})
+    assert link.scheme_span == (0, 5) and link.content_span == (0, 40)
+
+
+@pytest.mark.parametrize(
+    ("url", "app_id", "span", "trailing"),
+    [
+        ("https://h/direct", "", (16, 16), False),
+        ("https://h/x/direct", "", (18, 18), False),
+        ("https://h/direct/", "", (17, 17), False),
+        ("https://h/direct/ab/", "ab", (17, 19), True),
+        ("https://h/a/../direct/ab", "ab", (22, 24), False),
+        ("https://h/b/direct/ab?x", "ab", (19, 21), False),
+        ("https://h/b/./direct/ab", "ab", (21, 23), False),
+    ],
+)
+def test_app_id_spans(url: str, app_id: str, span: tuple[int, int], trailing: bool) -> None:
+    link = parse(url)
+    assert (link.app_id, link.app_id_span, link.trailing_slash) == (app_id, span, trailing)

@@ -217,6 +217,9 @@ class Fix:
     safe: bool
     #: Parameter edits that make up the fix: ``(name, new value or None to drop)``.
     edits: tuple[tuple[str, str | None], ...] = ()
+    #: The same fix as text edits on the original input: ``(span, replacement)``,
+    #: non-overlapping (as ruff's ``Edit``); applying them gives the fixed link.
+    replacements: tuple[tuple[Span, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,9 @@ _DOUBLE_DOT = frozenset(
 _IPV4_PART = re.compile(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
 
 
+_new_tuple = tuple.__new__
+
+
 class _Failure(Exception):
     """Raised inside the parser where a browser would throw a TypeError."""
 
@@ -126,9 +129,8 @@ class _Parser:
             fragment_params = self.params(inner + 1 if inner >= 0 else hash_at + 1, length)
 
         first: dict[str, str] = {}
-        for p in params:
-            if p.name not in first:
-                first[p.name] = p.value
+        for param in params:
+            first.setdefault(param.name, param.value)
 
         fields: dict[str, object] = {
             "input": self.original,
@@ -162,7 +164,9 @@ class _Parser:
         except _Failure as failure:
             fields["is_url"] = False
             fields["error"] = str(failure)
-        return DirectLink(**fields)  # type: ignore[arg-type]
+        # The dict is written in field order; building the tuple directly
+        # skips the keyword-argument parsing of the generated constructor.
+        return _new_tuple(DirectLink, tuple(fields.values()))
 
     def structure(self, path_end: int, fields: dict[str, object]) -> None:
         text = self.text
@@ -223,20 +227,26 @@ class _Parser:
         text = self.text
         raw = text[start:end]
         fields["path_span"] = self.span(start, end)
-        # Raw segments with their positions in the cleaned text.
-        segments: list[tuple[str, int, int]] = []
-        if raw:
-            if special and "\\" in raw:
-                raw = raw.replace("\\", "/")
-            pos = start
-            if raw[0] == "/":
-                raw = raw[1:]
-                pos += 1
-            for name in raw.split("/"):
+        if raw and special and "\\" in raw:
+            raw = raw.replace("\\", "/")
+        first = start
+        if raw.startswith("/"):
+            raw = raw[1:]
+            first += 1
+        names = raw.split("/") if raw else []
+        if "." in raw or "%2" in raw:
+            # Dot segments move segments around: track every segment's position.
+            segments: list[tuple[str, int, int]] = []
+            pos = first
+            for name in names:
                 segments.append((name, pos, pos + len(name)))
                 pos += len(name) + 1
-        resolved = _resolve_dot_segments(segments) if "." in raw or "%2" in raw else segments
-        names = [s[0] for s in resolved]
+            resolved = _resolve_dot_segments(segments)
+            names = [segment[0] for segment in resolved]
+            starts = [segment[1] for segment in resolved]
+            ends = [segment[2] for segment in resolved]
+        else:
+            starts = ends = []
         fields["path"] = "/" + "/".join(names) if (names or special) else ""
         app_index = _app_id_index(names)
         if app_index is None:
@@ -244,12 +254,20 @@ class _Parser:
         direct_index = app_index - 1
         fields["base_path"] = "/" + "/".join(names[:direct_index]) if direct_index else ""
         if app_index < len(names):
-            app_id, seg_start, seg_end = resolved[app_index]
+            app_id = names[app_index]
+            if starts:
+                seg_start, seg_end = starts[app_index], ends[app_index]
+            else:
+                seg_start = first + len("/".join(names[:app_index])) + 1
+                seg_end = seg_start + len(app_id)
             fields["app_id"] = app_id
             fields["app_id_span"] = self.span(seg_start, seg_end)
             fields["trailing_slash"] = app_index == len(names) - 2
         else:
-            point = resolved[direct_index][2]
+            if ends:
+                point = ends[direct_index]
+            else:
+                point = first + len("/".join(names[:app_index]))
             fields["app_id"] = ""
             fields["app_id_span"] = self.span(point, point)
 
@@ -278,29 +296,15 @@ class _Parser:
                     name = form_decode(name)
                 piece_end = offset + size
                 if positions is None:
-                    result.append(
-                        Param(
-                            name,
-                            value,
-                            piece,
-                            offset + lead,
-                            name_end + lead,
-                            value_start + lead,
-                            piece_end + lead,
-                        )
-                    )
+                    offsets = (offset + lead, name_end + lead, value_start + lead, piece_end + lead)
                 else:
-                    result.append(
-                        Param(
-                            name,
-                            value,
-                            piece,
-                            positions[offset],
-                            self.end_position(offset, name_end),
-                            positions[value_start],
-                            positions[piece_end - 1] + 1,
-                        )
+                    offsets = (
+                        positions[offset],
+                        self.end_position(offset, name_end),
+                        positions[value_start],
+                        positions[piece_end - 1] + 1,
                     )
+                result.append(_new_tuple(Param, (name, value, piece, *offsets)))
             offset += size + 1
         return tuple(result)
 
