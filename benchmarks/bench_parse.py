@@ -69,5 +69,6 @@ def main() -> None:
     print(f"peak memory holding all results: parse {ours_mem / 1e6:.1f} MB, ", end="")
     print(f"baseline {base_mem / 1e6:.1f} MB, ratio {ours_mem / base_mem:.2f}x")
 
+
 if __name__ == "__main__":
     main()

@@ -208,7 +208,12 @@ def test_parser_fills_every_model_field_in_order() -> None:
     # parse builds the named tuple positionally from a dict written in field order.
     link = parse("https://u@h:8080/b/direct/app/?x=1#f?y=2")
     assert link._asdict()["app_id"] == "app"
-    assert (link.username, link.port, link.base_path, link.trailing_slash) == ("u", 8080, "/b", True)
+    assert (link.username, link.port, link.base_path, link.trailing_slash) == (
+        "u",
+        8080,
+        "/b",
+        True,
+    )
     assert (link.query, link.fragment, link.first_values) == ("x=1", "f?y=2", {"x": "1"})
     assert link.scheme_span == (0, 5) and link.content_span == (0, 40)
 

@@ -264,10 +264,7 @@ class _Parser:
             fields["app_id_span"] = self.span(seg_start, seg_end)
             fields["trailing_slash"] = app_index == len(names) - 2
         else:
-            if ends:
-                point = ends[direct_index]
-            else:
-                point = first + len("/".join(names[:app_index]))
+            point = ends[direct_index] if ends else first + len("/".join(names[:app_index]))
             fields["app_id"] = ""
             fields["app_id_span"] = self.span(point, point)
 
