@@ -422,6 +422,13 @@ class LinkSpec:
     def __str__(self) -> str:
         return self.url
 
+    @property
+    def written_pairs(self) -> tuple[tuple[str, str], ...]:
+        """The pairs in the order the dialect writes them."""
+        if self.dialect.canonical_order:
+            return tuple(_canonical_sort(self.pairs))
+        return self.pairs
+
     # Reading ---------------------------------------------------------------
 
     def get(self, name: str) -> str | None:
