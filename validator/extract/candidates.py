@@ -1,0 +1,136 @@
+"""Find URL-shaped text in a string, decode it as the document means it, and decide what counts.
+
+A candidate starts at ``http://`` or ``https://`` (also JSON-escaped as
+``https:\\/\\/``) and runs to the first character that cannot be part of a
+link in running text. The character before it decides the delimiter: a link
+after a quote ends at the same quote, after ``(`` at the unbalanced ``)``,
+after ``<`` at ``>``. Trailing punctuation a sentence puts after a link is
+not part of it, as mail clients and chat apps decide too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from validator.extract.unwrap import Opaque, unwrap
+from validator.parse import parse
+
+#: A link longer than this is cut: no browser or mail client keeps more.
+MAX_LINK_CHARS = 65536
+
+_BODY = r"(?:[^\s\"'<>`\\]|\\/|\\u[0-9A-Fa-f]{4}|=<[A-Za-z_][\w-]{0,40}>|')"
+CANDIDATE = re.compile(r"(?i:https?):(?://|\\/\\/)" + _BODY + "*")
+_JSON_ESCAPE = re.compile(r"\\(?:/|u([0-9A-Fa-f]{4})(?:\\u([0-9A-Fa-f]{4}))?)")
+_TRAILING = ".,;:!?'*"
+_CLOSERS = {")": "(", "]": "[", "}": "{"}
+_QUOTES = {'"': '"', "'": "'", "(": ")", "<": ">", "[": "]", "`": "`"}
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A URL-shaped piece of text: its offset in the scanned string, as written and as meant."""
+
+    start: int
+    end: int
+    written: str
+    url: str
+
+
+def _decode_json_escapes(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return "/"
+        high = int(match.group(1), 16)
+        if match.group(2) is not None:
+            low = int(match.group(2), 16)
+            if 0xD800 <= high < 0xDC00 and 0xDC00 <= low < 0xE000:
+                return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+            return chr(high) + chr(low)
+        return chr(high)
+
+    return _JSON_ESCAPE.sub(replace, text)
+
+
+def _trim(text: str, opener: str | None) -> str:
+    closer = _QUOTES.get(opener) if opener else None
+    if closer is not None:
+        cut = text.find(closer)
+        if closer == ")":
+            cut = _unbalanced_close(text)
+        if cut >= 0:
+            text = text[:cut]
+    elif "'" in text:
+        # Without an opening quote, a quote ends the link only at its end.
+        text = text.rstrip("'")
+    while text:
+        last = text[-1]
+        unbalanced = last in _CLOSERS and text.count(last) > text.count(_CLOSERS[last])
+        if last in _TRAILING or unbalanced:
+            text = text[:-1]
+        else:
+            break
+    return text
+
+
+def _unbalanced_close(text: str) -> int:
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
+
+
+def iter_candidates(text: str, start: int = 0, end: int | None = None) -> Iterator[Candidate]:
+    """Every URL-shaped candidate in ``text[start:end]``."""
+    stop = len(text) if end is None else end
+    for match in CANDIDATE.finditer(text, start, stop):
+        begin = match.start()
+        opener = text[begin - 1] if begin > 0 else None
+        written = _trim(match.group()[:MAX_LINK_CHARS], opener)
+        if len(written) <= len("https://"):
+            continue
+        url = _decode_json_escapes(written) if "\\" in written else written
+        yield Candidate(begin, begin + len(written), written, url)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    url: str
+    wrappers: tuple[str, ...]
+    wrapped_url: str | None
+
+
+class LinkFilter:
+    """Decides which URLs are direct links: configured hosts, else a ``/direct/<id>`` path."""
+
+    __slots__ = ("hosts",)
+
+    def __init__(self, hosts: Collection[str] | None = None) -> None:
+        self.hosts = frozenset(host.lower() for host in hosts) if hosts else None
+
+    def counts(self, url: str) -> bool:
+        if self.hosts is None and "direct" not in url.lower():
+            return False
+        link = parse(url)
+        if not link.is_url:
+            return False
+        if self.hosts is not None:
+            return (link.host or "") in self.hosts
+        return link.app_id is not None
+
+    def classify(self, url: str) -> Accepted | Opaque | None:
+        """The direct link ``url`` means (unwrapped), an opaque tracker, or None."""
+        if self.counts(url):
+            return Accepted(url, (), None)
+        result = unwrap(url)
+        if isinstance(result, Opaque):
+            return result
+        if result.wrappers and self.counts(result.url):
+            return Accepted(result.url, result.wrappers, url)
+        return None

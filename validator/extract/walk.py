@@ -1,0 +1,159 @@
+"""Which files to read: folders walked recursively, include/exclude globs, binary files skipped.
+
+Every path is accounted for: a file is yielded either with the kind of
+document it holds or with the reason it is skipped.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from validator.extract.model import SourceKind
+
+#: Folders nobody wants audited, skipped unless a path names them directly.
+DEFAULT_EXCLUDED_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".tox", ".mypy_cache"}
+)
+
+SUFFIX_KINDS: dict[str, SourceKind] = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".eml": "eml",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".png": "qr",
+    ".jpg": "qr",
+    ".jpeg": "qr",
+    ".gif": "qr",
+    ".bmp": "qr",
+    ".webp": "qr",
+}
+
+#: Bytes sniffed to tell text from binary (git uses the first 8000).
+SNIFF_BYTES = 8000
+
+
+@dataclass(frozen=True, slots=True)
+class PathEntry:
+    """A file to read (``kind`` set) or a path skipped (``skip_reason`` set)."""
+
+    path: str
+    kind: SourceKind | None
+    skip_reason: str | None = None
+    #: Why the path could not be read, where it could not.
+    error: str | None = None
+
+
+def kind_for(path: str) -> SourceKind | None:
+    """The kind a file's name tells, or None for 'text, if it is not binary'."""
+    return SUFFIX_KINDS.get(PurePosixPath(path).suffix.lower())
+
+
+def is_binary(head: bytes) -> bool:
+    """A NUL byte in the first bytes, as git decides, unless the text is UTF-16/32."""
+    if b"\x00" not in head:
+        return False
+    from validator.extract.text import sniff_encoding
+
+    return not sniff_encoding(head).startswith(("utf-16", "utf-32"))
+
+
+def _matches(relative: str, patterns: Iterable[str]) -> str | None:
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        bare = pattern.rstrip("/")
+        if bare.endswith("/**"):
+            prefix = bare[:-3]
+            if relative == prefix or relative.startswith(prefix + "/") or fnmatch.fnmatchcase(
+                relative, prefix
+            ):
+                return pattern
+        if fnmatch.fnmatchcase(relative, bare) or fnmatch.fnmatchcase(name, bare):
+            return pattern
+        if bare.startswith("**/") and fnmatch.fnmatchcase(relative, bare[3:]):
+            return pattern
+    return None
+
+
+def walk(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> Iterator[PathEntry]:
+    """Files under ``paths`` in a stable order (sorted within each folder)."""
+    includes = tuple(include)
+    excludes = tuple(exclude)
+    for given in paths:
+        root = os.fspath(given)
+        if os.path.isdir(root):
+            yield from _walk_folder(root, includes, excludes)
+        elif os.path.lexists(root):
+            # A file named on the command line is read whatever the globs say.
+            yield _file_entry(root)
+        else:
+            yield PathEntry(root, None, "does not exist")
+
+
+def _walk_folder(
+    root: str, includes: tuple[str, ...], excludes: tuple[str, ...]
+) -> Iterator[PathEntry]:
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        while errors:
+            failed = errors.pop(0)
+            yield PathEntry(str(failed.filename), None, None, _reason(failed))
+        relative_folder = os.path.relpath(folder, root)
+        kept: list[str] = []
+        for name in sorted(dirs):
+            relative = _join(relative_folder, name)
+            full = os.path.join(folder, name)
+            if name in DEFAULT_EXCLUDED_DIRS:
+                yield PathEntry(full, None, f"folder {name} skipped by default")
+            elif (pattern := _matches(relative, excludes)) is not None:
+                yield PathEntry(full, None, f"excluded by {pattern}")
+            elif os.path.islink(full):
+                yield PathEntry(full, None, "symbolic link to a folder not followed")
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            relative = _join(relative_folder, name)
+            full = os.path.join(folder, name)
+            if (pattern := _matches(relative, excludes)) is not None:
+                yield PathEntry(full, None, f"excluded by {pattern}")
+            elif includes and _matches(relative, includes) is None:
+                yield PathEntry(full, None, "not matched by --include")
+            else:
+                yield _file_entry(full)
+    for failed in errors:
+        yield PathEntry(str(failed.filename), None, None, _reason(failed))
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder == "." else Path(folder, name).as_posix()
+
+
+def _file_entry(path: str) -> PathEntry:
+    if not os.path.isfile(path):
+        return PathEntry(path, None, "not a regular file")
+    kind = kind_for(path)
+    if kind is not None:
+        return PathEntry(path, kind)
+    # Binary or text is decided when the file is read (it may be unreadable).
+    return PathEntry(path, "text")
