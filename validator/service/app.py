@@ -1,0 +1,86 @@
+"""The ASGI application: API routes, the inspector page, limits, errors and headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from validator import __version__
+from validator.service.limits import BodySizeLimit
+from validator.service.openapi import error_responses, precise_openapi
+from validator.service.problems import install_problem_handlers
+from validator.service.redaction import SERVICE_LOGGERS, Redactor
+from validator.service.routes import router
+from validator.service.security import SecurityHeaders
+from validator.service.settings import ServiceSettings
+
+STATIC_DIRECTORY = Path(__file__).with_name("static")
+
+DESCRIPTION = """\
+Check, explain, build and fix chat-page direct links over HTTP.
+
+Reports have the same structure as `directlink check --format json`. Secrets
+live only on the server (a secrets file keyed by app id, or
+`DIRECTLINK_APP_SECRET` for every app); a request never carries one and no
+answer ever contains one. Every error is an RFC 9457 `application/problem+json`
+document. The API signs links for whoever can reach it: keep it on loopback
+or behind authentication.
+"""
+
+
+def create_app(settings: ServiceSettings | None = None) -> FastAPI:
+    """The service; without ``settings``, secrets and config come from the environment."""
+    settings = settings if settings is not None else ServiceSettings.from_environment()
+    redactor = Redactor(settings.all_secrets())
+    redactor.install(SERVICE_LOGGERS)
+    app = FastAPI(
+        title="directlink-validator",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        generate_unique_id_function=lambda route: route.name,
+        openapi_tags=[
+            {"name": "checks", "description": "Findings and what the page will do."},
+            {"name": "signature", "description": "Signature checks against the server's secret."},
+            {"name": "links", "description": "Build, fix and draw links."},
+            {"name": "rules", "description": "The rule catalogue."},
+            {"name": "service", "description": "Health and the inspector page."},
+        ],
+    )
+    app.state.settings = settings
+    install_problem_handlers(app, redactor)
+    app.include_router(router)
+    _add_inspector(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+
+    def openapi() -> dict[str, Any]:
+        return precise_openapi(app)
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+def _add_inspector(app: FastAPI) -> None:
+    page = (STATIC_DIRECTORY / "inspector.html").read_text(encoding="utf-8")
+
+    @app.get(
+        "/",
+        tags=["service"],
+        response_class=HTMLResponse,
+        responses={
+            200: {"description": "The link inspector page.", "content": {"text/html": {}}},
+            **error_responses(),
+        },
+    )
+    def inspector() -> HTMLResponse:
+        """The link inspector: paste a link, see what the page will do and how to fix it."""
+        return HTMLResponse(page)
+
+    app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")

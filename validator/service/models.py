@@ -1,0 +1,228 @@
+"""Request and response bodies of the API, with the constraints the OpenAPI document states.
+
+Every request model forbids fields it does not define, and a field named like
+a secret is refused with a message saying why: the server holds the secrets.
+Strings holding a lone surrogate (JSON can carry ``"\\ud800"``) are refused,
+since no URL can carry them and no response could echo them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from validator import spec
+
+#: The longest link (in characters) one request may hold.
+MAX_LINK_CHARS = 65536
+#: The longest text a QR code is made of: at 4 UTF-8 bytes a character it still
+#: fits a version-40 QR code at error correction level M (2331 bytes).
+MAX_QR_CHARS = 500
+MAX_VALUE_CHARS = 8192
+
+
+def _valid_unicode(text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("holds a lone surrogate, which is not Unicode text") from None
+    return text
+
+
+def is_secret_like(name: str) -> bool:
+    folded = name.lower().replace("-", "").replace("_", "")
+    return "secret" in folded
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON Schema's "integer" includes 2.0; booleans and strings are not numbers.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be an integer")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be an integer")
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+
+LinkText = Annotated[
+    str,
+    Field(
+        max_length=MAX_LINK_CHARS,
+        description="A direct link, as pasted (whitespace around it is ignored).",
+    ),
+    AfterValidator(_valid_unicode),
+]
+ValueText = Annotated[str, Field(max_length=MAX_VALUE_CHARS), AfterValidator(_valid_unicode)]
+
+
+class RequestModel(BaseModel):
+    """Base of every request body: unknown fields and secret-like fields are refused.
+
+    Strict: ``false`` is not ``0`` and ``"1"`` is not ``1``, as the document says.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_secrets(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in data:
+                if isinstance(key, str) and is_secret_like(key):
+                    raise ValueError(
+                        f"secrets are never sent to the API: remove the field {key!r}; "
+                        "the server reads each app's secret from its own configuration"
+                    )
+        return data
+
+
+class ResponseModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# Health -------------------------------------------------------------------
+
+
+class Health(ResponseModel):
+    status: Literal["ok"] = Field(description="Always `ok` when the service answers.")
+    version: str = Field(description="Version of directlink-validator.")
+
+
+# Build --------------------------------------------------------------------
+
+_APP_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
+_BASE_PATTERN = (
+    r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
+    r"(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+    r"(?:/[A-Za-z0-9._~-]+)*/?$"
+)
+
+
+class ExtraParam(RequestModel):
+    name: Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_valid_unicode)]
+    value: ValueText
+
+
+class BuildRequest(RequestModel):
+    """Values of a link. ``sbs`` is signed when the server has the app's secret."""
+
+    app_id: Annotated[str, Field(pattern=_APP_ID_PATTERN, examples=["demo_app"])]
+    base: Annotated[
+        str,
+        Field(
+            pattern=_BASE_PATTERN,
+            max_length=2048,
+            description="Scheme, host, optional port and base path.",
+        ),
+    ] = spec.DEFAULT_BASE
+    chat_id: ValueText | None = Field(
+        default=None, description="Open this chat session (adds `direct=1`)."
+    )
+    lang: ValueText | None = None
+    sbs: ValueText | None = Field(default=None, description="Customer identifier to sign.")
+    ranstr: ValueText | None = Field(
+        default=None, description="Random string of the signature; generated when omitted."
+    )
+    name: ValueText | None = None
+    nickname: ValueText | None = None
+    email: ValueText | None = None
+    phone: ValueText | None = None
+    theme: Literal["light", "dark", "system"] | None = None
+    is_app: bool = False
+    customer_remark: ValueText | None = None
+    ext_fk_id: ValueText | None = None
+    referer: ValueText | None = None
+    referer_url: ValueText | None = None
+    source_title: ValueText | None = None
+    extra: list[ExtraParam] = Field(default_factory=list, max_length=100)
+    sign: bool = Field(
+        default=True, description="Sign `sbs` with the server's secret for the app, if it has one."
+    )
+
+
+# QR -----------------------------------------------------------------------
+
+
+class QrRequest(RequestModel):
+    link: Annotated[str, Field(max_length=MAX_QR_CHARS), AfterValidator(_valid_unicode)]
+    scale: WholeNumber = Field(default=4, ge=1, le=20, description="Size of one module in pixels.")
+    border: WholeNumber = Field(default=4, ge=0, le=10, description="Quiet zone in modules.")
+
+
+# Explain ------------------------------------------------------------------
+
+
+class ExplainRequest(RequestModel):
+    link: LinkText
+    batch: list[LinkText] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Other links of the same batch: their sbs/ranstr may have been mixed up.",
+    )
+
+
+class HashStep(ResponseModel):
+    label: str
+    algorithm: str
+    encoding: str
+    hashed: str = Field(description="The hashed string; the secret shows as `<AppSecret>`.")
+    result: str = Field(description="The digest; a credential digest only as a fingerprint.")
+
+
+class HypothesisMatch(ResponseModel):
+    hypothesis: str = Field(description="Stable hypothesis id, e.g. `uppercase-hex`.")
+    description: str
+    fix: str
+    variant: str
+    uppercase: bool
+    secret_label: str | None
+    batch_index: int | None
+    batch_link: str | None
+    steps: list[HashStep]
+
+
+class DiagnosisBody(ResponseModel):
+    ok: bool
+    headline: str
+    expected: str
+    given: str
+    given_problem: str | None
+    sbs: str
+    ranstr: str
+    raw_sbs: str | None
+    raw_ranstr: str | None
+    secret_length: int
+    secret_fingerprint: str
+    steps: list[HashStep]
+    matches: list[str] = Field(
+        description="Hypothesis ids reproducing the given sbs_mm, best first."
+    )
+    suggested: list[str]
+    details: list[HypothesisMatch]
+
+
+ExplainVerdict = Literal["verified", "mismatch", "unsigned", "no-secret", "not-a-direct-link"]
+
+
+class ExplainResponse(ResponseModel):
+    verdict: ExplainVerdict = Field(
+        description=(
+            "`verified`: the signature is right; `mismatch`: it is wrong (see diagnosis); "
+            "`unsigned`: the link has no complete signature; `no-secret`: the server has no "
+            "secret for the app; `not-a-direct-link`: no app id to look a secret up by."
+        )
+    )
+    app_id: str | None
+    message: str = Field(description="The verdict in one sentence.")
+    diagnosis: DiagnosisBody | None
+
+
+class BuildResponse(ResponseModel):
+    link: str = Field(description="The canonical link.")
+    signed: bool = Field(description="Whether `sbs_mm` was computed with the server's secret.")
+    note: str | None = Field(description="Why `sbs` was left unsigned, where it was.")

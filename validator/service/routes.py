@@ -1,0 +1,168 @@
+"""The API's endpoints, versioned under ``/v1``, plus ``/healthz``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from validator import __version__
+from validator.build import BuildError, build
+from validator.diagnose import ExplainError, diagnosis_to_dict, explain
+from validator.parse import parse
+from validator.service.models import (
+    BuildRequest,
+    BuildResponse,
+    DiagnosisBody,
+    ExplainRequest,
+    ExplainResponse,
+    Health,
+    QrRequest,
+)
+from validator.service.openapi import error_responses
+from validator.service.problems import CANNOT_BUILD, UNSUPPORTED_MEDIA_TYPE, ApiProblem
+from validator.service.qr import qr_svg
+from validator.service.settings import ServiceSettings
+
+
+def get_settings(request: Request) -> ServiceSettings:
+    settings: ServiceSettings = request.app.state.settings
+    return settings
+
+
+def require_json(request: Request) -> None:
+    """Bodies are JSON; anything else is refused before it is parsed."""
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
+        raise ApiProblem(
+            415,
+            "send the body as application/json"
+            + (f" (got {media_type})" if media_type else " (no Content-Type given)"),
+            type_=UNSUPPORTED_MEDIA_TYPE,
+        )
+
+
+Settings = Annotated[ServiceSettings, Depends(get_settings)]
+JSON_BODY = [Depends(require_json)]
+POST_ERRORS = error_responses(413, 415, 422)
+
+router = APIRouter()
+
+
+@router.get("/healthz", tags=["service"], responses=error_responses())
+def healthz() -> Health:
+    """Liveness: answers while the service runs."""
+    return Health(status="ok", version=__version__)
+
+
+@router.post(
+    "/v1/explain",
+    tags=["signature"],
+    dependencies=JSON_BODY,
+    responses=POST_ERRORS,
+)
+def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
+    """Check a link's signature against the server's secret for its app, and diagnose a mismatch.
+
+    The secret never leaves the server: hashed strings show it as
+    `<AppSecret>` and the inner digest only by its first six hex characters.
+    """
+    link = parse(body.link)
+    if link.app_id is None:
+        return ExplainResponse(
+            verdict="not-a-direct-link",
+            app_id=None,
+            message="the link has no /direct/<app_id> path, so no app secret applies",
+            diagnosis=None,
+        )
+    secret = settings.secret_for(link.app_id)
+    if secret is None:
+        return ExplainResponse(
+            verdict="no-secret",
+            app_id=link.app_id,
+            message=f"the server has no secret for app {link.app_id!r}",
+            diagnosis=None,
+        )
+    try:
+        diagnosis = explain(
+            link,
+            secret=secret,
+            candidates=settings.other_secrets(link.app_id),
+            batch=body.batch,
+        )
+    except ExplainError as error:
+        return ExplainResponse(
+            verdict="unsigned", app_id=link.app_id, message=str(error), diagnosis=None
+        )
+    return ExplainResponse(
+        verdict="verified" if diagnosis.ok else "mismatch",
+        app_id=link.app_id,
+        message=diagnosis.headline if not diagnosis.ok else "the signature is right",
+        diagnosis=DiagnosisBody.model_validate(diagnosis_to_dict(diagnosis)),
+    )
+
+
+@router.post(
+    "/v1/qr",
+    tags=["links"],
+    dependencies=JSON_BODY,
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The QR code as an SVG image.",
+            "content": {"image/svg+xml": {"schema": {"type": "string"}}},
+        },
+        **POST_ERRORS,
+    },
+)
+def qr_code(body: QrRequest) -> Response:
+    """A QR code (SVG) of a link, to print or to scan with a phone."""
+    svg = qr_svg(body.link, scale=body.scale, border=body.border)
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.post("/v1/build", tags=["links"], dependencies=JSON_BODY, responses=POST_ERRORS)
+def build_link(body: BuildRequest, settings: Settings) -> BuildResponse:
+    """Build a canonical link; `sbs` is signed when the server has the app's secret."""
+    link, signed, note = build_values(body, settings)
+    return BuildResponse(link=link, signed=signed, note=note)
+
+
+def build_values(body: BuildRequest, settings: ServiceSettings) -> tuple[str, bool, str | None]:
+    """The built link, whether it is signed, and a note when sbs was left unsigned."""
+    secret = settings.secret_for(body.app_id) if body.sbs is not None and body.sign else None
+    note = None
+    if body.sbs is not None and secret is None:
+        note = "sbs is not signed: " + (
+            "signing was not asked for"
+            if not body.sign
+            else f"the server has no secret for app {body.app_id!r}"
+        )
+    try:
+        link = build(
+            body.app_id,
+            base=body.base,
+            chat_id=body.chat_id,
+            lang=body.lang,
+            sbs=body.sbs,
+            ranstr=body.ranstr,
+            name=body.name,
+            nickname=body.nickname,
+            email=body.email,
+            phone=body.phone,
+            theme=body.theme,
+            is_app=body.is_app,
+            customer_remark=body.customer_remark,
+            ext_fk_id=body.ext_fk_id,
+            referer=body.referer,
+            referer_url=body.referer_url,
+            source_title=body.source_title,
+            extra=[(p.name, p.value) for p in body.extra],
+            secret=secret,
+        )
+    except BuildError as error:
+        raise ApiProblem(
+            422, str(error), type_=CANNOT_BUILD, title="Cannot build the link"
+        ) from None
+    return link, secret is not None, note
