@@ -299,28 +299,45 @@ def _uppercase_inner(inputs: _Inputs) -> Iterator[Candidate]:
         yield candidate
 
 
+#: Without the raw text, every subset of up to this many spaces is tried as '+'.
+PLUS_SUBSET_LIMIT = 5
+
+
+def _plus_readings(value: str, raw: str | None) -> list[str]:
+    """Values the integrator may have signed where the page shows spaces for '+'."""
+    if raw is not None:
+        # With the raw text: exactly the '+' written in the link.
+        return [form_decode(raw.replace("+", "%2B"))] if "+" in raw else []
+    spaces = [i for i, ch in enumerate(value) if ch == " "]
+    if not spaces:
+        return []
+    readings = [value.replace(" ", "+")]
+    if len(spaces) <= PLUS_SUBSET_LIMIT:
+        for mask in range(1, 2 ** len(spaces) - 1):
+            chars = list(value)
+            for bit, position in enumerate(spaces):
+                if mask >> bit & 1:
+                    chars[position] = "+"
+            readings.append("".join(chars))
+    return readings
+
+
 def _plus_kept_literal(inputs: _Inputs) -> Iterator[Candidate]:
-    def literal(value: str, raw: str | None) -> str:
-        if raw is not None and "+" in raw:
-            return form_decode(raw.replace("+", "%2B"))
-        return value.replace(" ", "+")
-
-    sbs = literal(inputs.sbs, inputs.raw_sbs)
-    ranstr = literal(inputs.ranstr, inputs.raw_ranstr)
-    yield from _value_variants(inputs, sbs, ranstr, "with '+' kept instead of a space")
-
-
-def _value_variants(inputs: _Inputs, sbs: str, ranstr: str, how: str) -> Iterator[Candidate]:
-    if sbs != inputs.sbs:
-        candidate = _two_step(inputs, f"sbs {how}", sbs=sbs)
+    how = "with '+' kept where the page reads a space"
+    sbs_readings = _plus_readings(inputs.sbs, inputs.raw_sbs)
+    ranstr_readings = _plus_readings(inputs.ranstr, inputs.raw_ranstr)
+    for sbs in sbs_readings:
+        candidate = _two_step(inputs, f"sbs {how}: {sbs!r}", sbs=sbs)
         if candidate:
             yield candidate
-    if ranstr != inputs.ranstr:
-        candidate = _two_step(inputs, f"ranstr {how}", ranstr=ranstr)
+    for ranstr in ranstr_readings:
+        candidate = _two_step(inputs, f"ranstr {how}: {ranstr!r}", ranstr=ranstr)
         if candidate:
             yield candidate
-    if sbs != inputs.sbs and ranstr != inputs.ranstr:
-        candidate = _two_step(inputs, f"sbs and ranstr {how}", sbs=sbs, ranstr=ranstr)
+    if sbs_readings and ranstr_readings:
+        candidate = _two_step(
+            inputs, f"sbs and ranstr {how}", sbs=sbs_readings[0], ranstr=ranstr_readings[0]
+        )
         if candidate:
             yield candidate
 
