@@ -6,6 +6,7 @@ from validator.cli import (  # noqa: F401  (register commands)
     cmd_build,
     cmd_check,
     cmd_explain,
+    cmd_serve,
     cmd_sign,
 )
 from validator.cli.main import cli
