@@ -12,6 +12,7 @@ text that is no URL yields a link whose ``is_url`` is False and whose
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from urllib.parse import unquote_to_bytes
 
 import idna
@@ -47,6 +48,37 @@ _IPV4_PART = re.compile(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
 _new_tuple = tuple.__new__
 
 
+# Every field of a DirectLink, in field order, with its value where nothing is found.
+_DEFAULT_FIELDS: dict[str, object] = {
+    "input": "",
+    "is_url": False,
+    "error": None,
+    "scheme": None,
+    "username": "",
+    "password": None,
+    "host": None,
+    "port": None,
+    "path": "",
+    "base_path": None,
+    "app_id": None,
+    "trailing_slash": False,
+    "query": None,
+    "fragment": None,
+    "params": (),
+    "fragment_params": (),
+    "query_span": None,
+    "fragment_span": None,
+    "app_id_span": None,
+    "path_span": None,
+    "authority_span": None,
+    "scheme_span": None,
+    "content_span": (0, 0),
+    "removed_whitespace": (),
+    "first_values": MappingProxyType({}),
+}
+assert tuple(_DEFAULT_FIELDS) == DirectLink._fields
+
+
 class _Failure(Exception):
     """Raised inside the parser where a browser would throw a TypeError."""
 
@@ -59,7 +91,14 @@ def parse(url: str) -> DirectLink:
 
 
 class _Parser:
-    __slots__ = ("lead", "original", "positions", "text")
+    """One parse. Offsets are into ``text`` from ``begin`` to ``end``.
+
+    Where the link holds no tab or newline, ``text`` is the original string and
+    its offsets are the original offsets: spans need no mapping. Otherwise
+    ``text`` is the cleaned link and ``positions`` maps its offsets back.
+    """
+
+    __slots__ = ("begin", "end", "lead", "original", "positions", "text")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -68,97 +107,64 @@ class _Parser:
             # A JavaScript string holding a lone surrogate reaches the URL
             # parser as U+FFFD (USVString conversion); same length, same spans.
             text = _SURROGATE.sub("\ufffd", text)
-        stripped = text.lstrip(_C0_AND_SPACE)
-        self.lead = len(text) - len(stripped)
-        stripped = stripped.rstrip(_C0_AND_SPACE)
+        self.lead = len(text) - len(text.lstrip(_C0_AND_SPACE))
+        end = len(text.rstrip(_C0_AND_SPACE)) if self.lead < len(text) else self.lead
         self.positions: list[int] | None = None
-        if "\t" in stripped or "\n" in stripped or "\r" in stripped:
-            positions = [self.lead + i for i, ch in enumerate(stripped) if ch not in "\t\n\r"]
-            positions.append(self.lead + len(stripped))
+        content = text[self.lead : end] if (self.lead or end < len(text)) else text
+        if "\t" in content or "\n" in content or "\r" in content:
+            positions = [self.lead + i for i, ch in enumerate(content) if ch not in "\t\n\r"]
+            positions.append(end)
             self.positions = positions
-            stripped = stripped.replace("\t", "").replace("\n", "").replace("\r", "")
-        self.text = stripped
-
-    # Positions -------------------------------------------------------------
-
-    def at(self, index: int) -> int:
-        """Original offset of the character at ``index`` of the cleaned text."""
-        if self.positions is None:
-            return index + self.lead
-        return self.positions[index]
+            text = content.replace("\t", "").replace("\n", "").replace("\r", "")
+            self.begin, self.end = 0, len(text)
+        else:
+            self.begin, self.end = self.lead, end
+        self.text = text
 
     def span(self, start: int, end: int) -> Span:
-        if self.positions is None:
-            return (start + self.lead, end + self.lead)
+        """Original span of ``text[start:end]``."""
+        positions = self.positions
+        if positions is None:
+            return (start, end)
         if end <= start:
-            point = self.positions[start]
+            point = positions[start]
             return (point, point)
-        return (self.positions[start], self.positions[end - 1] + 1)
+        return (positions[start], positions[end - 1] + 1)
 
     # Parsing ---------------------------------------------------------------
 
     def run(self) -> DirectLink:
         text = self.text
-        length = len(text)
-        content_end = self.positions[-1] if self.positions is not None else self.lead + length
+        begin = self.begin
+        length = self.end
+        content_end = self.positions[-1] if self.positions is not None else length
         content_span = (self.lead, content_end)
         removed: tuple[int, ...] = ()
         if self.positions is not None:
             kept = set(self.positions)
             removed = tuple(i for i in range(content_span[0], content_span[1]) if i not in kept)
 
-        hash_at = text.find("#")
+        hash_at = text.find("#", begin, length)
         head_end = length if hash_at < 0 else hash_at
-        query_at = text.find("?", 0, head_end)
+        query_at = text.find("?", begin, head_end)
         path_end = head_end if query_at < 0 else query_at
 
-        query: str | None = None
-        query_span: Span | None = None
-        params: tuple[Param, ...] = ()
+        fields = _DEFAULT_FIELDS.copy()
+        fields["input"] = self.original
+        fields["content_span"] = content_span
+        fields["removed_whitespace"] = removed
         if query_at >= 0:
-            query = text[query_at + 1 : head_end]
-            query_span = self.span(query_at + 1, head_end)
-            params = self.params(query_at + 1, head_end)
-        fragment: str | None = None
-        fragment_span: Span | None = None
-        fragment_params: tuple[Param, ...] = ()
+            fields["query"] = text[query_at + 1 : head_end]
+            fields["query_span"] = self.span(query_at + 1, head_end)
+            params, first = self.params(query_at + 1, head_end)
+            fields["params"] = params
+            fields["first_values"] = first
         if hash_at >= 0:
-            fragment = text[hash_at + 1 :]
-            fragment_span = self.span(hash_at + 1, length)
-            inner = text.find("?", hash_at + 1)
-            fragment_params = self.params(inner + 1 if inner >= 0 else hash_at + 1, length)
-
-        first: dict[str, str] = {}
-        for param in params:
-            first.setdefault(param.name, param.value)
-
-        fields: dict[str, object] = {
-            "input": self.original,
-            "is_url": False,
-            "error": None,
-            "scheme": None,
-            "username": "",
-            "password": None,
-            "host": None,
-            "port": None,
-            "path": "",
-            "base_path": None,
-            "app_id": None,
-            "trailing_slash": False,
-            "query": query,
-            "fragment": fragment,
-            "params": params,
-            "fragment_params": fragment_params,
-            "query_span": query_span,
-            "fragment_span": fragment_span,
-            "app_id_span": None,
-            "path_span": None,
-            "authority_span": None,
-            "scheme_span": None,
-            "content_span": content_span,
-            "removed_whitespace": removed,
-            "first_values": first,
-        }
+            fields["fragment"] = text[hash_at + 1 : length]
+            fields["fragment_span"] = self.span(hash_at + 1, length)
+            inner = text.find("?", hash_at + 1, length)
+            start = inner + 1 if inner >= 0 else hash_at + 1
+            fields["fragment_params"] = self.params(start, length)[0]
         try:
             self.structure(path_end, fields)
         except _Failure as failure:
@@ -170,15 +176,21 @@ class _Parser:
 
     def structure(self, path_end: int, fields: dict[str, object]) -> None:
         text = self.text
-        if not text:
+        if self.begin >= self.end:
             raise _Failure("empty input")
-        match = _SCHEME.match(text)
-        if match is None:
-            raise _Failure("no scheme: not an absolute URL")
-        scheme = text[: match.end() - 1].lower()
+        begin = self.begin
+        if text.startswith("https:", begin):
+            colon = begin + 5  # the common case, without the regular expression
+            scheme = "https"
+        else:
+            match = _SCHEME.match(text, begin, self.end)
+            if match is None:
+                raise _Failure("no scheme: not an absolute URL")
+            colon = match.end() - 1
+            scheme = text[begin:colon].lower()
         fields["scheme"] = scheme
-        fields["scheme_span"] = self.span(0, match.end() - 1)
-        pos = match.end()
+        fields["scheme_span"] = self.span(begin, colon) if self.positions else (begin, colon)
+        pos = colon + 1
         special = scheme in _SPECIAL_PORTS
         if special:
             while pos < path_end and text[pos] in "/\\":
@@ -190,7 +202,9 @@ class _Parser:
             pos += 2
             stop = _AUTHORITY_END.search(text, pos, path_end)
         authority_end = path_end if stop is None else stop.start()
-        fields["authority_span"] = self.span(pos, authority_end)
+        fields["authority_span"] = (
+            self.span(pos, authority_end) if self.positions else (pos, authority_end)
+        )
         authority = text[pos:authority_end]
         at = authority.rfind("@")
         if at >= 0:
@@ -226,7 +240,7 @@ class _Parser:
     def path(self, start: int, end: int, special: bool, fields: dict[str, object]) -> None:
         text = self.text
         raw = text[start:end]
-        fields["path_span"] = self.span(start, end)
+        fields["path_span"] = self.span(start, end) if self.positions else (start, end)
         if raw and special and "\\" in raw:
             raw = raw.replace("\\", "/")
         first = start
@@ -268,11 +282,14 @@ class _Parser:
             fields["app_id"] = ""
             fields["app_id_span"] = self.span(point, point)
 
-    def params(self, start: int, end: int) -> tuple[Param, ...]:
-        """Decode the pieces of ``text[start:end]`` with their original offsets."""
+    def params(self, start: int, end: int) -> tuple[tuple[Param, ...], dict[str, str]]:
+        """Decode the pieces of ``text[start:end]`` with their original offsets.
+
+        Also returns the first value of every name, as ``URLSearchParams.get``.
+        """
         result: list[Param] = []
+        first: dict[str, str] = {}
         positions = self.positions
-        lead = self.lead
         offset = start
         for piece in self.text[start:end].split("&"):
             size = len(piece)
@@ -293,17 +310,22 @@ class _Parser:
                     name = form_decode(name)
                 piece_end = offset + size
                 if positions is None:
-                    offsets = (offset + lead, name_end + lead, value_start + lead, piece_end + lead)
+                    fields = (name, value, piece, offset, name_end, value_start, piece_end)
                 else:
-                    offsets = (
+                    fields = (
+                        name,
+                        value,
+                        piece,
                         positions[offset],
                         self.end_position(offset, name_end),
                         positions[value_start],
                         positions[piece_end - 1] + 1,
                     )
-                result.append(_new_tuple(Param, (name, value, piece, *offsets)))
+                result.append(_new_tuple(Param, fields))
+                if name not in first:
+                    first[name] = value
             offset += size + 1
-        return tuple(result)
+        return tuple(result), first
 
     def end_position(self, start: int, end: int) -> int:
         """Original offset just after ``text[start:end]`` (at ``start`` when empty)."""
