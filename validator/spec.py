@@ -66,7 +66,7 @@ SDK_PARAMS: Final = (
 KNOWN_PARAMS: Final = frozenset(DOCUMENTED_PARAMS + SDK_PARAMS)
 
 #: The order the builder writes parameters in (``chat_id`` is written as ``chatid``).
-CANONICAL_ORDER: Final = tuple(p for p in DOCUMENTED_PARAMS if p != CHAT_ID_ALIAS) + SDK_PARAMS
+CANONICAL_ORDER: Final = (*(p for p in DOCUMENTED_PARAMS if p != CHAT_ID_ALIAS), *SDK_PARAMS)
 
 #: Parameters the SDK documentation says never to send.
 FORBIDDEN_SDK_PARAMS: Final = frozenset({"visitor_id", "source"})
@@ -91,7 +91,7 @@ DEFAULT_LANGUAGES: Final = ("zh-cn", "zh-tw", "en", "ja", "ko", "de", "fr", "pt"
 #: The older "URL Parameters" page.
 LEGACY_LANGUAGES: Final = ("zh-cn", "zh-tw", "en")
 #: The fifteen codes the native SDK accepts.
-SDK_LANGUAGES: Final = DEFAULT_LANGUAGES + ("es", "vi", "th", "id", "ms", "tl")
+SDK_LANGUAGES: Final = (*DEFAULT_LANGUAGES, "es", "vi", "th", "id", "ms", "tl")
 
 LANGUAGE_PROFILES: Final[dict[str, tuple[str, ...]]] = {
     "default": DEFAULT_LANGUAGES,
