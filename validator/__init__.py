@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from validator.build import BuildError, build, new_ranstr, rebuild
+from validator.check import check, check_many
+from validator.config import Config, ConfigError, load_config
 from validator.diagnose import Diagnosis, explain
 from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, Span
 from validator.parse import parse
@@ -10,6 +12,8 @@ from validator.signature import Secret, sign, verify
 
 __all__ = [
     "BuildError",
+    "Config",
+    "ConfigError",
     "Diagnosis",
     "DirectLink",
     "Finding",
@@ -20,7 +24,10 @@ __all__ = [
     "Secret",
     "Span",
     "build",
+    "check",
+    "check_many",
     "explain",
+    "load_config",
     "new_ranstr",
     "parse",
     "rebuild",

@@ -1,0 +1,177 @@
+"""Check links: parse, resolve the page model, run the selected rules, build a :class:`Report`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
+
+from validator.config import DEFAULT_CONFIG, Config
+from validator.model import SEVERITY_RANK, DirectLink, Finding, Report, Severity
+from validator.parse import parse
+from validator.resolve import read_as_sdk, resolve
+from validator.rules import RULES, BatchRule, LinkContext, Rule, resolve_selectors
+from validator.signature import Secret
+
+SecretLike = Secret | str
+
+
+@lru_cache(maxsize=64)
+def selected_rules(config: Config) -> tuple[tuple[Rule, ...], tuple[BatchRule, ...]]:
+    """The per-link and the batch rules ``config`` enables, in code order."""
+    selected = resolve_selectors(config.select) if config.select else resolve_selectors(["ALL"])
+    codes = (selected | resolve_selectors(config.extend_select)) - resolve_selectors(config.ignore)
+    per_link = tuple(rule for rule in RULES if rule.code in codes and not rule.batch)
+    batch = tuple(
+        rule for rule in RULES if rule.code in codes and isinstance(rule, BatchRule)
+    )
+    return per_link, batch
+
+
+def _as_secret(secret: SecretLike | None) -> Secret | None:
+    if secret is None or isinstance(secret, Secret):
+        return secret
+    return Secret(secret)
+
+
+def _known(secrets: Iterable[SecretLike]) -> tuple[Secret, ...]:
+    return tuple(s if isinstance(s, Secret) else Secret(s) for s in secrets)
+
+
+def _secret_map(secrets: Mapping[str, SecretLike] | None) -> dict[str, Secret]:
+    if not secrets:
+        return {}
+    return {app: s if isinstance(s, Secret) else Secret(s) for app, s in secrets.items()}
+
+
+def _context(
+    url: str | DirectLink,
+    secret: Secret | None,
+    secrets: Mapping[str, Secret],
+    accept_language: str | Sequence[str] | None,
+    config: Config,
+    known_secrets: tuple[Secret, ...],
+) -> LinkContext:
+    link = url if isinstance(url, DirectLink) else parse(url)
+    app_secret = secrets.get(link.app_id, secret) if link.app_id is not None else secret
+    sdk = read_as_sdk(link)
+    outcomes = resolve(
+        link,
+        secret=app_secret,
+        accept_language=accept_language,
+        languages=config.languages,
+        sdk=sdk,
+    )
+    known = known_secrets
+    if secret is not None and secret is not app_secret:
+        known = (secret, *known)
+    return LinkContext(
+        link=link,
+        config=config,
+        secret=app_secret,
+        outcomes=outcomes,
+        sdk=sdk,
+        known_secrets=known,
+    )
+
+
+def _finish(config: Config, findings: list[Finding]) -> tuple[Finding, ...]:
+    if config.severity_overrides:
+        findings = [_override(config, finding) for finding in findings]
+    findings.sort(key=_order)
+    return tuple(findings)
+
+
+def _override(config: Config, finding: Finding) -> Finding:
+    severity = config.severity_for(finding.code)
+    if severity is None or severity == finding.severity:
+        return finding
+    return Finding(
+        code=finding.code,
+        name=finding.name,
+        severity=severity,
+        message=finding.message,
+        span=finding.span,
+        param=finding.param,
+        fix=finding.fix,
+        client=finding.client,
+    )
+
+
+def _order(finding: Finding) -> tuple[int, int, str]:
+    start = finding.span[0] if finding.span is not None else -1
+    return (start, -SEVERITY_RANK[finding.severity], finding.code)
+
+
+def _run(context: LinkContext, rules: tuple[Rule, ...]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(rule.check(context))
+    return findings
+
+
+def check(
+    url: str | DirectLink,
+    *,
+    secret: SecretLike | None = None,
+    secrets: Mapping[str, SecretLike] | None = None,
+    accept_language: str | Sequence[str] | None = None,
+    config: Config | None = None,
+    known_secrets: Iterable[SecretLike] = (),
+) -> Report:
+    """Check one link with every per-link rule ``config`` selects.
+
+    ``secret`` is the AppSecret for any app; ``secrets`` maps app ids to
+    their secrets and wins for the apps it names. ``accept_language`` is the
+    visitor's ``Accept-Language`` header (or a list of tags) for the page model.
+    ``known_secrets`` are further secrets (other apps', candidates) whose
+    appearance in the link DL309 reports too.
+    """
+    config = config or DEFAULT_CONFIG
+    context = _context(
+        url,
+        _as_secret(secret),
+        _secret_map(secrets),
+        accept_language,
+        config,
+        _known(known_secrets),
+    )
+    per_link, _ = selected_rules(config)
+    findings = _finish(config, _run(context, per_link))
+    return Report(link=context.link, findings=findings, outcomes=context.outcomes)
+
+
+def check_many(
+    urls: Iterable[str | DirectLink],
+    *,
+    secret: SecretLike | None = None,
+    secrets: Mapping[str, SecretLike] | None = None,
+    accept_language: str | Sequence[str] | None = None,
+    config: Config | None = None,
+    known_secrets: Iterable[SecretLike] = (),
+) -> list[Report]:
+    """Check many links, with the batch rules (DL310 ranstr-reused) across all of them.
+
+    Reports come back in input order, one per link.
+    """
+    config = config or DEFAULT_CONFIG
+    shared_secret = _as_secret(secret)
+    secret_map = _secret_map(secrets)
+    per_link, batch = selected_rules(config)
+    known = _known(known_secrets)
+    contexts = [
+        _context(url, shared_secret, secret_map, accept_language, config, known) for url in urls
+    ]
+    findings = [_run(context, per_link) for context in contexts]
+    for rule in batch:
+        for index, finding in rule.check_batch(contexts):
+            findings[index].append(finding)
+    return [
+        Report(link=context.link, findings=_finish(config, found), outcomes=context.outcomes)
+        for context, found in zip(contexts, findings, strict=True)
+    ]
+
+
+def fails(report: Report, level: Severity) -> bool:
+    """True where the report has a finding at or above ``level``."""
+    threshold = SEVERITY_RANK[level]
+    return any(SEVERITY_RANK[f.severity] >= threshold for f in report.findings)

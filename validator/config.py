@@ -1,0 +1,259 @@
+"""Project configuration: ``[tool.directlink]`` in ``pyproject.toml`` or a ``directlink.toml``.
+
+The file is found from the working directory upwards (``directlink.toml`` wins
+over ``pyproject.toml`` in the same directory, as ``ruff.toml`` does over
+``pyproject.toml`` for ruff), or given explicitly. Every key is checked: an
+unknown key or a bad value raises :class:`ConfigError` naming the file and the
+key, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from validator import spec
+from validator.model import SEVERITIES, Severity
+
+CONFIG_FILE = "directlink.toml"
+PYPROJECT_FILE = "pyproject.toml"
+
+#: URL length limit for links printed as QR codes: beyond ~300 characters the
+#: code needs version 13+ modules that phone cameras read poorly from paper.
+QR_MAX_URL_LENGTH = 300
+
+
+class ConfigError(ValueError):
+    """A configuration file is unreadable or holds an unknown key or a bad value."""
+
+    def __init__(self, source: str, key: str | None, problem: str) -> None:
+        self.source = source
+        self.key = key
+        self.problem = problem
+        where = f"{source}: {key}" if key else source
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What a project configures about the checks. Hashable, so rule selection is cached."""
+
+    #: Language profile: ``default``, ``legacy`` or ``sdk``.
+    profile: str = "default"
+    min_ranstr_length: int = spec.MIN_RANSTR_LENGTH
+    #: A regular expression every app id must match in full (DL004).
+    app_id_pattern: str | None = None
+    #: App ids the project owns; empty means any (DL004).
+    allowed_app_ids: tuple[str, ...] = ()
+    #: Hosts links may point at; ``*.example.com`` matches sub-domains. Empty: any (DL007).
+    allowed_hosts: tuple[str, ...] = ()
+    #: The path before ``/direct/<app_id>``; None accepts any (DL003).
+    base_path: str | None = None
+    #: Rule selectors (codes, code prefixes, names, ``ALL``); empty means every rule.
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    #: Per-rule severity overrides: ``(code, severity)``.
+    severity_overrides: tuple[tuple[str, Severity], ...] = ()
+    #: Where the link is published: ``private``, ``public``, ``qr`` or ``email``.
+    context: str = "private"
+    #: URL length limit (DL509); None means the context's default.
+    max_url_length: int | None = None
+    #: The file the configuration came from, if any.
+    source: str | None = field(default=None, compare=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return spec.LANGUAGE_PROFILES[self.profile]
+
+    @property
+    def is_public(self) -> bool:
+        return self.context in spec.PUBLIC_CONTEXTS
+
+    @property
+    def url_length_limit(self) -> int:
+        if self.max_url_length is not None:
+            return self.max_url_length
+        return QR_MAX_URL_LENGTH if self.context == "qr" else spec.MAX_URL_LENGTH
+
+    @cached_property
+    def app_id_regex(self) -> re.Pattern[str] | None:
+        return None if self.app_id_pattern is None else re.compile(self.app_id_pattern)
+
+    def severity_for(self, code: str) -> Severity | None:
+        for overridden, severity in self.severity_overrides:
+            if overridden == code:
+                return severity
+        return None
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with ``changes`` applied and validated (used for command-line overrides)."""
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        data.update(changes)
+        config = Config(**data)
+        _validate(config, data.get("source") or "<options>")
+        return config
+
+
+DEFAULT_CONFIG = Config()
+
+
+def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
+    """The nearest ``directlink.toml`` or ``pyproject.toml`` with ``[tool.directlink]``."""
+    directory = Path(start if start is not None else Path.cwd()).resolve()
+    for folder in (directory, *directory.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / PYPROJECT_FILE
+        if pyproject.is_file() and _has_tool_section(pyproject):
+            return pyproject
+    return None
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
+) -> Config:
+    """Load ``path``, or the nearest configuration above ``start`` (default: cwd).
+
+    No file found: the defaults.
+    """
+    found = Path(path) if path is not None else find_config(start)
+    if found is None:
+        return DEFAULT_CONFIG
+    source = os.fspath(found)
+    data = _read_toml(found)
+    if found.name == PYPROJECT_FILE or (path is not None and _has_tool_table(data)):
+        table = data.get("tool", {}).get("directlink", {})
+        prefix = "tool.directlink."
+    else:
+        table = data
+        prefix = ""
+    if not isinstance(table, Mapping):
+        raise ConfigError(source, prefix.rstrip(".") or None, "expected a table")
+    return config_from_mapping(table, source=source, prefix=prefix)
+
+
+def config_from_mapping(
+    table: Mapping[str, Any], *, source: str = "<config>", prefix: str = ""
+) -> Config:
+    """Build a :class:`Config` from TOML-style keys (``min-ranstr-length`` ...)."""
+    values: dict[str, Any] = {"source": source}
+    for key, value in table.items():
+        where = prefix + key
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(source, where, f"unknown key (known keys: {known})")
+        values[_KEYS[key]] = _convert(key, value, source, where)
+    config = Config(**values)
+    _validate(config, source, prefix)
+    return config
+
+
+_KEYS = {
+    "profile": "profile",
+    "min-ranstr-length": "min_ranstr_length",
+    "app-id-pattern": "app_id_pattern",
+    "allowed-app-ids": "allowed_app_ids",
+    "allowed-hosts": "allowed_hosts",
+    "base-path": "base_path",
+    "select": "select",
+    "ignore": "ignore",
+    "extend-select": "extend_select",
+    "severity": "severity_overrides",
+    "context": "context",
+    "max-url-length": "max_url_length",
+}
+
+_STRING_LISTS = {"allowed-app-ids", "allowed-hosts", "select", "ignore", "extend-select"}
+_STRINGS = {"profile", "app-id-pattern", "base-path", "context"}
+_INTEGERS = {"min-ranstr-length", "max-url-length"}
+
+
+def _convert(key: str, value: Any, source: str, where: str) -> Any:
+    if key in _STRING_LISTS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(source, where, "expected a list of strings")
+        return tuple(value)
+    if key in _STRINGS:
+        if not isinstance(value, str):
+            raise ConfigError(source, where, "expected a string")
+        return value
+    if key in _INTEGERS:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(source, where, "expected a positive integer")
+        return value
+    # severity: a table of code or name -> severity
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, where, 'expected a table such as { DL502 = "warning" }')
+    from validator.rules import get_rule
+
+    overrides: list[tuple[str, Severity]] = []
+    for selector, severity in value.items():
+        rule = get_rule(str(selector))
+        if rule is None:
+            raise ConfigError(source, f"{where}.{selector}", "no such rule")
+        if severity not in SEVERITIES:
+            raise ConfigError(
+                source, f"{where}.{selector}", f"severity must be one of {', '.join(SEVERITIES)}"
+            )
+        overrides.append((rule.code, severity))
+    return tuple(overrides)
+
+
+def _validate(config: Config, source: str, prefix: str = "") -> None:
+    if config.profile not in spec.LANGUAGE_PROFILES:
+        choices = ", ".join(spec.LANGUAGE_PROFILES)
+        raise ConfigError(source, prefix + "profile", f"unknown profile (choose {choices})")
+    if config.context not in spec.CONTEXTS:
+        raise ConfigError(
+            source, prefix + "context", f"unknown context (choose {', '.join(spec.CONTEXTS)})"
+        )
+    if config.app_id_pattern is not None:
+        try:
+            re.compile(config.app_id_pattern)
+        except re.error as error:
+            raise ConfigError(
+                source, prefix + "app-id-pattern", f"bad regular expression: {error}"
+            ) from None
+    if config.base_path is not None and config.base_path and not config.base_path.startswith("/"):
+        raise ConfigError(source, prefix + "base-path", "must be empty or start with '/'")
+    from validator.rules import SelectorError, resolve_selectors
+
+    for key in ("select", "ignore", "extend_select"):
+        try:
+            resolve_selectors(getattr(config, key))
+        except SelectorError as error:
+            raise ConfigError(source, prefix + key.replace("_", "-"), str(error)) from None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    source = os.fspath(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(source, None, "file does not exist") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(source, None, f"cannot be read: {error}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(source, None, f"not valid TOML: {error}") from None
+
+
+def _has_tool_table(data: Mapping[str, Any]) -> bool:
+    tool = data.get("tool")
+    return isinstance(tool, Mapping) and "directlink" in tool
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        return _has_tool_table(tomllib.loads(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False

@@ -1,0 +1,317 @@
+"""The page model: what the visitor gets when a link is opened, in each client.
+
+Two clients read a link: a browser (WHATWG ``URLSearchParams``: ``+`` is a
+space, the first of a repeated key wins, bad escapes stay literal) and the
+native SDK's web view (``+`` stays literal, the last of a repeated key wins,
+bad escapes, invalid UTF-8, empty pairs and empty keys are errors). Both hand
+the page the same rules: ``direct=1`` plus a non-blank chat id opens that
+session, an explicit supported ``lang`` wins over the browser's languages, and
+a signature checked against a known secret decides the identity.
+
+Where the documentation is silent the model states its assumption in
+:attr:`Outcome.assumptions`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from validator import spec
+from validator.model import DirectLink, Identity, LanguageSource, Outcome, Span, View
+from validator.query import percent_decode_strict
+from validator.signature import Secret, verify
+
+# Languages ------------------------------------------------------------------
+
+_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+_TRADITIONAL_CHINESE = frozenset({"tw", "hk", "mo", "hant"})
+
+
+@lru_cache(maxsize=4096)
+def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
+    """The supported code ``tag`` stands for, or None.
+
+    Case and ``_`` do not matter; ``pt-*`` is ``pt``; ``zh-TW``, ``zh-HK``,
+    ``zh-MO`` and ``zh-Hant*`` are ``zh-tw``; any other ``zh*`` is ``zh-cn``;
+    other tags count by their primary subtag (``en-US`` is ``en``).
+    """
+    text = tag.lower().replace("_", "-")
+    if text in languages:
+        return text
+    if not _TAG.fullmatch(text):
+        return None
+    subtags = text.split("-")
+    primary = subtags[0]
+    if primary == "zh":
+        code = "zh-tw" if _TRADITIONAL_CHINESE.intersection(subtags[1:]) else "zh-cn"
+        return code if code in languages else None
+    return primary if primary in languages else None
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChoice:
+    language: str
+    source: LanguageSource
+    assumptions: tuple[str, ...] = ()
+
+
+_WEIGHT = re.compile(r"\s*q\s*=\s*([0-9.]+)\s*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def parse_accept_language(header: str) -> tuple[tuple[str, float], ...]:
+    """``Accept-Language`` entries as ``(tag, q)``, best first (stable for equal q).
+
+    Entries with ``q=0`` or a malformed weight are dropped.
+    """
+    entries: list[tuple[str, float, int]] = []
+    for position, item in enumerate(header.split(",")):
+        tag, _, params = item.partition(";")
+        tag = tag.strip()
+        if not tag:
+            continue
+        weight = 1.0
+        if params:
+            match = _WEIGHT.fullmatch(params)
+            if match is None:
+                continue
+            try:
+                weight = float(match.group(1))
+            except ValueError:
+                continue
+        if 0 < weight <= 1:
+            entries.append((tag, weight, position))
+    entries.sort(key=lambda entry: (-entry[1], entry[2]))
+    return tuple((tag, weight) for tag, weight, _ in entries)
+
+
+def negotiate_language(
+    accept_language: str | Sequence[str] | None, languages: tuple[str, ...]
+) -> LanguageChoice:
+    """The page's choice from the browser's languages, else the fallback ``en``."""
+    if accept_language is None:
+        return LanguageChoice(spec.FALLBACK_LANGUAGE, "fallback")
+    header = accept_language if isinstance(accept_language, str) else ",".join(accept_language)
+    for tag, _ in parse_accept_language(header):
+        if tag == "*":
+            return LanguageChoice(
+                spec.FALLBACK_LANGUAGE,
+                "browser",
+                ("'*' in Accept-Language accepts any language: assumed the page's default en",),
+            )
+        code = normalise_language(tag, languages)
+        if code is not None:
+            return LanguageChoice(code, "browser")
+    return LanguageChoice(spec.FALLBACK_LANGUAGE, "fallback")
+
+
+def choose_language(
+    lang: str | None, accept_language: str | Sequence[str] | None, languages: tuple[str, ...]
+) -> LanguageChoice:
+    """An explicit supported ``lang`` wins; otherwise the browser's languages decide."""
+    if lang is None:
+        return negotiate_language(accept_language, languages)
+    code = normalise_language(lang, languages) if lang else None
+    if code is not None:
+        assumptions: tuple[str, ...] = ()
+        if code != lang:
+            assumptions = (
+                f"lang={lang!r} is not a documented code: assumed the page normalises it "
+                f"to {code!r} as it does browser languages",
+            )
+        return LanguageChoice(code, "lang-param", assumptions)
+    negotiated = negotiate_language(accept_language, languages)
+    what = "an empty lang" if not lang else f"the unsupported lang={lang!r}"
+    assumption = (
+        f"assumed the page ignores {what} and uses the browser's language "
+        f"or falls back to en: here {negotiated.language}"
+    )
+    return LanguageChoice(
+        negotiated.language, negotiated.source, (*negotiated.assumptions, assumption)
+    )
+
+
+# The SDK's reading of the query ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SdkReading:
+    """The query as the native SDK reads it: last value per key, or a rejection."""
+
+    values: Mapping[str, str]
+    rejected_reason: str | None = None
+    rejected_span: Span | None = None
+
+
+def empty_pairs(link: DirectLink) -> tuple[Span, ...]:
+    """Spans of the ``&`` that make an empty piece of the query (``&&``, a trailing ``&``)."""
+    if link.query_span is None or "&" not in (link.query or ""):
+        return ()
+    text = link.input
+    params = link.params
+    gap_starts = [link.query_span[0], *(param.span[1] for param in params)]
+    gap_ends = [*(param.span[0] for param in params), link.query_span[1]]
+    spans: list[Span] = []
+    for index, (gap_start, gap_end) in enumerate(zip(gap_starts, gap_ends, strict=True)):
+        ampersands = [i for i in range(gap_start, gap_end) if text[i] == "&"]
+        # Between two pairs one "&" separates them; before the first or after the last, none.
+        between_pairs = 0 < index < len(params)
+        spans.extend((i, i + 1) for i in (ampersands[1:] if between_pairs else ampersands))
+    return tuple(spans)
+
+
+def read_as_sdk(link: DirectLink) -> SdkReading:
+    """Read the query as the SDK does; the first reason it would refuse the link wins."""
+    if not link.is_url:
+        return SdkReading({}, f"not a URL: {link.error}", link.content_span)
+    if link.scheme != spec.SECURE_SCHEME:
+        return SdkReading({}, f"the SDK opens only https URLs, not {link.scheme}", link.scheme_span)
+    if link.username or link.password is not None:
+        return SdkReading({}, "the SDK rejects URLs with user info", link.authority_span)
+    values: dict[str, str] = {}
+    for param in link.params:
+        if not param.raw_name:
+            return SdkReading(values, "the SDK rejects a pair with an empty key", param.span)
+        name = percent_decode_strict(param.raw_name)
+        value = percent_decode_strict(param.raw_value or "")
+        if name is None or value is None:
+            return SdkReading(
+                values,
+                f"the SDK rejects {param.raw!r}: a malformed %-escape or bytes that are not UTF-8",
+                param.span,
+            )
+        values[name] = value
+    empty = empty_pairs(link)
+    if empty:
+        return SdkReading(values, "the SDK rejects an empty pair in the query (&&)", empty[0])
+    return SdkReading(values)
+
+
+# Outcomes --------------------------------------------------------------------
+
+
+def resolve(
+    link: DirectLink,
+    *,
+    secret: Secret | None = None,
+    accept_language: str | Sequence[str] | None = None,
+    languages: tuple[str, ...] = spec.DEFAULT_LANGUAGES,
+    sdk: SdkReading | None = None,
+) -> dict[str, Outcome]:
+    """The outcome in each client. ``secret`` is the secret of this link's app."""
+    base_assumptions: tuple[str, ...] = ()
+    if link.is_url and link.app_id is None:
+        base_assumptions = ("the path is not <base>/direct/<app_id>: the chat page may not load",)
+    browser = page_outcome(
+        link.get, secret=secret, accept_language=accept_language, languages=languages
+    )
+    browser_rejection = None if link.is_url else f"not a URL: {link.error}"
+    browser = _with(browser, base_assumptions, browser_rejection)
+    reading = sdk if sdk is not None else read_as_sdk(link)
+    if reading.rejected_reason is not None:
+        sdk_outcome = Outcome(
+            view="home",
+            chat_id=None,
+            language=spec.FALLBACK_LANGUAGE,
+            language_source="fallback",
+            identity="anonymous",
+            customer={},
+            rejected_reason=reading.rejected_reason,
+        )
+    else:
+        sdk_outcome = _with(
+            page_outcome(
+                reading.values.get,
+                secret=secret,
+                accept_language=accept_language,
+                languages=languages,
+            ),
+            base_assumptions,
+            None,
+        )
+    return {"browser": browser, "sdk": sdk_outcome}
+
+
+def page_outcome(
+    get: Callable[[str], str | None],
+    *,
+    secret: Secret | None,
+    accept_language: str | Sequence[str] | None,
+    languages: tuple[str, ...],
+) -> Outcome:
+    """What the page does with the values ``get`` returns for each key."""
+    assumptions: list[str] = []
+    chat_id = get(spec.CHATID)
+    if chat_id is None:
+        chat_id = get(spec.CHAT_ID_ALIAS)
+    view: View = "home"
+    if get(spec.DIRECT) == spec.DIRECT_VALUE and chat_id is not None:
+        if chat_id.strip():
+            view = "session"
+        else:
+            assumptions.append("assumed a blank chat id opens the home page")
+    choice = choose_language(get(spec.LANG), accept_language, languages)
+    assumptions.extend(choice.assumptions)
+    sbs = get(spec.SBS)
+    identity: Identity = "anonymous"
+    if sbs is not None:
+        if secret is None:
+            identity = "unverified"
+        else:
+            ranstr = get(spec.RANSTR)
+            sbs_mm = get(spec.SBS_MM)
+            valid = (
+                sbs_mm is not None and ranstr is not None and verify(sbs, ranstr, sbs_mm, secret)
+            )
+            identity = "verified" if valid else "rejected"
+    customer = {key: value for key in spec.CUSTOMER_FIELDS if (value := get(key)) is not None}
+    return Outcome(
+        view=view,
+        chat_id=chat_id if view == "session" else None,
+        language=choice.language,
+        language_source=choice.source,
+        identity=identity,
+        customer=customer,
+        assumptions=tuple(assumptions),
+        sbs=sbs,
+    )
+
+
+def _with(outcome: Outcome, assumptions: tuple[str, ...], rejected: str | None) -> Outcome:
+    if not assumptions and rejected is None:
+        return outcome
+    return Outcome(
+        view=outcome.view,
+        chat_id=outcome.chat_id,
+        language=outcome.language,
+        language_source=outcome.language_source,
+        identity=outcome.identity,
+        customer=outcome.customer,
+        assumptions=assumptions + outcome.assumptions,
+        rejected_reason=rejected,
+        sbs=outcome.sbs,
+    )
+
+
+_IDENTITY_WORDS: dict[str, str] = {
+    "anonymous": "an anonymous visitor",
+    "unverified": "customer {sbs} (signature not checked: no secret)",
+    "verified": "verified customer {sbs}",
+    "rejected": "customer {sbs}, whose signature the page rejects",
+}
+
+
+def describe(outcome: Outcome) -> str:
+    """One line on what the page will do: "opens session X in Português as verified customer 42"."""
+    if outcome.rejected_reason is not None:
+        return f"does not open: {outcome.rejected_reason}"
+    where = (
+        f"opens session {outcome.chat_id}" if outcome.view == "session" else "opens the home page"
+    )
+    language = spec.LANGUAGE_NAMES.get(outcome.language, outcome.language)
+    who = _IDENTITY_WORDS[outcome.identity].format(sbs=outcome.sbs)
+    how = {"lang-param": "", "browser": " (browser language)", "fallback": " (fallback)"}
+    return f"{where} in {language}{how[outcome.language_source]} as {who}"

@@ -1,0 +1,190 @@
+"""DL4xx: customer fields the agent sees (``name``, ``nickname``, ``email``, ``phone``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from validator import spec
+from validator.model import Finding
+from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
+
+
+@lru_cache(maxsize=4096)
+def email_problem(address: str) -> str | None:
+    """Why ``address`` is not a valid e-mail address (syntax only, no DNS), or None."""
+    if "@" not in address:  # the common case, answered without the library
+        return "it has no @"
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        return str(error)
+    return None
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s().\-/]")
+
+
+@lru_cache(maxsize=4096)
+def phone_problem(number: str) -> str | None:
+    """Why ``number`` is not a possible phone number, or None.
+
+    With a country code (``+`` or ``00``) the number is checked with
+    phonenumbers' ``is_possible_number``; without one the region is unknown,
+    so only its shape is checked (5 to 15 digits and separators).
+    """
+    text = number.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if text.startswith("+"):
+        try:
+            parsed = phonenumbers.parse(text, None)
+        except phonenumbers.NumberParseException as error:
+            return str(error)
+        if not phonenumbers.is_possible_number(parsed):
+            return "not a possible number for its country code"
+        return None
+    digits = _PHONE_SEPARATORS.sub("", text)
+    if not digits.isascii() or not digits.isdigit():
+        return "it holds characters that are not digits or separators"
+    if not 5 <= len(digits) <= 15:
+        return f"{len(digits)} digits; phone numbers have 5 to 15"
+    return None
+
+
+class InvalidEmail(Rule):
+    """``email`` is not a syntactically valid address."""
+
+    code = "DL401"
+    name = "invalid-email"
+    severity = "warning"
+    family = "customer"
+    summary = "email not a valid address (syntax; no network look-up)"
+    why = (
+        "The agent sees the email as given; a malformed one cannot be used to reach the "
+        "customer and often means a template filled the wrong variable."
+    )
+    bad = "https://visitorchat.twt.com/direct/demo_app?email=ann.example.com"
+    good = "https://visitorchat.twt.com/direct/demo_app?email=ann%40example.com"
+
+    def check(self, context: LinkContext) -> Iterator[Finding]:
+        param = context.link.param(spec.EMAIL)
+        if param is None or not param.value:
+            return
+        problem = email_problem(param.value)
+        if problem is None:
+            return
+        yield self.finding(
+            f"email={param.value!r} is not a valid address: {problem}",
+            value_span(param),
+            param=spec.EMAIL,
+        )
+
+
+class InvalidPhone(Rule):
+    """``phone`` is not a possible phone number."""
+
+    code = "DL402"
+    name = "invalid-phone"
+    severity = "warning"
+    family = "customer"
+    summary = "phone not a possible phone number; E.164 (+8613800000000) recommended"
+    why = (
+        "The agent sees the phone as given. Write it in E.164 (a + and the country code, no "
+        "separators) so it is unambiguous in every country; note that a raw + in a query is "
+        "a space, so write it %2B."
+    )
+    bad = "https://visitorchat.twt.com/direct/demo_app?phone=call-me"
+    good = "https://visitorchat.twt.com/direct/demo_app?phone=%2B8613800000000"
+
+    def check(self, context: LinkContext) -> Iterator[Finding]:
+        param = context.link.param(spec.PHONE)
+        if param is None or not param.value:
+            return
+        problem = phone_problem(param.value)
+        if problem is None:
+            return
+        hint = ""
+        if param.raw_value is not None and param.raw_value.startswith("+"):
+            hint = " (the raw '+' reads as a space: write %2B)"
+        yield self.finding(
+            f"phone={param.value!r} is not a possible phone number: {problem}{hint}; "
+            "E.164 such as +8613800000000 is recommended",
+            value_span(param),
+            param=spec.PHONE,
+        )
+
+
+class PiiInPublicLink(Rule):
+    """A link published in a public context carries customer data or an identity."""
+
+    code = "DL403"
+    name = "pii-in-public-link"
+    severity = "warning"
+    family = "customer"
+    summary = "Public context (mail signature, bio, QR code) and the link carries customer data"
+    why = (
+        "Links in email signatures, social bios and QR codes are seen by everyone: any sbs, "
+        "name, email or phone in them is published, and everyone who opens the link chats "
+        "as that customer. Only fires with context = public, qr or email."
+    )
+    bad = "https://visitorchat.twt.com/direct/demo_app?name=Ann&email=ann%40example.com"
+    good = "https://visitorchat.twt.com/direct/demo_app"
+
+    def check(self, context: LinkContext) -> Iterator[Finding]:
+        if not context.config.is_public:
+            return
+        link = context.link
+        carried = [
+            p for p in link.params if p.name in _PERSONAL and (p.value or p.name == spec.SBS)
+        ]
+        if not carried:
+            return
+        names = ", ".join(dict.fromkeys(p.name for p in carried))
+        yield self.finding(
+            f"a {context.config.context} link carries {names}: everyone who sees it sees them",
+            carried[0].span,
+            param=carried[0].name,
+        )
+
+
+_PERSONAL = frozenset((spec.SBS, *spec.CUSTOMER_FIELDS))
+
+
+class EmptyCustomerField(Rule):
+    """``name=``, ``email=`` ... with no value."""
+
+    code = "DL404"
+    name = "empty-customer-field"
+    severity = "info"
+    family = "customer"
+    summary = "name=, nickname=, email= or phone= with no value"
+    why = (
+        "An empty customer field tells the agent nothing; it usually means a template "
+        "variable was empty. Leave the parameter out instead."
+    )
+    bad = "https://visitorchat.twt.com/direct/demo_app?name=&email="
+    good = "https://visitorchat.twt.com/direct/demo_app"
+    fixable = True
+    fix_description = "Drop the empty field."
+
+    def check(self, context: LinkContext) -> Iterator[Finding]:
+        link = context.link
+        for name in spec.CUSTOMER_FIELDS:
+            param = link.param(name)
+            if param is None or param.value:
+                continue
+            alone = len(link.params_named(name)) == 1
+            yield self.finding(
+                f"{name} is empty",
+                param.span,
+                param=name,
+                fix=drop_param_fix(self, link, param, f"drop the empty {name}") if alone else None,
+            )
+
+
+RULES: tuple[Rule, ...] = (InvalidEmail(), InvalidPhone(), PiiInPublicLink(), EmptyCustomerField())

@@ -1,0 +1,66 @@
+"""Unexpanded template placeholders: ``{SESSION_ID}``, ``{{sbs}}``, ``${sbs}``, ``<sbs>`` ...
+
+Shared by DL511 (which reports them) and the rules that would otherwise
+report the same text a second time (DL004 for the app id).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import unquote
+
+_PLACEHOLDER = re.compile(
+    r"""
+      \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}     # {{sbs}}, {{ user.id }}
+    | \$\{\s*[A-Za-z_][\w.\-]*\s*\}       # ${sbs}
+    | \{[A-Za-z_][\w.\-]*\}               # {SESSION_ID}
+    | <[A-Za-z_][\w.\-]*>                 # <sbs>
+    | %%[A-Za-z_]\w*%%                    # %%SBS%%
+    | \bYOUR_[A-Z0-9_]*[A-Z0-9]           # YOUR_APP_ID
+    | ^:[A-Za-z_]\w*$                     # :chatid (a route parameter left as is)
+    """,
+    re.VERBOSE,
+)
+
+
+_MAY_HOLD = re.compile(r"[{<%]|YOUR_|^:")
+
+
+@lru_cache(maxsize=8192)
+def find_placeholder(text: str) -> str | None:
+    """The first placeholder in ``text`` (also when it is still percent-encoded), or None."""
+    if not text or not _MAY_HOLD.search(text):
+        return None
+    match = _PLACEHOLDER.search(text)
+    if match is None and "%" in text:
+        match = _PLACEHOLDER.search(unquote(text))
+    return None if match is None else match.group(0)
+
+
+def is_placeholder(text: str) -> bool:
+    return find_placeholder(text) is not None
+
+
+_RAW_PLACEHOLDER = re.compile(
+    r"""
+      \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}
+    | \$\{\s*[A-Za-z_][\w.\-]*\s*\}
+    | \{[A-Za-z_][\w.\-]*\}
+    | %7B%7B[A-Za-z_][\w.\-]*%7D%7D
+    | %7B[A-Za-z_][\w.\-]*%7D
+    | <[A-Za-z_][\w.\-]*>
+    | %3C[A-Za-z_][\w.\-]*%3E
+    | %%[A-Za-z_]\w*%%
+    | \bYOUR_[A-Z0-9_]*[A-Z0-9]
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+_HINTS = ("{", "<", "%%", "%7", "%3", "YOUR_", "your_")
+
+
+def find_raw_placeholders(text: str) -> list[tuple[int, int]]:
+    """Spans of placeholders written anywhere in raw URL text (percent-encoded or not)."""
+    if not any(hint in text for hint in _HINTS):
+        return []
+    return [match.span() for match in _RAW_PLACEHOLDER.finditer(text)]
