@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets as _random
 from collections.abc import Iterable
+from urllib.parse import quote
 
 from yarl import URL
 
@@ -17,6 +18,9 @@ from validator import spec
 from validator.model import DirectLink
 from validator.query import encode_query
 from validator.signature import Secret, sign
+
+#: Characters a browser leaves bare in a path segment (besides letters, digits, ``-._~``).
+_PATH_SEGMENT_SAFE = "!$%&'()*+,;=:@[]^|"
 
 #: Length of generated ``ranstr`` values (URL-safe base64 of 18 random bytes).
 GENERATED_RANSTR_LENGTH = 24
@@ -130,7 +134,7 @@ def _assemble(
         base_url = URL(base)
     except (ValueError, TypeError) as error:
         raise BuildError(f"bad base URL {base!r}: {error}") from None
-    if not base_url.absolute or not base_url.host:
+    if not base_url.absolute or not base_url.raw_host:
         raise BuildError(f"base URL {base!r} must be absolute, like {spec.DEFAULT_BASE}")
     pairs: list[tuple[str, str]] = []
     if values.get(spec.CHATID) is not None:
@@ -144,14 +148,20 @@ def _assemble(
         if value is not None:
             pairs.append((key, value))
     pairs.extend(extra)
-    base_path = base_url.path.rstrip("/")
-    url = URL.build(
-        scheme=base_url.scheme,
-        host=base_url.raw_host or "",
-        port=base_url.explicit_port,
-        path=f"{base_path}/{spec.DIRECT_SEGMENT}/{app_id}",
-        encoded=False,
-    )
+    base_path = base_url.raw_path.rstrip("/")
+    # The app id is written as a browser serialises the path segment: escapes
+    # already in it stay, so rebuilding a rebuilt link changes nothing.
+    segment = quote(app_id, safe=_PATH_SEGMENT_SAFE)
+    try:
+        url = URL.build(
+            scheme=base_url.scheme,
+            host=base_url.raw_host or "",
+            port=base_url.explicit_port,
+            path=f"{base_path}/{spec.DIRECT_SEGMENT}/{segment}",
+            encoded=True,
+        )
+    except ValueError as error:  # yarl's IDNA codec rejects some hosts the browser takes
+        raise BuildError(f"bad host in {base!r}: {error}") from None
     # yarl normalises host, port and path; the query is written here because
     # yarl's own quoting leaves characters such as "+" and "/" bare.
     text = str(url)

@@ -1,0 +1,84 @@
+"""Write the seed corpora under corpora/fuzz/<harness>/ (run once; the files are committed).
+
+    python fuzz/make_seeds.py
+
+Seeds: one valid link per encoding dialect, one link per defect mutation,
+documents embedding them (text, Markdown, JSON, CSV, HTML) and signed links
+with the signer's usual mistakes for ``explain``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import sys
+import warnings
+from pathlib import Path
+
+from hypothesis.errors import NonInteractiveExampleWarning
+
+from validator import build, sign
+from validator import strategies as dls
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from targets import FUZZ_SECRET  # noqa: E402
+
+SEEDS = HERE.parent / "corpora" / "fuzz"
+
+
+def write(harness: str, data: str | bytes) -> None:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    folder = SEEDS / harness
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / hashlib.sha1(raw).hexdigest()[:12]).write_bytes(raw)
+
+
+def main() -> None:
+    warnings.simplefilter("ignore", NonInteractiveExampleWarning)
+    random.seed(6)
+    links = [dls.link_specs(dialect=d, chat=True, lang=True).example().url for d in dls.DIALECTS]
+    links += [dls.mutated_links([m]).example().url for m in dls.MUTATIONS]
+    links += [
+        "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=123&lang=pt-BR",
+        "HTTPS://Visitor.ChatTWT.com:443/a/../direct/8cba81d468aac01b4f15f8ea4ef33677/#lang=en",
+        "https://user:pw@[::1]:8080\\direct\\x?%zz=%FF&&=a+b#chatid=1",
+        " \thttps://xn--bcher-kva.de/direct/app?q=%E4%B8%AD\n",
+        "",
+    ]
+    for link in links:
+        write("parse_check", link)
+    for index, link in enumerate(links[:20]):
+        kind_byte = bytes([index % 4])
+        documents = [
+            f"Hi! Open {link}. Thanks",
+            f"[chat]({link}) and <{link}>",
+            json.dumps({"items": [{"url": link}]}),
+            f'id,link\n1,"{link}"\n',
+        ]
+        write("extract_text", kind_byte + documents[index % 4].encode("utf-8"))
+        html = link.replace("&", "&amp;")
+        write("extract_html", f'<p><a href="{html}">chat</a><!-- {link} --></p>')
+    write("extract_html", '<iframe src="https://visitorchat.twt.com/direct/x?lang=en"></iframe>')
+    write("extract_html", "<a href='https://www.google.com/url?q=https%3A%2F%2Fvisitorchat.twt.com"
+          "%2Fdirect%2Fdemo_app%3Fdirect%3D1%26chatid%3D7'>x</a>")
+    signed = build("demo_app", chat_id="42", sbs="john doe", ranstr="rAnD0m-Str1ng-xy",
+                   secret=FUZZ_SECRET)
+    write("explain", signed)
+    write("explain", signed.replace("sbs=john%20doe", "sbs=john+doe"))
+    secret = FUZZ_SECRET.reveal()
+    inner = hashlib.md5(f"john doe_{secret}".encode()).hexdigest()
+    mistakes = {
+        "upper": sign("john doe", "rAnD0m-Str1ng-xy", FUZZ_SECRET).upper(),
+        "single": hashlib.md5(f"john doe_{secret}_rAnD0m-Str1ng-xy".encode()).hexdigest(),
+        "sha1": hashlib.sha1(f"{inner}_rAnD0m-Str1ng-xy".encode()).hexdigest(),
+        "swapped": hashlib.md5(f"rAnD0m-Str1ng-xy_{inner}".encode()).hexdigest(),
+    }
+    for value in mistakes.values():
+        write("explain", f"https://visitorchat.twt.com/direct/demo_app?sbs=john%20doe"
+              f"&sbs_mm={value}&ranstr=rAnD0m-Str1ng-xy")
+
+
+if __name__ == "__main__":
+    main()
