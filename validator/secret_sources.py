@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -15,6 +16,8 @@ from pathlib import Path
 from validator.signature import Secret
 
 DEFAULT_SECRET_ENV = "DIRECTLINK_APP_SECRET"
+#: ``label = "..."``: a line of a TOML map (a secret a line has no quoted value).
+_TOML_ASSIGNMENT = re.compile(r"""^\s*[A-Za-z0-9_.\-"']+\s*=\s*["']""", re.MULTILINE)
 
 
 class SecretSourceError(ValueError):
@@ -57,7 +60,8 @@ def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secre
     """
     text = _read(path)
     stripped = text.lstrip()
-    if stripped.startswith("{") or _looks_like_toml(text):
+    if stripped.startswith("{") or _looks_like_toml(text) or _TOML_ASSIGNMENT.search(text):
+        # A map; a malformed one is an error, never read as one secret a line.
         return {label: Secret(value) for label, value in _mapping(path, "label").items()}
     result: dict[str, Secret] = {}
     for number, line in enumerate(text.splitlines(), start=1):
@@ -97,10 +101,12 @@ def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
     if not isinstance(data, Mapping):
         raise SecretSourceError(f"{name}: expected a map of {what} to secret")
     result: dict[str, str] = {}
-    for key, value in data.items():
+    for position, (key, value) in enumerate(data.items(), start=1):
         if not isinstance(value, str) or not value:
+            # The key is not quoted: with key and value swapped it is the secret.
             raise SecretSourceError(
-                f"{name}: the secret for {what} {key!r} is not a non-empty string"
+                f"{name}: entry {position} is not {what} = \"secret\" "
+                "(the secret must be a non-empty string)"
             )
         result[str(key)] = value
     if not result:
