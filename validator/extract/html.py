@@ -122,7 +122,8 @@ def scan_html(
             piece = run[index]
             literal = piece.raw_end - piece.raw_start == len(piece.decoded)
             offset = piece.raw_start + (candidate.start - starts[index] if literal else 0)
-            item = found(candidate.url, location(offset), link_filter)
+            verbatim = source.startswith(candidate.url, offset)
+            item = found(candidate.url, location(offset), link_filter, verbatim)
             if item is not None:
                 results.append((offset, item))
         run.clear()
@@ -138,7 +139,7 @@ def scan_html(
             flush_text()
             tag_start = _tag_start(source, token["name"], end)
             for offset, url in _attribute_links(source, tag_start, end, token):
-                item = found(url, location(offset), link_filter)
+                item = found(url, location(offset), link_filter, source.startswith(url, offset))
                 if item is not None:
                     results.append((offset, item))
             if token["name"] == "a":
@@ -223,6 +224,6 @@ def _comment_links(
     for candidate in iter_candidates(data):
         url = html_entities.unescape(candidate.url) if "&" in candidate.url else candidate.url
         offset = content_start + candidate.start
-        item = found(url, location(offset), link_filter)
+        item = found(url, location(offset), link_filter, source.startswith(url, offset))
         if item is not None:
             yield offset, item

@@ -88,7 +88,8 @@ def scan_json(
             for candidate in iter_candidates(token, 1):
                 line, column = tracker.at(match.start() + candidate.start)
                 location = Location(path, line, column, kind, current_path())
-                item = found(candidate.url, location, link_filter)
+                item = found(candidate.url, location, link_filter,
+                             candidate.written == candidate.url)
                 if item is not None:
                     yield item
 

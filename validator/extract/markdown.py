@@ -36,6 +36,7 @@ def scan_markdown(text: str, *, path: str, link_filter: LinkFilter) -> Iterator[
         is_destination = _DESTINATION_BEFORE.search(before) is not None or before.endswith("<")
         url = commonmark_destination(candidate.url) if is_destination else candidate.url
         line, column = tracker.at(candidate.start)
-        item = found(url, Location(path, line, column, "markdown"), link_filter)
+        item = found(url, Location(path, line, column, "markdown"), link_filter,
+                     url == candidate.written)
         if item is not None:
             yield item

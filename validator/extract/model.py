@@ -50,6 +50,9 @@ class ExtractedLink:
     location: Location
     wrappers: tuple[str, ...] = ()
     wrapped_url: str | None = None
+    #: True where ``url`` is written as it is at the location, so a character
+    #: offset into it is a column offset in the source line.
+    verbatim: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,8 +34,9 @@ def scan_table(
                 column = offset - (record.rfind("\n", 0, offset) + 1) + 1
                 name = header[column_number - 1] if header and column_number <= len(header) else ""
                 label = f"row {row_number}, column {column_number}" + (f" {name!r}" if name else "")
+                verbatim = record.startswith(candidate.written, offset)
                 item = found(candidate.url, Location(path, line, column, kind, None, label),
-                             link_filter)
+                             link_filter, verbatim)
                 if item is not None:
                     yield item
 

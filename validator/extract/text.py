@@ -78,6 +78,7 @@ def found(
     url: str,
     location: Location,
     link_filter: LinkFilter,
+    verbatim: bool = False,
 ) -> Found | None:
     verdict = link_filter.classify(url)
     if verdict is None:
@@ -85,7 +86,8 @@ def found(
     if isinstance(verdict, Opaque):
         return OpaqueLink(url, location, verdict.tracker)
     assert isinstance(verdict, Accepted)
-    return ExtractedLink(verdict.url, location, verdict.wrappers, verdict.wrapped_url)
+    return ExtractedLink(verdict.url, location, verdict.wrappers, verdict.wrapped_url,
+                         verbatim and not verdict.wrappers)
 
 
 def scan_string(
@@ -104,7 +106,7 @@ def scan_string(
     for candidate in iter_candidates(text):
         at_line, at_column = tracker.at(candidate.start)
         location = Location(path, at_line, at_column, kind, json_path, part)
-        result = found(candidate.url, location, link_filter)
+        result = found(candidate.url, location, link_filter, candidate.written == candidate.url)
         if result is not None:
             yield result
 
@@ -158,7 +160,9 @@ def scan_stream(
         hold = len(text) if final else _hold_point(text)
         for candidate in iter_candidates(text, 0, hold):
             at_line, at_column = tracker.at(candidate.start)
-            result = found(candidate.url, Location(path, at_line, at_column, kind), link_filter)
+            location = Location(path, at_line, at_column, kind)
+            verbatim = candidate.written == candidate.url
+            result = found(candidate.url, location, link_filter, verbatim)
             if result is not None:
                 yield result
         if final:

@@ -1,0 +1,68 @@
+"""``--format text`` for many links: findings grouped by file, as ruff prints them.
+
+    templates/welcome.html
+      12:9  https://visitorchat.twt.com/direct/demo_app?chatid=42
+            DL101 error chatid-without-direct  the page ignores chatid=42 ...
+
+Then the summary: every path, the signature mismatches by cause, the totals.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from validator.report.document import ReportDocument, finding_position, findings_of
+
+
+def write(document: ReportDocument, stream: TextIO, *, show_clean: bool = False) -> None:
+    current: str | None = None
+    for record in document.records():
+        findings = findings_of(record)
+        if not findings and not show_clean:
+            continue
+        location = record["location"]
+        if location["path"] != current:
+            current = location["path"]
+            stream.write(f"\n{current}\n" if current else "\n")
+        place = f"{location['line']}:{location['column']}"
+        extra = [item for item in (location.get("part"), location.get("json_path")) if item]
+        suffix = f"  ({', '.join(extra)})" if extra else ""
+        stream.write(f"  {place:<8} {record['url']}{suffix}\n")
+        if record.get("wrappers"):
+            stream.write(f"           unwrapped from {' > '.join(record['wrappers'])}\n")
+        for finding in findings:
+            _line, column, _ = finding_position(record, finding)
+            stream.write(f"           {finding['code']} {finding['severity']:<7} "
+                         f"{finding['message']}  [{finding['name']}, col {column}]\n")
+        cause = record.get("signature_cause")
+        if cause:
+            stream.write(f"           signature: {cause['headline']}\n")
+    write_summary(document, stream)
+
+
+def write_summary(document: ReportDocument, stream: TextIO) -> None:
+    summary: dict[str, Any] = document.summary
+    problems = [path for path in document.paths if path.get("status") != "audited"]
+    if problems:
+        stream.write("\nPaths not audited:\n")
+        for path in problems:
+            stream.write(f"  {path['path']}: {path['status']} ({path.get('reason') or ''})\n")
+    groups = summary.get("signature_groups") or []
+    if groups:
+        stream.write("\nSignature mismatches by cause:\n")
+        for group in groups:
+            stream.write(f"  {group['text']}\n")
+    opaque = summary.get("opaque") or []
+    if opaque:
+        stream.write(f"\n{len(opaque)} opaque click-tracking links (their target is unknown):\n")
+        for item in opaque[:20]:
+            location = item["location"]
+            stream.write(f"  {location['path']}:{location['line']}:{location['column']} "
+                         f"{item['tracker']}\n")
+    by_severity = summary.get("by_severity", {})
+    stream.write(
+        f"\n{summary.get('links', 0)} links in {summary.get('audited', 0)} files "
+        f"({summary.get('skipped', 0)} skipped, {summary.get('unreadable', 0)} unreadable): "
+        f"{by_severity.get('error', 0)} errors, {by_severity.get('warning', 0)} warnings, "
+        f"{by_severity.get('info', 0)} infos\n"
+    )

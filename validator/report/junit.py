@@ -1,0 +1,66 @@
+"""``--format junit``: JUnit XML, one test case per checked link.
+
+A link with findings at or above the fail level is a failed test case (the
+findings in the failure text); lower findings go to ``system-out``. Paths
+skipped or unreadable are skipped test cases, so the report accounts for them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+from xml.sax.saxutils import escape as escape_text
+from xml.sax.saxutils import quoteattr
+
+from validator.report.document import ReportDocument, findings_of, where
+
+
+def _clean(text: str) -> str:
+    # XML 1.0 allows no control characters but tab, newline and carriage return.
+    return "".join(ch if ch >= " " or ch in "\t\n\r" else "\ufffd" for ch in text)
+
+
+def _lines(findings: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{finding['code']} {finding['name']} [{finding['severity']}]: {finding['message']}"
+        for finding in findings
+    )
+
+
+def write(document: ReportDocument, stream: TextIO) -> None:
+    cases: list[str] = []
+    tests = failures = skipped = 0
+    for record in document.records():
+        tests += 1
+        findings = findings_of(record)
+        failing = [finding for finding in findings if document.fails(finding)]
+        other = [finding for finding in findings if not document.fails(finding)]
+        name = f"{where(record)} {record['url']}"
+        body = ""
+        if failing:
+            failures += 1
+            message = ", ".join(sorted({finding["code"] for finding in failing}))
+            body += (f"<failure message={quoteattr(_clean(message))} type=\"findings\">"
+                     f"{escape_text(_clean(_lines(failing)))}</failure>")
+        if other:
+            body += f"<system-out>{escape_text(_clean(_lines(other)))}</system-out>"
+        cases.append(
+            f"    <testcase classname={quoteattr(_clean(record['location']['path']))} "
+            f"name={quoteattr(_clean(name))}>{body}</testcase>"
+        )
+    for path in document.paths:
+        if path.get("status") in ("skipped", "unreadable"):
+            tests += 1
+            skipped += 1
+            reason = f"{path['status']}: {path.get('reason') or ''}"
+            cases.append(
+                f"    <testcase classname={quoteattr(_clean(path['path']))} name=\"(file)\">"
+                f"<skipped message={quoteattr(_clean(reason))}/></testcase>"
+            )
+    stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    stream.write(f"<testsuites name=\"directlink\" tests=\"{tests}\" failures=\"{failures}\" "
+                 f"errors=\"0\" skipped=\"{skipped}\">\n")
+    stream.write(f"  <testsuite name=\"directlink {document.command}\" tests=\"{tests}\" "
+                 f"failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n")
+    for case in cases:
+        stream.write(case + "\n")
+    stream.write("  </testsuite>\n</testsuites>\n")
