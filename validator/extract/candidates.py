@@ -109,10 +109,19 @@ class Accepted:
 class LinkFilter:
     """Decides which URLs are direct links: configured hosts, else a ``/direct/<id>`` path."""
 
-    __slots__ = ("hosts",)
+    __slots__ = ("hosts", "suffixes")
 
     def __init__(self, hosts: Collection[str] | None = None) -> None:
-        self.hosts = frozenset(host.lower() for host in hosts) if hosts else None
+        """``hosts`` as the config's ``allowed-hosts``: ``*.example.com`` takes sub-domains."""
+        names = [host.lower() for host in hosts or ()]
+        self.hosts = frozenset(name for name in names if not name.startswith("*.")) or None
+        self.suffixes = tuple(name[1:] for name in names if name.startswith("*."))
+        if self.hosts is None and self.suffixes:
+            self.hosts = frozenset()
+
+    def host_allowed(self, host: str) -> bool:
+        assert self.hosts is not None
+        return host in self.hosts or any(host.endswith(suffix) for suffix in self.suffixes)
 
     def counts(self, url: str) -> bool:
         if self.hosts is None and "direct" not in url.lower():
@@ -121,7 +130,7 @@ class LinkFilter:
         if not link.is_url:
             return False
         if self.hosts is not None:
-            return (link.host or "") in self.hosts
+            return self.host_allowed(link.host or "")
         return link.app_id is not None
 
     def classify(self, url: str) -> Accepted | Opaque | None:

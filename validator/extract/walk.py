@@ -103,7 +103,7 @@ def walk(
             # A file named on the command line is read whatever the globs say.
             yield _file_entry(root)
         else:
-            yield PathEntry(root, None, "does not exist")
+            yield PathEntry(root, None, None, "does not exist")
 
 
 def _walk_folder(
@@ -150,6 +150,8 @@ def _join(folder: str, name: str) -> str:
 
 
 def _file_entry(path: str) -> PathEntry:
+    if os.path.islink(path) and not os.path.exists(path):
+        return PathEntry(path, None, None, "broken symbolic link")
     if not os.path.isfile(path):
         return PathEntry(path, None, "not a regular file")
     kind = kind_for(path)

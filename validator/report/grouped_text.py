@@ -14,7 +14,13 @@ from typing import Any, TextIO
 from validator.report.document import ReportDocument, finding_position, findings_of
 
 
-def write(document: ReportDocument, stream: TextIO, *, show_clean: bool = False) -> None:
+def write(document: ReportDocument, stream: TextIO) -> None:
+    write_findings(document, stream)
+    write_summary(document, stream)
+
+
+def write_findings(document: ReportDocument, stream: TextIO, *, show_clean: bool = False) -> None:
+    """Each link with findings (every link with ``show_clean``), grouped by file."""
     current: str | None = None
     for record in document.records():
         findings = findings_of(record)
@@ -37,7 +43,6 @@ def write(document: ReportDocument, stream: TextIO, *, show_clean: bool = False)
         cause = record.get("signature_cause")
         if cause:
             stream.write(f"           signature: {cause['headline']}\n")
-    write_summary(document, stream)
 
 
 def write_summary(document: ReportDocument, stream: TextIO) -> None:

@@ -1,0 +1,180 @@
+"""``directlink audit``: find every direct link in files, folders and QR images, and check it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import TextIO
+
+import click
+
+from validator.audit import AuditResult, ProgressCallback, audit
+from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
+from validator.cli.options import load_secrets, secret_options
+from validator.config import Config, ConfigError, load_config
+from validator.report import FORMATS, ReportDocument, write_report
+from validator.rules import SelectorError, resolve_selectors
+
+FAIL_LEVELS = ("error", "warning", "info", "never")
+
+
+@cli.command("audit")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, allow_dash=True),
+              default=None, help="Write the report to FILE instead of standard output.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the machine's cores).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Only audit files in folders whose path matches GLOB (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip files and folders matching GLOB (repeatable).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary: findings only.")
+@click.option("--redact-pii", is_flag=True,
+              help="Mask email, phone, name, nickname and sbs in every output.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Rules to run: codes, prefixes (DL3) or names, comma-separated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules not to run.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="directlink.toml or pyproject.toml (default: the nearest one).")
+@secret_options(per_app=True)
+def audit_command(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    jobs: int | None,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    quiet: bool,
+    redact_pii: bool,
+    fail_on: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    config_path: str | None,
+    secret_env: str | None,
+    secret_file: str | None,
+    secret_prompt: bool,
+    secrets_file: str | None,
+) -> None:
+    """Find every direct link in PATH... (files, folders, QR images) and check each.
+
+    Folders are walked recursively; binary files are skipped and every path
+    is accounted for in the summary. Exit status: 0 clean, 1 findings at or
+    above --fail-on (or a path that could not be read), 2 usage error.
+    """
+    config = _config(config_path, select, ignore)
+    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    with _progress(quiet) as progress:
+        result = audit(
+            paths,
+            secret=secrets.secret,
+            secrets=secrets.by_app,
+            config=config,
+            jobs=jobs,
+            include=include,
+            exclude=exclude,
+            progress=progress,
+        )
+    with result:
+        document = ReportDocument(
+            command="audit",
+            records_factory=result.records,
+            summary=result.summary.to_dict(),
+            paths=[asdict(path) for path in result.paths],
+            fail_on="error" if fail_on == "never" else fail_on,
+            redact_pii=redact_pii,
+        )
+        with _open_output(output) as stream:
+            if output_format == "text" and quiet:
+                from validator.report.grouped_text import write_findings
+
+                write_findings(document, stream)
+            else:
+                write_report(output_format, document, stream)
+        failed = _failed(result, fail_on)
+    raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _failed(result: AuditResult, fail_on: str) -> bool:
+    if result.summary.unreadable:
+        return True
+    return fail_on != "never" and result.failed(fail_on)
+
+
+def config_with_selection(
+    config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...]
+) -> Config:
+    """The project's configuration with ``--select``/``--ignore`` applied; errors exit 2."""
+    return _config(config_path, select, ignore)
+
+
+def _config(config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...]) -> Config:
+    try:
+        config = load_config(config_path)
+        chosen_select = _split(select)
+        chosen_ignore = _split(ignore)
+        resolve_selectors(chosen_select)
+        resolve_selectors(chosen_ignore)
+        changes: dict[str, object] = {}
+        if chosen_select:
+            changes["select"] = chosen_select
+        if chosen_ignore:
+            changes["ignore"] = tuple(config.ignore) + chosen_ignore
+        return config.replace(**changes) if changes else config
+    except (ConfigError, SelectorError, OSError) as error:
+        raise InputError(str(error)) from None
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+@contextlib.contextmanager
+def _open_output(output: str | None) -> Iterator[TextIO]:
+    if output is None or output == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    try:
+        stream = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as error:
+        raise InputError(f"cannot write {output}: {error.strerror}") from None
+    with stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[ProgressCallback | None]:
+    """A rich progress bar on stderr, only where stderr is a terminal."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    started = time.monotonic()
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("auditing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files  {task.fields[links]} links  {task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("audit", total=None, links=0, rate="")
+
+        def update(done: int, total: int, links: int) -> None:
+            elapsed = max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=done, total=total, links=links,
+                       rate=f"{links / elapsed:,.0f} links/s")
+
+        yield update
