@@ -97,7 +97,7 @@ class Config:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data.update(changes)
         config = Config(**data)
-        _validate(config, data.get("source") or "<options>")
+        _validate(config, "command-line options")
         return config
 
 

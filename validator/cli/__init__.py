@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from validator.cli import (  # noqa: F401  (register commands)
+    cmd_audit,
     cmd_build,
     cmd_check,
     cmd_explain,
+    cmd_fix,
+    cmd_rules,
     cmd_serve,
     cmd_sign,
 )

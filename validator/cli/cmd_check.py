@@ -1,43 +1,134 @@
-"""``directlink check``: decode links and report what is wrong with them."""
+"""``directlink check``: every problem of each link, where it is, and what the page will do."""
 
 from __future__ import annotations
 
 import json
+import sys
+from typing import cast
 
 import click
 
+from validator.check import check_many, fails
+from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, cli
-from validator.cli.options import read_links
-from validator.model import DirectLink
-from validator.parse import parse
-from validator.serialize import link_to_dict
+from validator.cli.options import load_secrets, read_links, secret_options
+from validator.fix import fix_link
+from validator.model import SEVERITIES, Report, Severity
+from validator.report.text import render_report, render_summary
+from validator.serialize import report_to_dict
+
+#: Output formats of ``check``; other modules may add theirs.
+OUTPUT_FORMATS: list[str] = ["text", "json"]
 
 
 @cli.command("check")
 @click.argument("urls", nargs=-1)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
-def check_command(urls: tuple[str, ...], output_format: str) -> None:
-    """Decode URL... (or - for one link a line on stdin) as the browser will."""
-    links = [(source, parse(text)) for source, text in read_links(urls)]
+@click.option(
+    "--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="text",
+    show_default=True, help="text: annotated diagnostics; json: the whole report of each link.",
+)
+@click.option(
+    "--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
+    help="Exit 1 when a finding of this severity or worse remains.",
+)
+@click.option(
+    "--accept-language", metavar="LIST", default=None,
+    help="The visitor's browser languages (an Accept-Language value such as 'pt-BR,en;q=0.8') "
+    "for the page model.",
+)
+@rule_options
+@click.option("--fix", "apply_fixes", is_flag=True, default=False,
+              help="Apply safe fixes, print the fixed link, and report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, default=False,
+              help="With --fix, also apply fixes that change what the page does.")
+@click.option("--redact-pii", is_flag=True, default=False,
+              help="Mask sbs and customer fields in JSON output.")
+@click.option(
+    "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+    show_default=True, help="Colour the text output (auto: only on a terminal).",
+)
+@secret_options()
+def check_command(
+    urls: tuple[str, ...],
+    output_format: str,
+    fail_on: str,
+    accept_language: str | None,
+    config_path: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    context: str | None,
+    apply_fixes: bool,
+    unsafe_fixes: bool,
+    redact_pii: bool,
+    color: str,
+    secret_env: str | None,
+    secret_file: str | None,
+    secret_prompt: bool,
+    secrets_file: str | None,
+) -> None:
+    """Check URL... (or - for one link a line on stdin).
+
+    Prints each link with its problems underlined, what the page will do with
+    it, and every finding with its code, severity, message and fix. Exit
+    status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+    """
+    config = build_config(config_path, select, extend_select, ignore, context)
+    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    sources: list[str] = []
+    texts: list[str] = []
+    for source, text in read_links(urls):
+        sources.append(source)
+        texts.append(text)
+    fixed: list[str | None] = [None] * len(texts)
+    if apply_fixes:
+        for index, text in enumerate(texts):
+            result = fix_link(
+                text,
+                secret=secrets.secret,
+                secrets=secrets.by_app,
+                unsafe=unsafe_fixes,
+                config=config,
+            )
+            if result.changed or result.applied:
+                fixed[index] = result.fixed
+                texts[index] = result.fixed
+    reports = check_many(
+        texts,
+        secret=secrets.secret,
+        secrets=secrets.by_app,
+        accept_language=accept_language,
+        config=config,
+    )
     if output_format == "json":
-        click.echo(json.dumps([link_to_dict(link) for _, link in links], ensure_ascii=False, indent=2))
+        _write_json(sources, reports, fixed, redact_pii)
     else:
-        for source, link in links:
-            click.echo(_describe(source, link))
-    failed = any(not link.is_url or not link.is_direct_path for _, link in links)
+        use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
+        _write_text(sources, reports, fixed, use_color)
+    level = cast(Severity, fail_on)
+    failed = any(fails(report, level) for report in reports)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
-def _describe(source: str, link: DirectLink) -> str:
-    lines = [f"{source}: {link.text}"]
-    if not link.is_url:
-        lines.append(f"  not a URL: {link.error}")
-    else:
-        lines.append(f"  host {link.host}" + (f" port {link.port}" if link.port else ""))
-        if link.app_id is None:
-            lines.append(f"  path {link.path} is not <base>/direct/<app_id>")
-        else:
-            lines.append(f"  app id {link.app_id!r}, base path {link.base_path or '/'}")
-    for param in link.params:
-        lines.append(f"  {param.name} = {param.value!r}    (raw {param.raw!r})")
-    return "\n".join(lines)
+def _write_json(
+    sources: list[str], reports: list[Report], fixed: list[str | None], redact_pii: bool
+) -> None:
+    entries = []
+    for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
+        entry = {"source": source, **report_to_dict(report, redact_pii=redact_pii)}
+        if fixed_link is not None:
+            entry["fixed"] = fixed_link
+        entries.append(entry)
+    click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+
+
+def _write_text(
+    sources: list[str], reports: list[Report], fixed: list[str | None], color: bool
+) -> None:
+    for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
+        if fixed_link is not None:
+            click.echo(f"fixed: {fixed_link}", color=color)
+        click.echo(render_report(report, source=source, color=color), color=color)
+        click.echo("")
+    count = sum(1 for link in fixed if link is not None)
+    click.echo(render_summary(reports, fixed=count), color=color)

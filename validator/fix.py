@@ -1,0 +1,127 @@
+"""Apply the fixes findings carry, as ruff does: non-overlapping edits, repeated to a fixed point.
+
+Safe fixes keep what the page does (canonical ``lang``, dropping exact
+duplicates and empty pairs, percent-encoding raw characters, re-signing with a
+known secret); unsafe ones (adding ``direct=1``, choosing between conflicting
+chat ids ...) change it and run only with ``unsafe=True``. The result checks
+free of every finding that was fixed, and fixing it again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from validator.check import SecretLike, check
+from validator.config import Config
+from validator.model import DirectLink, Finding, Fix, Span
+from validator.parse import parse
+
+#: Passes before giving up on reaching a fixed point (each pass re-checks the link).
+MAX_PASSES = 10
+
+_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """The fixed link and what was done to it."""
+
+    original: str
+    fixed: str
+    #: ``(code, fix description)`` of every fix applied, in order.
+    applied: tuple[tuple[str, str], ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def fix(
+    url: str | DirectLink,
+    *,
+    secret: SecretLike | None = None,
+    secrets: Mapping[str, SecretLike] | None = None,
+    unsafe: bool = False,
+    config: Config | None = None,
+) -> str:
+    """The link with every applicable fix applied (safe ones only unless ``unsafe``)."""
+    return fix_link(url, secret=secret, secrets=secrets, unsafe=unsafe, config=config).fixed
+
+
+def fix_link(
+    url: str | DirectLink,
+    *,
+    secret: SecretLike | None = None,
+    secrets: Mapping[str, SecretLike] | None = None,
+    unsafe: bool = False,
+    config: Config | None = None,
+) -> FixResult:
+    """Like :func:`fix`, also telling which fixes were applied."""
+    original = url.input if isinstance(url, DirectLink) else url
+    text = original.strip(_C0_AND_SPACE)
+    applied: list[tuple[str, str]] = []
+    for _ in range(MAX_PASSES):
+        report = check(text, secret=secret, secrets=secrets, config=config)
+        chosen = choose_fixes(report.findings, unsafe=unsafe)
+        if not chosen:
+            break
+        text = apply_replacements(text, [r for _, f in chosen for r in f.replacements])
+        applied.extend((finding.code, fix.description) for finding, fix in chosen)
+    if applied:
+        text = _drop_empty_query(text)
+    return FixResult(original, text, tuple(applied))
+
+
+def choose_fixes(findings: Sequence[Finding], *, unsafe: bool) -> list[tuple[Finding, Fix]]:
+    """The fixes to apply in one pass: applicable and not overlapping one another."""
+    taken: list[tuple[Span, str]] = []
+    chosen: list[tuple[Finding, Fix]] = []
+    candidates = [
+        (finding, finding.fix)
+        for finding in findings
+        if finding.fix is not None
+        and finding.fix.replacements
+        and (finding.fix.safe or unsafe)
+    ]
+    candidates.sort(key=lambda item: min(span[0] for span, _ in item[1].replacements))
+    for finding, candidate in candidates:
+        new = [r for r in candidate.replacements if r not in taken]
+        if any(_overlaps(a, b) for a, _ in new for b, _ in taken):
+            continue
+        if not new and candidate.replacements:
+            continue  # the same edit is already taken (e.g. two rules re-encoding one pair)
+        taken.extend(new)
+        chosen.append((finding, candidate))
+    return chosen
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a[0] == b[0] or (a[0] < b[1] and b[0] < a[1])
+
+
+def apply_replacements(text: str, replacements: Sequence[tuple[Span, str]]) -> str:
+    """Apply non-overlapping ``(span, content)`` edits to ``text``."""
+    pieces: list[str] = []
+    position = 0
+    for (start, end), content in sorted(set(replacements), key=lambda r: (r[0][0], r[0][1])):
+        pieces.append(text[position:start])
+        pieces.append(content)
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def _drop_empty_query(text: str) -> str:
+    """Remove a ``?`` or ``#`` left with nothing after it once every pair was dropped or moved."""
+    link = parse(text)
+    if link.fragment == "" and link.fragment_span is not None:
+        at = link.fragment_span[0] - 1
+        if text[at] == "#":
+            text = text[:at] + text[at + 1 :]
+            link = parse(text)
+    if link.query == "" and link.query_span is not None:
+        at = link.query_span[0] - 1
+        if text[at] == "?":
+            return text[:at] + text[at + 1 :]
+    return text

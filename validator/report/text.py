@@ -1,0 +1,185 @@
+"""Human diagnostics for one link, as rustc and ruff print source diagnostics.
+
+::
+
+    <arg 1>
+      https://visitorchat.twt.com/direct/demo_app?chatid=s1&lang=pt-BR
+                                                  ^^^^^^^^^      ^^^^^
+                                                  │              └─ DL202 non-canonical-lang
+                                                  └─ DL101 chatid-without-direct
+      page: opens the home page in Português as an anonymous visitor
+      error    DL101 chatid-without-direct  chatid='s1' without direct=1: ...
+               fix (unsafe): add direct=1
+
+Colour only when asked for (the CLI asks on a TTY).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+
+import click
+
+from validator.model import Finding, Report, Severity, Span
+from validator.resolve import describe
+
+_COLOURS: dict[str, str] = {"error": "red", "warning": "yellow", "info": "cyan"}
+_MARKS: dict[str, str] = {"error": "^", "warning": "^", "info": "-"}
+_VISIBLE = {"\t": "→", "\n": "↵", "\r": "↵"}
+INDENT = "  "
+
+
+def _width(ch: str) -> int:
+    if unicodedata.combining(ch):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _visible(ch: str) -> str:
+    if ch in _VISIBLE:
+        return _VISIBLE[ch]
+    if not ch.isprintable() or "\ud800" <= ch <= "\udfff":
+        return "�"
+    return ch
+
+
+def _columns(text: str) -> list[int]:
+    """Display column of each character of ``text`` (and of its end)."""
+    columns = [0]
+    for ch in text:
+        columns.append(columns[-1] + max(_width(_visible(ch)), 0))
+    return columns
+
+
+def _display(text: str) -> str:
+    return "".join(_visible(ch) for ch in text)
+
+
+def render_report(
+    report: Report,
+    *,
+    source: str | None = None,
+    color: bool = False,
+    show_fixes: bool = True,
+) -> str:
+    """The report as text: the link with its spans underlined, what the page does, the findings."""
+    paint = _painter(color)
+    lines: list[str] = []
+    if source:
+        lines.append(paint(source, bold=True))
+    lines.extend(INDENT + line for line in _annotated_link(report, paint))
+    lines.append(INDENT + paint("page: ", bold=True) + _page_line(report))
+    for finding in report.findings:
+        lines.extend(INDENT + line for line in _finding_lines(finding, paint, show_fixes))
+    if not report.findings:
+        lines.append(INDENT + paint("no problems found", fg="green"))
+    return "\n".join(lines)
+
+
+def _page_line(report: Report) -> str:
+    browser = report.outcomes.get("browser")
+    sdk = report.outcomes.get("sdk")
+    line = describe(report.outcome)
+    if browser is not None and sdk is not None and describe(sdk) != describe(browser):
+        line += f"; in the app (SDK): {describe(sdk)}"
+    for assumption in report.outcome.assumptions:
+        line += f"\n{INDENT}      (note: {assumption})"
+    return line
+
+
+def _finding_lines(
+    finding: Finding, paint: Callable[..., str], show_fixes: bool
+) -> list[str]:
+    severity = paint(f"{finding.severity:<8}", fg=_COLOURS[finding.severity], bold=True)
+    code = paint(finding.code, bold=True)
+    lines = [f"{severity} {code} {finding.name}  {finding.message}"]
+    if show_fixes and finding.fix is not None:
+        kind = "fix" if finding.fix.safe else "fix (unsafe, --unsafe-fixes)"
+        lines.append(" " * 9 + paint(f"{kind}: {finding.fix.description}", fg="green"))
+    return lines
+
+
+def _annotated_link(report: Report, paint: Callable[..., str]) -> list[str]:
+    text = report.link.input
+    columns = _columns(text)
+    shown = [(f, f.span) for f in report.findings if f.span is not None]
+    lines = [_display(text)]
+    if not shown:
+        return lines
+    marks: list[tuple[int, int, Finding]] = []
+    for finding, span in shown:
+        start, end = _clamp(span, len(text))
+        first = columns[start]
+        last = max(columns[end], first + 1)
+        marks.append((first, last, finding))
+    marks.sort(key=lambda mark: (mark[0], mark[1]))
+    underline = [" "] * (max(last for _, last, _ in marks) + 1)
+    severities: list[Severity | None] = [None] * len(underline)
+    for first, last, finding in marks:
+        for column in range(first, last):
+            current = severities[column]
+            if current is None or _rank(finding.severity) > _rank(current):
+                underline[column] = _MARKS[finding.severity]
+                severities[column] = finding.severity
+    lines.append(_paint_underline(underline, severities, paint))
+    # Labels bottom-up, each hanging from the start of its span, as rustc draws them.
+    starts = sorted({first for first, _, _ in marks})
+    labels: dict[int, list[Finding]] = {}
+    for first, _, finding in marks:
+        labels.setdefault(first, []).append(finding)
+    for index in range(len(starts) - 1, -1, -1):
+        column = starts[index]
+        row = [" "] * column
+        for earlier in starts[:index]:
+            row[earlier] = "│"
+        text_label = ", ".join(f"{f.code} {f.name}" for f in labels[column])
+        colour = _COLOURS[_worst(labels[column])]
+        lines.append("".join(row) + paint(f"└─ {text_label}", fg=colour))
+    return lines
+
+
+def _paint_underline(
+    marks: list[str], severities: list[Severity | None], paint: Callable[..., str]
+) -> str:
+    out: list[str] = []
+    for mark, severity in zip(marks, severities, strict=True):
+        out.append(paint(mark, fg=_COLOURS[severity], bold=True) if severity else mark)
+    return "".join(out).rstrip()
+
+
+def _clamp(span: Span, length: int) -> Span:
+    start = min(max(span[0], 0), length)
+    end = min(max(span[1], start), length)
+    return start, end
+
+
+def _rank(severity: str) -> int:
+    return {"info": 0, "warning": 1, "error": 2}[severity]
+
+
+def _worst(findings: list[Finding]) -> Severity:
+    return max((f.severity for f in findings), key=_rank)
+
+
+def _painter(color: bool) -> Callable[..., str]:
+    def paint(text: str, **style: object) -> str:
+        if not color:
+            return text
+        return click.style(text, **style)  # type: ignore[arg-type]
+
+    return paint
+
+
+def render_summary(reports: list[Report], *, fixed: int = 0) -> str:
+    """The closing line: how many links, findings by severity, fixes applied."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for report in reports:
+        for finding in report.findings:
+            counts[finding.severity] += 1
+    noun = "link" if len(reports) == 1 else "links"
+    parts = [f"{len(reports)} {noun} checked"]
+    parts.append(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+    if fixed:
+        parts.append(f"{fixed} fixed")
+    return ": ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "")
