@@ -11,6 +11,8 @@ from validator.cli.options import load_secrets, secret_options
 
 
 @cli.command("build")
+@click.option("--qr", "qr_file", type=click.Path(dir_okay=False), default=None,
+              help="Also write the link as a QR code to FILE (.png or .svg).")
 @click.option("--app-id", required=True, help="The app id (the path segment after /direct/).")
 @click.option(
     "--base", default=spec.DEFAULT_BASE, show_default=True, help="Scheme, host and base path."
@@ -34,6 +36,7 @@ from validator.cli.options import load_secrets, secret_options
     "--unsigned", is_flag=True, default=False, help="Do not sign sbs even if a secret is set."
 )
 def build_command(
+    qr_file: str | None,
     app_id: str,
     base: str,
     chat_id: str | None,
@@ -77,4 +80,11 @@ def build_command(
         )
     except BuildError as error:
         raise InputError(str(error)) from None
+    if qr_file is not None:
+        from validator.qr import QrError, write_qr
+
+        try:
+            write_qr(link, qr_file)
+        except QrError as error:
+            raise InputError(str(error)) from None
     click.echo(link)
