@@ -871,7 +871,7 @@ def _with_plus_in_sbs(link: LinkSpec, *, sign_literally: bool) -> str:
 
 
 def _secret_in_value(link: LinkSpec) -> LinkSpec:
-    return link.with_added(spec.EXT_FK_ID, link.secret.reveal() if link.secret else "")
+    return link.with_added("token", link.secret.reveal() if link.secret else "")
 
 
 def _lang_in_fragment(link: LinkSpec) -> LinkSpec:
@@ -901,7 +901,7 @@ def _not_direct_path(link: LinkSpec) -> str:
 
 def _empty_pair(link: LinkSpec) -> str:
     base, _, query = link.url.partition("?")
-    return f"{base}?{query}&&{spec.THEME}=light" if query else f"{base}?{spec.THEME}=light&&"
+    return f"{base}?&&{query}"
 
 
 #: Every defect mutation, one or more per rule a single edit can cause.
@@ -909,14 +909,17 @@ MUTATIONS: Final[tuple[Mutation, ...]] = (
     _m("no-scheme", "DL001", "drop 'https://' so the text is no absolute URL", _no_scheme),
     _m(
         "http-scheme", "DL002", "use http instead of https",
-        lambda link: replace(link, scheme="http"),
+        lambda link: replace(link, scheme="http"), also="DL512",  # the SDK opens only https
     ),
     _m("not-direct-path", "DL003", "'/direct/' renamed to '/chat/'", _not_direct_path),
     _m(
         "dot-in-app-id", "DL004", "app id with a '.', outside A-Za-z0-9_-",
         lambda link: replace(link, app_id=link.app_id + ".x"),
     ),
-    _m("credentials", "DL005", "user:password@ in front of the host", _credentials),
+    _m(
+        "credentials", "DL005", "user:password@ in front of the host", _credentials,
+        also="DL512",  # the SDK rejects user info outright
+    ),
     _m(
         "lang-in-fragment", "DL006", "lang moved after '#', where the page does not read it",
         _lang_in_fragment, requires="lang",
@@ -1021,7 +1024,7 @@ MUTATIONS: Final[tuple[Mutation, ...]] = (
         lambda link: link.with_added("app_secret", md5_hex("leak:" + link.app_id)),
     ),
     _m(
-        "secret-in-value", "DL309", "the AppSecret itself sent as ext_fk_id",
+        "secret-in-value", "DL309", "the AppSecret itself sent as token=...",
         _secret_in_value, requires="signed", needs_secret=True,
     ),
     _m(
@@ -1038,8 +1041,8 @@ MUTATIONS: Final[tuple[Mutation, ...]] = (
         lambda link: link.with_value(spec.EMAIL, "ann.example.com"), also="DL312",
     ),
     _m(
-        "invalid-phone", "DL402", "phone=12345",
-        lambda link: link.with_value(spec.PHONE, "12345"), also="DL312",
+        "invalid-phone", "DL402", "phone=+861380: a country code and too few digits",
+        lambda link: link.with_value(spec.PHONE, "+861380"), also="DL312",
     ),
     _m(
         "empty-name", "DL404", "name= with no value",
