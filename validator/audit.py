@@ -46,6 +46,7 @@ from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceK
 from validator.extract.text import scan_stream, sniff_encoding
 from validator.extract.walk import SNIFF_BYTES, is_binary, walk
 from validator.model import SEVERITY_RANK, Report
+from validator.report.text import render_report
 from validator.rules import BatchRule
 from validator.serialize import finding_to_dict, report_to_dict
 from validator.signature import Secret
@@ -151,6 +152,9 @@ class _Settings:
     secret: Secret | None
     secrets: Mapping[str, Secret]
     hosts: tuple[str, ...]
+    #: Render each link as the check command's text (for ``--format text``).
+    render_text: bool = False
+    color: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +301,8 @@ def _check_record(item: ExtractedLink, settings: _Settings,
     cause = _signature_cause(report, app_secret, window)
     if cause is not None:
         record["signature_cause"] = {"hypothesis": cause[0], "headline": cause[1]}
+    if settings.render_text and report.findings:
+        record["text"] = render_report(report, color=settings.color, show_fixes=True)
     return record, report
 
 
@@ -463,15 +469,19 @@ def audit(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     progress: ProgressCallback | None = None,
+    render_text: bool = False,
+    color: bool = False,
 ) -> AuditResult:
     """Find every direct link under ``paths``, check each, then run the batch rules.
 
     ``secret`` signs every app, ``secrets`` maps app ids to their secrets;
     ``jobs`` is the number of worker processes (default: the machine's cores,
-    1 runs in this process).
+    1 runs in this process). With ``render_text`` each record with findings
+    also carries the check command's annotated text (``color`` for a terminal).
     """
     config = config or Config()
-    settings = _Settings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts))
+    settings = _Settings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts),
+                         render_text, color)
     spool_dir = tempfile.mkdtemp(prefix="directlink-audit-")
     try:
         tasks, settled = _plan(paths, include, exclude, spool_dir)

@@ -13,11 +13,10 @@ from typing import TextIO
 import click
 
 from validator.audit import AuditResult, ProgressCallback, audit
+from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
-from validator.config import Config, ConfigError, load_config
 from validator.report import FORMATS, ReportDocument, write_report
-from validator.rules import SelectorError, resolve_selectors
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
@@ -39,11 +38,9 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
               help="Mask email, phone, name, nickname and sbs in every output.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
               help="Exit 1 when a finding is at or above this severity.")
-@click.option("--select", multiple=True, metavar="RULES",
-              help="Rules to run: codes, prefixes (DL3) or names, comma-separated.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Rules not to run.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="directlink.toml or pyproject.toml (default: the nearest one).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True, help="Colour the text output (auto: only on a terminal).")
+@rule_options
 @secret_options(per_app=True)
 def audit_command(
     paths: tuple[str, ...],
@@ -55,9 +52,12 @@ def audit_command(
     quiet: bool,
     redact_pii: bool,
     fail_on: str,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+    color: str,
     config_path: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    context: str | None,
     secret_env: str | None,
     secret_file: str | None,
     secret_prompt: bool,
@@ -69,8 +69,10 @@ def audit_command(
     is accounted for in the summary. Exit status: 0 clean, 1 findings at or
     above --fail-on (or a path that could not be read), 2 usage error.
     """
-    config = _config(config_path, select, ignore)
+    config = build_config(config_path, select, extend_select, ignore, context)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    to_terminal = output in (None, "-") and sys.stdout.isatty()
+    use_color = color == "always" or (color == "auto" and to_terminal)
     with _progress(quiet) as progress:
         result = audit(
             paths,
@@ -81,6 +83,8 @@ def audit_command(
             include=include,
             exclude=exclude,
             progress=progress,
+            render_text=output_format == "text",
+            color=use_color,
         )
     with result:
         document = ReportDocument(
@@ -106,34 +110,6 @@ def _failed(result: AuditResult, fail_on: str) -> bool:
     if result.summary.unreadable:
         return True
     return fail_on != "never" and result.failed(fail_on)
-
-
-def config_with_selection(
-    config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...]
-) -> Config:
-    """The project's configuration with ``--select``/``--ignore`` applied; errors exit 2."""
-    return _config(config_path, select, ignore)
-
-
-def _config(config_path: str | None, select: tuple[str, ...], ignore: tuple[str, ...]) -> Config:
-    try:
-        config = load_config(config_path)
-        chosen_select = _split(select)
-        chosen_ignore = _split(ignore)
-        resolve_selectors(chosen_select)
-        resolve_selectors(chosen_ignore)
-        changes: dict[str, object] = {}
-        if chosen_select:
-            changes["select"] = chosen_select
-        if chosen_ignore:
-            changes["ignore"] = tuple(config.ignore) + chosen_ignore
-        return config.replace(**changes) if changes else config
-    except (ConfigError, SelectorError, OSError) as error:
-        raise InputError(str(error)) from None
-
-
-def _split(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
 @contextlib.contextmanager

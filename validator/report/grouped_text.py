@@ -33,9 +33,18 @@ def write_findings(document: ReportDocument, stream: TextIO, *, show_clean: bool
         place = f"{location['line']}:{location['column']}"
         extra = [item for item in (location.get("part"), location.get("json_path")) if item]
         suffix = f"  ({', '.join(extra)})" if extra else ""
-        stream.write(f"  {place:<8} {record['url']}{suffix}\n")
         if record.get("wrappers"):
-            stream.write(f"           unwrapped from {' > '.join(record['wrappers'])}\n")
+            suffix += f"  unwrapped from {' > '.join(record['wrappers'])}"
+        rendered = record.get("text")
+        if rendered:
+            # The check command's own rendering: link, underlines, page, findings.
+            stream.write(f"{current}:{place}{suffix}\n{rendered}\n")
+            for finding in findings[_count_rendered(rendered, findings):]:
+                stream.write(f"  {finding['severity']:<8} {finding['code']} {finding['name']}  "
+                             f"{finding['message']}\n")
+            stream.write("\n")
+            continue
+        stream.write(f"  {place:<8} {record['url']}{suffix}\n")
         for finding in findings:
             _line, column, _ = finding_position(record, finding)
             stream.write(f"           {finding['code']} {finding['severity']:<7} "
@@ -43,6 +52,16 @@ def write_findings(document: ReportDocument, stream: TextIO, *, show_clean: bool
         cause = record.get("signature_cause")
         if cause:
             stream.write(f"           signature: {cause['headline']}\n")
+
+
+def _count_rendered(rendered: str, findings: list[dict[str, Any]]) -> int:
+    """How many leading findings the pre-rendered text already shows (batch ones come later)."""
+    shown = 0
+    for finding in findings:
+        if f"{finding['code']} {finding['name']}" not in rendered:
+            break
+        shown += 1
+    return shown
 
 
 def write_summary(document: ReportDocument, stream: TextIO) -> None:
