@@ -152,10 +152,13 @@ def _assemble(
     # The app id is written as a browser serialises the path segment: escapes
     # already in it stay, so rebuilding a rebuilt link changes nothing.
     segment = quote(app_id, safe=_PATH_SEGMENT_SAFE)
+    host = base_url.raw_host or ""
+    if ":" in host:  # an IPv6 address: encoded=True leaves the brackets to us
+        host = f"[{host}]"
     try:
         url = URL.build(
             scheme=base_url.scheme,
-            host=base_url.raw_host or "",
+            host=host,
             port=base_url.explicit_port,
             path=f"{base_path}/{spec.DIRECT_SEGMENT}/{segment}",
             encoded=True,
