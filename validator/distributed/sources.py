@@ -1,0 +1,287 @@
+"""Where a Dask audit reads links from, cut into work units that keep every location exact.
+
+Three kinds of source:
+
+* files, folders and globs, local or any fsspec URL (``s3://logs/2025/*.log``):
+  a plain-text file is cut into byte blocks at newlines (as
+  :func:`dask.bytes.read_bytes` does), so one large log spreads over the
+  cluster; structured files (HTML, e-mail, CSV, JSON, Markdown, QR images)
+  are read whole, one task each;
+* a Dask bag of strings: each element is one record;
+* a Dask DataFrame column (a Dask Series): each cell is one record.
+
+A block does not know on which line it starts: it reports its links with
+lines counted from its own start and the number of newlines it holds, and
+the driver adds the lines of the blocks before it (a prefix sum) once all
+blocks are read. Each file or collection is accounted for: audited, skipped
+(and why) or unreadable (and why).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import posixpath
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import fsspec
+from fsspec.core import url_to_fs
+from fsspec.utils import read_block
+
+from validator.extract import MAX_STRUCTURED_BYTES, SkipFile, extract_path, extract_text
+from validator.extract.candidates import LinkFilter
+from validator.extract.model import SourceKind
+from validator.extract.text import Found, decode_bytes, scan_stream, scan_string, sniff_encoding
+from validator.extract.walk import SNIFF_BYTES, PathEntry, is_binary, kind_for, walk
+
+#: Bytes of a plain-text file one task reads (the size dask.bytes.read_bytes uses by default).
+DEFAULT_BLOCK_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FileEntry:
+    """A file to read: the name its locations carry and the URL fsspec opens."""
+
+    path: str
+    url: str
+    kind: SourceKind
+    #: True for files on this machine, read with the local extractor.
+    local: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """What a look at a file's head tells: size, binary or not, text encoding."""
+
+    entry: FileEntry
+    size: int
+    binary: bool
+    encoding: str
+    #: Why the file cannot be read, where it cannot.
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextBlock:
+    """Bytes ``offset`` to ``offset + length`` of a plain-text file, widened to whole lines."""
+
+    entry: FileEntry
+    encoding: str
+    offset: int
+    length: int
+    #: Position of the block in its file (0 for the first).
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
+class WholeFile:
+    """A file read in one task: a structured document, or a text that cannot be cut."""
+
+    entry: FileEntry
+
+
+Unit = TextBlock | WholeFile
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLinks:
+    """What one work unit found: links with lines counted from the unit's start."""
+
+    links: tuple[Found, ...]
+    #: Newlines in the unit: the lines the next block of the same file starts after.
+    newlines: int = 0
+    #: Why the whole file is not audited (binary, not an image ...), where it is not.
+    skip_reason: str | None = None
+    #: Why the file could not be read, where it could not.
+    error: str | None = None
+    #: Records (bag elements, column cells) in the unit.
+    records: int = 0
+    #: For a bag: the record (0-based in the unit) each link was found in.
+    record_numbers: tuple[int, ...] = ()
+
+
+def is_url(source: str) -> bool:
+    """True for an fsspec URL (``s3://``, ``gcs://``, ``memory://`` ...), False for a local path."""
+    protocol, _, rest = source.partition("://")
+    return bool(rest) and protocol.isidentifier() and protocol != "file"
+
+
+def plan_files(
+    sources: Iterable[str | os.PathLike[str]],
+    *,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> Iterator[FileEntry | PathEntry]:
+    """Files to read, in a stable order, and every path skipped with its reason.
+
+    Local paths are walked exactly as the local audit walks them (same
+    order, same default exclusions); fsspec URLs are globbed or listed
+    recursively by their file system.
+    """
+    includes = tuple(include)
+    excludes = tuple(exclude)
+    for source in sources:
+        name = os.fspath(source)
+        if is_url(name):
+            yield from _plan_remote(name)
+            continue
+        for entry in walk([name], include=includes, exclude=excludes):
+            if entry.kind is None:
+                yield entry
+            else:
+                yield FileEntry(entry.path, entry.path, entry.kind, local=True)
+
+
+def _plan_remote(url: str) -> Iterator[FileEntry | PathEntry]:
+    try:
+        fs, root = url_to_fs(url)
+        if any(char in root for char in "*?["):
+            found = sorted(fs.glob(root))
+        elif fs.isdir(root):
+            found = sorted(fs.find(root))
+        elif fs.exists(root):
+            found = [root]
+        else:
+            yield PathEntry(url, None, "does not exist")
+            return
+    except (OSError, ValueError, ImportError) as error:
+        yield PathEntry(url, None, None, str(error) or type(error).__name__)
+        return
+    if not found:
+        yield PathEntry(url, None, "no file matches")
+    for path in found:
+        full = fs.unstrip_protocol(path)
+        yield FileEntry(full, full, kind_for(posixpath.basename(path)) or "text", local=False)
+
+
+def survey(entry: FileEntry) -> Survey:
+    """Size and head of one file (run on a worker: remote heads are read near the data)."""
+    try:
+        with fsspec.open(entry.url, "rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+            size = stream.size if hasattr(stream, "size") else None
+        if size is None:
+            size = _size(entry.url)
+    except OSError as error:
+        return Survey(entry, 0, False, "utf-8", error.strerror or str(error))
+    return Survey(entry, int(size), is_binary(head), sniff_encoding(head))
+
+
+def _size(url: str) -> int:
+    fs, path = url_to_fs(url)
+    return int(fs.size(path))
+
+
+def plan_units(surveyed: Survey, block_bytes: int = DEFAULT_BLOCK_BYTES) -> list[Unit]:
+    """Cut a surveyed file into work units: blocks for a large UTF-8 text, else the whole file."""
+    entry = surveyed.entry
+    streamed = entry.kind == "text" or surveyed.size > MAX_STRUCTURED_BYTES
+    # Newlines are single bytes only in ASCII-compatible encodings; UTF-16/32 files stay whole.
+    cuttable = streamed and surveyed.encoding in ("utf-8", "utf-8-sig")
+    if surveyed.error or surveyed.binary or not cuttable or surveyed.size <= block_bytes:
+        return [WholeFile(entry)]
+    return [
+        TextBlock(entry, surveyed.encoding, offset, block_bytes, number)
+        for number, offset in enumerate(range(0, surveyed.size, block_bytes))
+    ]
+
+
+def read_unit(unit: Unit, link_filter: LinkFilter) -> UnitLinks:
+    """The links of one unit; a file that cannot be read is reported, never raised."""
+    try:
+        if isinstance(unit, TextBlock):
+            return _read_block(unit, link_filter)
+        return _read_whole(unit.entry, link_filter)
+    except SkipFile as skip:
+        return UnitLinks((), skip_reason=str(skip))
+    except OSError as error:
+        return UnitLinks((), error=error.strerror or str(error))
+
+
+def _read_block(block: TextBlock, link_filter: LinkFilter) -> UnitLinks:
+    with fsspec.open(block.entry.url, "rb") as stream:
+        data = read_block(stream, block.offset, block.length, delimiter=b"\n")
+    if block.number == 0 and is_binary(data[:SNIFF_BYTES]):
+        raise SkipFile("binary file")
+    encoding = block.encoding if block.number == 0 else "utf-8"
+    links = tuple(
+        scan_stream(io.BytesIO(data), path=block.entry.path, link_filter=link_filter,
+                    encoding=encoding)
+    )
+    return UnitLinks(links, data.count(b"\n"))
+
+
+def _read_whole(entry: FileEntry, link_filter: LinkFilter) -> UnitLinks:
+    if entry.local:
+        return UnitLinks(tuple(extract_path(entry.path, link_filter=link_filter, kind=entry.kind)))
+    with fsspec.open(entry.url, "rb") as stream:
+        data = stream.read()
+    return UnitLinks(tuple(_extract_bytes(data, entry, link_filter)))
+
+
+def _extract_bytes(data: bytes, entry: FileEntry, link_filter: LinkFilter) -> Iterator[Found]:
+    """Links in a remote file's bytes, read the way :func:`extract_path` reads a local file."""
+    if entry.kind == "qr":
+        try:
+            from validator.extract.qr import ImageError, scan_image_bytes
+        except ImportError:
+            raise SkipFile("image: install the qr extra to read QR codes") from None
+        try:
+            yield from scan_image_bytes(data, path=entry.path, link_filter=link_filter)
+        except ImageError as error:
+            raise SkipFile(str(error)) from None
+        return
+    if is_binary(data[:SNIFF_BYTES]):
+        raise SkipFile("binary file")
+    if entry.kind == "eml":
+        from validator.extract.eml import scan_eml
+
+        yield from scan_eml(data, path=entry.path, link_filter=link_filter)
+        return
+    if entry.kind == "text" or len(data) > MAX_STRUCTURED_BYTES:
+        yield from scan_stream(io.BytesIO(data), path=entry.path, link_filter=link_filter)
+        return
+    text, _ = decode_bytes(data)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    yield from extract_text(text, path=entry.path, kind=entry.kind, link_filter=link_filter)
+
+
+def scan_bag_partition(
+    records: Iterable[Any], *, path: str, link_filter: LinkFilter
+) -> UnitLinks:
+    """Links in one partition of a bag of strings; each element is one record.
+
+    Lines and columns count inside the record, as they do inside an e-mail
+    part; ``record_numbers`` holds each link's record (0-based in the
+    partition): the driver names the record once it knows the partitions before.
+    A missing value (None) holds no link.
+    """
+    links: list[Found] = []
+    numbers: list[int] = []
+    count = 0
+    for count, record in enumerate(records, start=1):
+        if isinstance(record, str):
+            for link in scan_string(record, path=path, kind="text", link_filter=link_filter):
+                links.append(link)
+                numbers.append(count - 1)
+    return UnitLinks(tuple(links), records=count, record_numbers=tuple(numbers))
+
+
+def scan_column_partition(
+    cells: Any, *, column: str, path: str, link_filter: LinkFilter
+) -> UnitLinks:
+    """Links in one partition of a DataFrame column (a pandas Series): each cell is one record.
+
+    ``Location.part`` names the cell by its index label, as a CSV cell is named.
+    """
+    links: list[Found] = []
+    for label, cell in cells.items():
+        if isinstance(cell, str):
+            where = f"row {label}, column {column!r}"
+            links.extend(
+                scan_string(cell, path=path, kind="text", link_filter=link_filter, part=where)
+            )
+    return UnitLinks(tuple(links), records=len(cells))
