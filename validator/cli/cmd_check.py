@@ -10,15 +10,22 @@ import click
 
 from validator.check import check_many, fails
 from validator.cli.config_options import build_config, rule_options
-from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, cli
+from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, read_links, secret_options
 from validator.fix import fix_link
 from validator.model import SEVERITIES, Report, Severity
+from validator.report import write_report
+from validator.report.check_document import (
+    EXTRA_FORMATS,
+    check_document,
+    open_output,
+    writing_to,
+)
 from validator.report.text import render_report, render_summary
 from validator.serialize import report_to_dict
 
 #: Output formats of ``check``; other modules may add theirs.
-OUTPUT_FORMATS: list[str] = ["text", "json"]
+OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
 
 
 @cli.command("check")
@@ -47,6 +54,8 @@ OUTPUT_FORMATS: list[str] = ["text", "json"]
     "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
     show_default=True, help="Colour the text output (auto: only on a terminal).",
 )
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, allow_dash=True),
+              default=None, help="Write the report to FILE instead of standard output.")
 @secret_options()
 def check_command(
     urls: tuple[str, ...],
@@ -66,6 +75,7 @@ def check_command(
     secret_file: str | None,
     secret_prompt: bool,
     secrets_file: str | None,
+    output: str | None,
 ) -> None:
     """Check URL... (or - for one link a line on stdin).
 
@@ -100,11 +110,21 @@ def check_command(
         accept_language=accept_language,
         config=config,
     )
-    if output_format == "json":
-        _write_json(sources, reports, fixed, redact_pii)
-    else:
-        use_color = color == "always" or (color == "auto" and sys.stdout.isatty())
-        _write_text(sources, reports, fixed, use_color)
+    try:
+        stream = open_output(output)
+    except OSError as error:
+        raise InputError(f"cannot write {output}: {error.strerror}") from None
+    with writing_to(stream):
+        if output_format == "json":
+            _write_json(sources, reports, fixed, redact_pii)
+        elif output_format in EXTRA_FORMATS:
+            document = check_document(sources, reports, fail_on=fail_on, redact_pii=redact_pii)
+            write_report(output_format, document, stream)
+        else:
+            use_color = color == "always" or (
+                color == "auto" and output is None and sys.stdout.isatty()
+            )
+            _write_text(sources, reports, fixed, use_color)
     level = cast(Severity, fail_on)
     failed = any(fails(report, level) for report in reports)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
