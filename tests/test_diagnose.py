@@ -455,3 +455,20 @@ def test_property_other_link_values(sbs: str, ranstr: str, secret: str, other_sb
         sbs, ranstr, correct(other_sbs, ranstr, secret), secret, batch=[other]
     )
     assert "other-link-values" in diagnosis.matches
+
+
+def test_whitespace_around_a_correct_signature() -> None:
+    good = sign(SBS, RANSTR, SECRET)
+    diagnosis = diagnose_signature(SBS, RANSTR, good + " ", SECRET)
+    assert not diagnosis.ok
+    assert diagnosis.matches == ()
+    assert "whitespace" in diagnosis.headline
+    assert "whitespace" in (diagnosis.given_problem or "")
+
+
+def test_non_utf8_in_the_secret_only() -> None:
+    secret = "秘密-key"
+    given_mm = md5(md5(f"abc_{secret}", "gbk") + "_" + RANSTR)
+    diagnosis = diagnose_signature("abc", RANSTR, given_mm, secret)
+    assert diagnosis.matches[0] == "non-utf8-encoding"
+    assert "first hashed string" in diagnosis.details[0].variant

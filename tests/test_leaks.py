@@ -199,15 +199,17 @@ SAMPLES: dict[str, tuple[Sample, ...] | str] = {
         fails("https://visitorchat.twt.com/direct/demo_app?sbs=1"),
     ),
     "audit": (
-        ok("{links_file}"),
-        ok("{root}"),
-        ok("{html_file}", "{links_file}"),
-        fails("{missing}"),
+        ok("{links_file}", "--jobs", "1"),
+        ok("{root}", "--jobs", "1"),
+        ok("{html_file}", "{links_file}", "--jobs", "2"),
+        fails("{missing}", "--jobs", "1"),
+        fails("{links_file}", "--jobs", "0"),
     ),
     "fix": (
         ok("{upper}"),
-        ok("{good}", "{mixed}"),
-        fails("{not_url}"),
+        ok("{good}", "{mixed}", "{not_url}"),
+        fails(),
+        fails("{good}", "--select", "NO-SUCH-RULE"),
     ),
     "rules": (ok(), ok("DL309"), ok("secret-exposed"), fails("DL999")),
     "serve": "only --help here: it starts a server; tests/test_service.py leak-tests every "

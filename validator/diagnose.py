@@ -398,13 +398,13 @@ def _non_utf8(inputs: _Inputs) -> Iterator[Candidate]:
     seen: set[str] = set()
     for codec, name in LEGACY_ENCODINGS:
         for where, inner, outer in (
-            ("sbs and ranstr", codec, codec),
-            ("sbs", codec, "utf-8"),
-            ("ranstr", "utf-8", codec),
+            ("the first hashed string (sbs + '_' + AppSecret)", codec, "utf-8"),
+            ("the second hashed string (inner digest + '_' + ranstr)", "utf-8", codec),
+            ("both hashed strings", codec, codec),
         ):
             candidate = _two_step(
                 inputs,
-                f"{where} hashed as {name} bytes",
+                f"{where} encoded as {name}",
                 inner_encoding=inner,
                 outer_encoding=outer,
             )
@@ -685,7 +685,7 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
     ),
     Hypothesis(
         "non-utf8-encoding",
-        "sbs or ranstr was hashed in a legacy encoding (GBK, GB18030, Latin-1) instead of UTF-8",
+        "the strings were hashed in a legacy encoding (GBK, GB18030, Latin-1) instead of UTF-8",
         "encode the strings as UTF-8 before hashing",
         _non_utf8,
     ),
@@ -866,6 +866,15 @@ def diagnose_signature(
     if ok:
         return Diagnosis(
             ok=True, matches=(), headline="The signature is correct.", **common  # type: ignore[arg-type]
+        )
+    if sbs_mm.strip() == expected:
+        return Diagnosis(
+            ok=False,
+            matches=(),
+            headline="sbs_mm is the right signature but has whitespace around it, "
+            "which the page keeps: remove it.",
+            given_problem=problem,
+            **common,  # type: ignore[arg-type]
         )
     details = _find_matches(inputs, sbs_mm.strip())
     ids: list[str] = []
