@@ -10,9 +10,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from validator import spec
+from validator.rules import RULES, SelectorError, resolve_selectors
 
 #: The longest link (in characters) one request may hold.
 MAX_LINK_CHARS = 65536
@@ -81,7 +90,14 @@ class RequestModel(BaseModel):
 
 
 class ResponseModel(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Base of every response body.
+
+    Fields the serializers add later are dropped rather than failing the
+    response; ``tests/test_service.py`` compares the API's reports with
+    ``report_to_dict`` so such a field is noticed and added here.
+    """
+
+    model_config = ConfigDict(extra="ignore")
 
 
 # Health -------------------------------------------------------------------
@@ -222,7 +238,244 @@ class ExplainResponse(ResponseModel):
     diagnosis: DiagnosisBody | None
 
 
+# Reports (the structure of ``validator.serialize.report_to_dict``) ---------
+
+Severity = Literal["error", "warning", "info"]
+SpanBody = Annotated[
+    list[int],
+    Field(
+        min_length=2,
+        max_length=2,
+        description="`[start, end)` character offsets into the link as given.",
+    ),
+]
+
+
+class ParamBody(ResponseModel):
+    name: str = Field(description="Decoded name, as the page reads it.")
+    value: str = Field(description="Decoded value, as the page reads it.")
+    raw: str = Field(description="The `name=value` piece as written.")
+    raw_name: str
+    raw_value: str | None = Field(description="The value as written; null without `=`.")
+    span: SpanBody
+    value_span: SpanBody
+
+
+class LinkBody(ResponseModel):
+    input: str
+    is_url: bool
+    error: str | None
+    scheme: str | None
+    host: str | None
+    port: int | None
+    path: str
+    base_path: str | None
+    app_id: str | None
+    trailing_slash: bool
+    has_credentials: bool
+    query: str | None
+    fragment: str | None
+    params: list[ParamBody]
+    fragment_params: list[ParamBody] = Field(description="Parameters after `#` (not read).")
+    chat_id: str | None
+    lang: str | None
+
+
+class ParamEdit(ResponseModel):
+    param: str
+    value: str | None = Field(description="The new value, or null to drop the parameter.")
+
+
+class Replacement(ResponseModel):
+    span: SpanBody
+    content: str
+
+
+class FixBody(ResponseModel):
+    description: str
+    safe: bool = Field(description="Whether applying it keeps what the link does.")
+    edits: list[ParamEdit]
+    replacements: list[Replacement]
+
+
+class FindingBody(ResponseModel):
+    code: str = Field(description="Stable rule code, e.g. `DL101`.")
+    name: str = Field(description="Stable kebab-case rule name.")
+    severity: Severity
+    message: str
+    span: SpanBody | None
+    param: str | None
+    client: Literal["browser", "sdk"] | None
+    fix: FixBody | None
+
+
+class OutcomeBody(ResponseModel):
+    view: Literal["session", "home"]
+    chat_id: str | None
+    language: str
+    language_source: Literal["lang-param", "browser", "fallback"]
+    identity: Literal["anonymous", "unverified", "verified", "rejected"]
+    customer: dict[str, str]
+    sbs: str | None
+    assumptions: list[str]
+    rejected_reason: str | None
+
+
+class ReportBody(ResponseModel):
+    """One link's report: the same structure as `directlink check --format json`."""
+
+    link: LinkBody
+    ok: bool = Field(description="No finding of severity error.")
+    worst: Severity | None
+    summary: str = Field(description="What the page will do, in one line.")
+    findings: list[FindingBody]
+    outcome: OutcomeBody = Field(description="What a browser does with the link.")
+    outcomes: dict[str, OutcomeBody] = Field(description="Per client: `browser`, `sdk`.")
+    redacted: bool = Field(default=False, description="Customer data masked (`redact_pii`).")
+
+
+# Check --------------------------------------------------------------------
+
+MAX_LINKS = 1000
+
+
+def _selector_choices() -> list[str]:
+    choices = {"ALL"}
+    for rule in RULES:
+        choices.add(rule.name)
+        choices.update(rule.code[:end] for end in range(2, len(rule.code) + 1))
+    return sorted(choices)
+
+
+SELECTOR_CHOICES = frozenset(_selector_choices())
+
+
+def _known_selector(value: str) -> str:
+    if value not in SELECTOR_CHOICES:
+        raise ValueError(
+            f"{value!r} selects no rule (give ALL, a code such as DL101, a prefix such as DL3, "
+            "or a rule name)"
+        )
+    try:
+        resolve_selectors([value])
+    except SelectorError as error:  # pragma: no cover - the choices come from the registry
+        raise ValueError(str(error)) from None
+    return value
+
+
+Selector = Annotated[
+    str,
+    AfterValidator(_known_selector),
+    WithJsonSchema({"type": "string", "enum": sorted(SELECTOR_CHOICES)}),
+]
+
+
+AcceptLanguage = Annotated[str, Field(max_length=1024), AfterValidator(_valid_unicode)]
+
+
+class CheckOptions(RequestModel):
+    accept_language: AcceptLanguage | None = Field(
+        default=None,
+        description="The visitor browser's Accept-Language, e.g. `pt-BR,pt;q=0.9,en;q=0.8`.",
+    )
+    context: Literal["private", "public", "qr", "email"] | None = Field(
+        default=None, description="Where the link is published; default: the server's config."
+    )
+    select: list[Selector] | None = Field(
+        default=None,
+        max_length=200,
+        description="Rules to run (replaces the server's selection): codes, prefixes, names, ALL.",
+    )
+    ignore: list[Selector] = Field(
+        default_factory=list,
+        max_length=200,
+        description="Rules to skip, on top of those the server's config ignores.",
+    )
+    redact_pii: bool = Field(
+        default=False, description="Mask sbs and customer fields in the report."
+    )
+
+
+class CheckRequest(CheckOptions):
+    link: LinkText
+
+
+class CheckManyRequest(CheckOptions):
+    links: list[LinkText] = Field(
+        max_length=MAX_LINKS, description=f"At most {MAX_LINKS} links, checked as one batch."
+    )
+
+
+class BatchSummary(ResponseModel):
+    links: int
+    ok: int = Field(description="Links without an error.")
+    errors: int
+    warnings: int
+    infos: int
+
+
+class CheckManyResponse(ResponseModel):
+    reports: list[ReportBody] = Field(description="One report per link, in request order.")
+    summary: BatchSummary
+
+
+# Fix ----------------------------------------------------------------------
+
+
+class FixRequest(CheckOptions):
+    link: LinkText
+    unsafe: bool = Field(
+        default=False, description="Also apply fixes that change what the link does."
+    )
+
+
+class AppliedFix(ResponseModel):
+    code: str
+    description: str
+
+
+class FixResponse(ResponseModel):
+    input: str
+    fixed: str = Field(description="The fixed link (the input, trimmed, when nothing applied).")
+    changed: bool
+    applied: list[AppliedFix]
+    fixed_codes: list[str] = Field(description="Codes reported before and no longer after.")
+    report: ReportBody = Field(description="The report of the fixed link.")
+
+
+# Build response -------------------------------------------------------------
+
+
 class BuildResponse(ResponseModel):
     link: str = Field(description="The canonical link.")
     signed: bool = Field(description="Whether `sbs_mm` was computed with the server's secret.")
     note: str | None = Field(description="Why `sbs` was left unsigned, where it was.")
+    report: ReportBody = Field(description="The report of the built link.")
+
+
+# Rules --------------------------------------------------------------------
+
+
+class RuleSummary(ResponseModel):
+    code: str
+    name: str
+    severity: Severity = Field(description="Default severity.")
+    family: str
+    summary: str
+    fixable: bool
+    fix_safe: bool
+
+
+class RuleList(ResponseModel):
+    rules: list[RuleSummary]
+
+
+class RuleDoc(RuleSummary):
+    why: str = Field(description="Why it matters.")
+    bad: str = Field(description="A link the rule reports.")
+    good: str = Field(description="The same link done right.")
+    fix_description: str
+    configured_severity: Severity | None = Field(
+        description="The severity the server's configuration gives it, where overridden."
+    )
+    selected: bool = Field(description="Whether the server's configuration runs it.")

@@ -11,17 +11,41 @@ from validator import __version__
 from validator.build import BuildError, build
 from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.parse import parse
+from validator.rules import RULES, get_rule
+from validator.service.checking import (
+    check_batch,
+    check_one,
+    fix_one,
+    report_body,
+    rule_doc,
+    rule_summary,
+    summarize,
+)
 from validator.service.models import (
     BuildRequest,
     BuildResponse,
+    CheckManyRequest,
+    CheckManyResponse,
+    CheckOptions,
+    CheckRequest,
     DiagnosisBody,
     ExplainRequest,
     ExplainResponse,
+    FixRequest,
+    FixResponse,
     Health,
     QrRequest,
+    ReportBody,
+    RuleDoc,
+    RuleList,
 )
 from validator.service.openapi import error_responses
-from validator.service.problems import CANNOT_BUILD, UNSUPPORTED_MEDIA_TYPE, ApiProblem
+from validator.service.problems import (
+    CANNOT_BUILD,
+    UNKNOWN_RULE,
+    UNSUPPORTED_MEDIA_TYPE,
+    ApiProblem,
+)
 from validator.service.qr import qr_svg
 from validator.service.settings import ServiceSettings
 
@@ -54,6 +78,52 @@ router = APIRouter()
 def healthz() -> Health:
     """Liveness: answers while the service runs."""
     return Health(status="ok", version=__version__)
+
+
+@router.post("/v1/check", tags=["checks"], dependencies=JSON_BODY, responses=POST_ERRORS)
+def check_link(body: CheckRequest, settings: Settings) -> ReportBody:
+    """Check one link: findings with spans and fixes, and what the page will do.
+
+    The signature is checked with the server's secret for the link's app.
+    """
+    report = check_one(settings, body.link, body)
+    return report_body(report, redact_pii=body.redact_pii)
+
+
+@router.post("/v1/check-many", tags=["checks"], dependencies=JSON_BODY, responses=POST_ERRORS)
+def check_links(body: CheckManyRequest, settings: Settings) -> CheckManyResponse:
+    """Check up to 1000 links as one batch (batch rules such as DL310 see all of them)."""
+    reports = check_batch(settings, body.links, body)
+    return CheckManyResponse(
+        reports=[report_body(r, redact_pii=body.redact_pii) for r in reports],
+        summary=summarize(reports),
+    )
+
+
+@router.post("/v1/fix", tags=["links"], dependencies=JSON_BODY, responses=POST_ERRORS)
+def fix_link(body: FixRequest, settings: Settings) -> FixResponse:
+    """Apply the fixes the findings carry (safe ones unless `unsafe`), and check the result."""
+    return fix_one(settings, body.link, body, unsafe=body.unsafe)
+
+
+@router.get("/v1/rules", tags=["rules"], responses=error_responses())
+def list_rules() -> RuleList:
+    """Every rule of the catalogue, by code."""
+    return RuleList(rules=[rule_summary(rule) for rule in RULES])
+
+
+@router.get("/v1/rules/{rule}", tags=["rules"], responses=error_responses(404))
+def get_rule_doc(rule: str, settings: Settings) -> RuleDoc:
+    """One rule's documentation, by code (`DL101`) or name (`chatid-without-direct`)."""
+    found = get_rule(rule)
+    if found is None:
+        raise ApiProblem(
+            404,
+            f"no rule {rule!r}: give a code such as DL101 or a name such as chatid-without-direct",
+            type_=UNKNOWN_RULE,
+            title="Unknown rule",
+        )
+    return rule_doc(found, settings)
 
 
 @router.post(
@@ -126,7 +196,8 @@ def qr_code(body: QrRequest) -> Response:
 def build_link(body: BuildRequest, settings: Settings) -> BuildResponse:
     """Build a canonical link; `sbs` is signed when the server has the app's secret."""
     link, signed, note = build_values(body, settings)
-    return BuildResponse(link=link, signed=signed, note=note)
+    report = check_one(settings, link, CheckOptions())
+    return BuildResponse(link=link, signed=signed, note=note, report=report_body(report))
 
 
 def build_values(body: BuildRequest, settings: ServiceSettings) -> tuple[str, bool, str | None]:

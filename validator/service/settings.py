@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 SECRETS_FILE_ENV = "DIRECTLINK_SECRETS_FILE"
 CONFIG_FILE_ENV = "DIRECTLINK_CONFIG"
 
-DEFAULT_MAX_LINKS = 1000
-
 
 @dataclass(frozen=True)
 class ServiceSettings:
@@ -37,7 +35,6 @@ class ServiceSettings:
     #: Project configuration (profile, select/ignore, context ...), or None for defaults.
     config: Config | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-    max_links: int = DEFAULT_MAX_LINKS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "secrets_by_app", MappingProxyType(dict(self.secrets_by_app)))

@@ -86,13 +86,8 @@
     const counts = { error: 0, warning: 0, info: 0 };
     for (const finding of report.findings) counts[finding.severity] += 1;
     const summary = $("summary");
-    const outcome = report.outcomes.browser;
-    const opens = outcome.view === "session"
-      ? "opens chat session " + JSON.stringify(outcome.chat_id)
-      : "opens the home page";
-    summary.textContent = "The link " + opens + " in " + outcome.language + ", identity " +
-      outcome.identity + ". " + counts.error + " error(s), " + counts.warning + " warning(s), " +
-      counts.info + " note(s).";
+    summary.textContent = "In a browser the link " + report.summary + ". " + counts.error +
+      " error(s), " + counts.warning + " warning(s), " + counts.info + " note(s).";
     summary.className = "summary " + (counts.error ? "bad" : counts.warning ? "" : "good");
     return summary.textContent;
   }
@@ -245,7 +240,7 @@
       const opts = options();
       const [report, fixed, signature] = await Promise.all([
         api("/v1/check", { link, ...opts }),
-        api("/v1/fix", { link, ...opts }),
+        api("/v1/fix", { link, ...opts, unsafe: $("unsafe").checked }),
         api("/v1/explain", { link }).catch((error) => error),
       ]);
       if (current !== generation) return;
@@ -261,7 +256,7 @@
           (fixed.report.findings.length ? ". Still to look at: " + fixed.report.findings.map((f) => f.code).join(", ") + "." : ".")
         : "Nothing to fix automatically; this is the link as given.";
       $("results").hidden = false;
-      setStatus(summary);
+      setStatus("Inspected: " + summary);
       renderQr(fixed.fixed, current);
     } catch (error) {
       if (current === generation) setStatus("Could not inspect the link: " + error.message, true);

@@ -1,0 +1,137 @@
+"""Running checks, fixes and builds for the API with the server's secrets and configuration."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from validator.check import check, check_many, selected_rules
+from validator.config import DEFAULT_CONFIG, Config, ConfigError
+from validator.fix import fix_link
+from validator.model import Report
+from validator.rules import Rule
+from validator.serialize import report_to_dict
+from validator.service.models import (
+    AppliedFix,
+    BatchSummary,
+    CheckOptions,
+    FixResponse,
+    ReportBody,
+    RuleDoc,
+    RuleSummary,
+)
+from validator.service.problems import INVALID_REQUEST, ApiProblem
+from validator.service.settings import ServiceSettings
+
+
+def effective_config(settings: ServiceSettings, options: CheckOptions) -> Config:
+    """The server's configuration with the request's options applied, as the CLI's flags are.
+
+    ``select`` replaces the configured selection (and its ``extend-select``);
+    ``ignore`` adds to the configured one.
+    """
+    base = settings.config or DEFAULT_CONFIG
+    changes: dict[str, Any] = {}
+    if options.context is not None:
+        changes["context"] = options.context
+    if options.select is not None:
+        changes["select"] = tuple(options.select)
+        changes["extend_select"] = ()
+    if options.ignore:
+        changes["ignore"] = (*base.ignore, *options.ignore)
+    if not changes:
+        return base
+    try:
+        return base.replace(**changes)
+    except ConfigError as error:  # pragma: no cover - the models only let valid values through
+        raise ApiProblem(422, error.problem, type_=INVALID_REQUEST) from None
+
+
+def report_body(report: Report, *, redact_pii: bool = False) -> ReportBody:
+    return ReportBody.model_validate(report_to_dict(report, redact_pii=redact_pii))
+
+
+def check_one(settings: ServiceSettings, link: str, options: CheckOptions) -> Report:
+    return check(
+        link,
+        secret=settings.default_secret,
+        secrets=settings.secrets_by_app,
+        accept_language=options.accept_language,
+        config=effective_config(settings, options),
+        known_secrets=settings.all_secrets(),
+    )
+
+
+def check_batch(
+    settings: ServiceSettings, links: Sequence[str], options: CheckOptions
+) -> list[Report]:
+    return check_many(
+        links,
+        secret=settings.default_secret,
+        secrets=settings.secrets_by_app,
+        accept_language=options.accept_language,
+        config=effective_config(settings, options),
+        known_secrets=settings.all_secrets(),
+    )
+
+
+def summarize(reports: Sequence[Report]) -> BatchSummary:
+    severities = [finding.severity for report in reports for finding in report.findings]
+    return BatchSummary(
+        links=len(reports),
+        ok=sum(1 for report in reports if report.ok),
+        errors=severities.count("error"),
+        warnings=severities.count("warning"),
+        infos=severities.count("info"),
+    )
+
+
+def fix_one(
+    settings: ServiceSettings, link: str, options: CheckOptions, *, unsafe: bool
+) -> FixResponse:
+    config = effective_config(settings, options)
+    before = check_one(settings, link, options)
+    result = fix_link(
+        link,
+        secret=settings.default_secret,
+        secrets=settings.secrets_by_app,
+        unsafe=unsafe,
+        config=config,
+    )
+    after = check_one(settings, result.fixed, options)
+    remaining = set(after.codes())
+    fixed_codes = sorted({code for code in before.codes() if code not in remaining})
+    return FixResponse(
+        input=link,
+        fixed=result.fixed,
+        changed=result.changed,
+        applied=[AppliedFix(code=code, description=text) for code, text in result.applied],
+        fixed_codes=fixed_codes,
+        report=report_body(after, redact_pii=options.redact_pii),
+    )
+
+
+def rule_summary(rule: Rule) -> RuleSummary:
+    return RuleSummary(
+        code=rule.code,
+        name=rule.name,
+        severity=rule.severity,
+        family=rule.family,
+        summary=rule.summary,
+        fixable=rule.fixable,
+        fix_safe=rule.fix_safe,
+    )
+
+
+def rule_doc(rule: Rule, settings: ServiceSettings) -> RuleDoc:
+    config = settings.config or DEFAULT_CONFIG
+    per_link, batch = selected_rules(config)
+    return RuleDoc(
+        **rule_summary(rule).model_dump(),
+        why=rule.why,
+        bad=rule.bad,
+        good=rule.good,
+        fix_description=rule.fix_description,
+        configured_severity=config.severity_for(rule.code),
+        selected=rule in per_link or rule in batch,
+    )
