@@ -20,7 +20,7 @@ from validator.parse import parse
 #: A link longer than this is cut: no browser or mail client keeps more.
 MAX_LINK_CHARS = 65536
 
-_BODY = r"(?:[^\s\"'<>`\\]|\\/|\\u[0-9A-Fa-f]{4}|=<[A-Za-z_][\w-]{0,40}>|')"
+_BODY = r"(?:=<[A-Za-z_][\w-]{0,40}>|[^\s\"'<>`\\]|\\/|\\u[0-9A-Fa-f]{4}|')"
 CANDIDATE = re.compile(r"(?i:https?):(?://|\\/\\/)" + _BODY + "*")
 _JSON_ESCAPE = re.compile(r"\\(?:/|u([0-9A-Fa-f]{4})(?:\\u([0-9A-Fa-f]{4}))?)")
 _TRAILING = ".,;:!?'*"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 
-from validator.extract.candidates import LinkFilter, iter_candidates
+from validator.extract.candidates import Candidate, LinkFilter, iter_candidates
 from validator.extract.model import Location, SourceKind
 from validator.extract.text import Found, found
+
+_WHOLE_URL = re.compile(r"(?i:https?)://\S+")
 
 
 def scan_table(
@@ -27,7 +30,7 @@ def scan_table(
             header = row
         search_from = 0
         for column_number, cell in enumerate(row, start=1):
-            for candidate in iter_candidates(cell):
+            for candidate in _cell_candidates(cell):
                 offset = _raw_offset(record, candidate.written, search_from)
                 search_from = max(search_from, offset + 1)
                 line = first_line + record.count("\n", 0, offset)
@@ -39,6 +42,15 @@ def scan_table(
                              link_filter, verbatim)
                 if item is not None:
                     yield item
+
+
+def _cell_candidates(cell: str) -> list[Candidate]:
+    """A cell holding only a URL is that URL, quotes and all; else the URLs in its text."""
+    stripped = cell.strip()
+    if _WHOLE_URL.fullmatch(stripped):
+        start = cell.index(stripped)
+        return [Candidate(start, start + len(stripped), stripped, stripped)]
+    return list(iter_candidates(cell))
 
 
 def _sniff_delimiter(text: str) -> str:
