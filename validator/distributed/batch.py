@@ -1,0 +1,238 @@
+"""Batch rules across partitions: what one link's findings need from links on other workers.
+
+* DL310 ``ranstr-reused``. Each partition gives the 64-bit hash of every
+  link's ``ranstr`` (the local audit's :func:`~validator.audit.ranstr_hash`).
+  The hashes go into a Dask DataFrame and ``value_counts(split_out=...)``
+  shuffles them by value, so no machine ever holds them all; only the
+  repeated values come back. Each partition then sends its links with a
+  repeated hash, placed at their final locations, through a second shuffle
+  keyed by hash; every group (all links that may share one ``ranstr``, in
+  link order) runs the local audit's :func:`~validator.audit.batch_rule_findings`
+  on the worker that holds it. The findings a link gets depend only on the
+  links of its group, so they are those of one audit over every link.
+* Cross-link signature diagnosis (hypothesis ``other-link-values``). A
+  mismatch that no single-link hypothesis explains (and the local audit's
+  window of earlier links in the same task did not either) is sent, without
+  any secret, to every partition; each tries the ``sbs``/``ranstr`` of its
+  links with the secret it already holds. The first match in link order
+  wins, as in one batch of every link.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import dask
+from dask.delayed import delayed
+
+from validator import audit as local
+from validator.config import Config
+from validator.diagnose import hypothesis
+from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
+from validator.distributed.placement import Shift, place
+from validator.parse import parse
+from validator.signature import sign
+
+#: Mismatches of unknown cause tried against every link of the run; more keep their cause.
+MAX_CROSS_LINK_MISMATCHES = 1000
+#: Check partitions per shuffle partition when the ranstr hashes are counted.
+PARTITIONS_PER_SHUFFLE_PARTITION = 8
+
+Key = tuple[int, int]
+Member = tuple[int, Key, dict[str, Any]]
+
+
+# DL310 ------------------------------------------------------------------------------
+
+
+def ranstr_frame(partition: PartitionAudit) -> Any:
+    """One ``hash`` row per link of the partition that has a ``ranstr``."""
+    import pandas as pd
+
+    hashes = array("q")
+    hashes.frombytes(partition.counts.ranstr_hashes)
+    return pd.DataFrame({"hash": pd.Series([v for v in hashes if v != 0], dtype="int64")})
+
+
+def placed_members(
+    partition: PartitionAudit, index: int, shift: Shift, repeated: frozenset[int]
+) -> list[Member]:
+    """``(hash, (partition, record), record placed)`` of links whose hash repeats."""
+    hashes = array("q")
+    hashes.frombytes(partition.counts.ranstr_hashes)
+    members: list[Member] = []
+    for number, value in enumerate(hashes):
+        if value in repeated:
+            record = dict(partition.records[number])
+            record["location"] = place(record["location"], shift,
+                                       partition.record_number(number))
+            members.append((value, (index, number), record))
+    return members
+
+
+def group_findings(
+    group: tuple[int, list[Member]], config: Config
+) -> list[tuple[Key, list[dict[str, Any]], bool]]:
+    """The batch findings of one hash group: ``(key, findings, link had none before)``."""
+    members = sorted(group[1], key=lambda member: member[1])
+    findings = local.batch_rule_findings([(key, record) for _, key, record in members], config)
+    return [
+        (key, findings[key], not record["report"]["findings"])
+        for _, key, record in members if findings.get(key)
+    ]
+
+
+def _member_hash(member: Member) -> int:
+    return member[0]
+
+
+def ranstr_reuse(
+    persisted: Sequence[Any],
+    summaries: Sequence[PartitionSummary],
+    shifts: Sequence[Shift],
+    config: Config,
+) -> tuple[local.BatchFindings, int]:
+    """DL310 over every partition: findings by ``(partition, record)``, and how many links
+    they flag that had no finding before."""
+    import dask.bag as db
+    import dask.dataframe as dd
+    import pandas as pd
+
+    with_ranstr = [
+        index for index, summary in enumerate(summaries)
+        if any(array("q", summary.counts.ranstr_hashes))
+    ]
+    if not with_ranstr:
+        return {}, 0
+    frame = dd.from_delayed(
+        [delayed(ranstr_frame)(persisted[index]) for index in with_ranstr],
+        meta=pd.DataFrame({"hash": pd.Series([], dtype="int64")}),
+        verify_meta=False,
+    )
+    split = max(1, len(with_ranstr) // PARTITIONS_PER_SHUFFLE_PARTITION)
+    # A task-based shuffle: the rows are small, and it logs nothing at the default level.
+    with dask.config.set({"dataframe.shuffle.method": "tasks"}):
+        counts = frame["hash"].value_counts(split_out=split)
+        repeated = frozenset(int(value) for value in counts[counts > 1].index.compute())
+    if not repeated:
+        return {}, 0
+    members = db.from_delayed([
+        delayed(placed_members)(persisted[index], index, shifts[index], repeated)
+        for index in with_ranstr
+    ])
+    groups = members.groupby(_member_hash, shuffle="tasks",
+                             npartitions=max(1, min(split, len(repeated))))
+    results = groups.map(group_findings, config).flatten().compute()
+    findings: local.BatchFindings = {}
+    newly_flagged = 0
+    for key, found, had_none in results:
+        findings[key] = found
+        newly_flagged += had_none
+    return findings, newly_flagged
+
+
+# Cross-link signature diagnosis --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mismatch:
+    """A signature mismatch of unknown cause, sent to every partition (no secret in it)."""
+
+    partition: int
+    record: int
+    sbs: str
+    ranstr: str
+    given: str
+    app_id: str | None
+
+
+_WHAT = ("the sbs", "the ranstr", "the sbs and ranstr")
+
+
+def cross_link_matches(
+    partition: PartitionAudit, index: int, shift: Shift, mismatches: Sequence[Mismatch],
+    settings: WorkerSettings,
+) -> list[tuple[int, int, int, str]]:
+    """``(mismatch, record, option, where)`` where a link's values reproduce a mismatch.
+
+    Options are those of the ``other-link-values`` hypothesis, in its order:
+    0 the other link's ``sbs``, 1 its ``ranstr``, 2 both; the first link of
+    the partition that matches is kept.
+    """
+    hits: list[tuple[int, int, int, str]] = []
+    links = [parse(record["url"]) for record in partition.records]
+    for position, mismatch in enumerate(mismatches):
+        secret = settings.secret_for(mismatch.app_id)
+        if secret is None:
+            continue
+        expected = sign(mismatch.sbs, mismatch.ranstr, secret)
+        given = mismatch.given.strip()
+        accepted = {given, given.lower()}
+        for number, link in enumerate(links):
+            if (index, number) == (mismatch.partition, mismatch.record):
+                continue
+            option = _matching_option(mismatch, link.sbs, link.ranstr, expected, accepted,
+                                      secret)
+            if option is not None:
+                location = place(partition.records[number]["location"], shift,
+                                 partition.record_number(number))
+                where = f"{location['path']}:{location['line']}:{location['column']}"
+                if location.get("part"):
+                    where += f" ({location['part']})"
+                hits.append((position, number, option, where))
+                break
+    return hits
+
+
+def _matching_option(mismatch: Mismatch, other_sbs: str | None, other_ranstr: str | None,
+                     expected: str, accepted: set[str], secret: Any) -> int | None:
+    options: list[tuple[int, str, str]] = []
+    if other_sbs is not None and other_sbs != mismatch.sbs:
+        options.append((0, other_sbs, mismatch.ranstr))
+    if other_ranstr is not None and other_ranstr != mismatch.ranstr:
+        options.append((1, mismatch.sbs, other_ranstr))
+    if (other_sbs is not None and other_ranstr is not None and other_sbs != mismatch.sbs
+            and other_ranstr != mismatch.ranstr):
+        options.append((2, other_sbs, other_ranstr))
+    for option, sbs, ranstr in options:
+        digest = sign(sbs, ranstr, secret)
+        if digest != expected and digest in accepted:
+            return option
+    return None
+
+
+def cross_link_causes(
+    persisted: Sequence[Any],
+    summaries: Sequence[PartitionSummary],
+    shifts: Sequence[Shift],
+    settings: WorkerSettings,
+) -> dict[Key, dict[str, str]]:
+    """``signature_cause`` for mismatches another link of any partition explains."""
+    mismatches = [
+        Mismatch(index, number, sbs, ranstr, given, app_id)
+        for index, summary in enumerate(summaries)
+        for number, sbs, ranstr, given, app_id in summary.unexplained
+    ][:MAX_CROSS_LINK_MISMATCHES]
+    if not mismatches:
+        return {}
+    hits_per_partition = dask.compute(*[
+        delayed(cross_link_matches)(partition, index, shifts[index], mismatches, settings)
+        for index, partition in enumerate(persisted)
+    ])
+    described = hypothesis("other-link-values").description
+    causes: dict[Key, dict[str, str]] = {}
+    for hits in hits_per_partition:
+        for position, _number, option, where in hits:
+            mismatch = mismatches[position]
+            key = (mismatch.partition, mismatch.record)
+            if key in causes:
+                continue  # partitions are in link order: the first match wins
+            causes[key] = {
+                "hypothesis": "other-link-values",
+                "headline": f"{described[0].upper()}{described[1:]} "
+                f"({_WHAT[option]} of the link at {where}).",
+            }
+    return causes

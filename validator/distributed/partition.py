@@ -1,0 +1,169 @@
+"""What one Dask task does: check every link of one partition, as the local audit checks a task.
+
+The records stay on the worker (the task's result is persisted there); the
+driver first asks only for a :class:`PartitionSummary`. Tasks log one line
+per partition under ``distributed.worker.directlink``, so
+``client.get_worker_logs()`` shows which worker read what (never a secret:
+only paths, block numbers and counts).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from array import array
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator import audit as local
+from validator.config import Config
+from validator.distributed import sources
+from validator.distributed.sources import Unit, UnitLinks
+from validator.extract.candidates import LinkFilter
+from validator.extract.model import OpaqueLink, SourceKind
+from validator.parse import parse
+from validator.signature import Secret
+
+#: A child of the worker's logger: its lines land in ``client.get_worker_logs()``.
+logger = logging.getLogger("distributed.worker.directlink")
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    """What every task needs: configuration and secrets (as :class:`Secret`), shipped once."""
+
+    config: Config
+    secret: Secret | None
+    secrets: Mapping[str, Secret]
+    render_text: bool = False
+    color: bool = False
+    #: A random token: Dask names tasks after a hash of their arguments, never of a secret.
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def __dask_tokenize__(self) -> tuple[str, str]:
+        return ("directlink-worker-settings", self.token)
+
+    def local(self) -> local._Settings:
+        return local._Settings(self.config, self.secret, dict(self.secrets),
+                               tuple(self.config.allowed_hosts), self.render_text, self.color)
+
+    def secret_for(self, app_id: str | None) -> Secret | None:
+        if app_id is not None and app_id in self.secrets:
+            return self.secrets[app_id]
+        return self.secret
+
+    def link_filter(self) -> LinkFilter:
+        return LinkFilter(tuple(self.config.allowed_hosts) or None)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a partition's links come from, as the summary and the locations name it."""
+
+    path: str
+    kind: SourceKind
+
+
+@dataclass(slots=True)
+class PartitionAudit:
+    """One partition's checked links, kept on the worker until the driver collects them."""
+
+    source: Source
+    #: The local audit's per-task counts (links, findings, opaque links, ranstr hashes).
+    counts: local._TaskResult
+    #: One JSON-ready record per checked link; lines count from the partition's first line.
+    records: list[dict[str, Any]]
+    newlines: int = 0
+    records_seen: int = 0
+    #: For a bag: the record (0-based in the partition) of each checked link.
+    record_numbers: tuple[int, ...] = ()
+    #: For a bag: the record of each opaque link.
+    opaque_record_numbers: tuple[int, ...] = ()
+
+    def record_number(self, number: int) -> int:
+        return self.record_numbers[number] if self.record_numbers else 0
+
+
+@dataclass(frozen=True, slots=True)
+class PartitionSummary:
+    """What the driver needs of a partition before it collects the records."""
+
+    source: Source
+    counts: local._TaskResult
+    newlines: int
+    records_seen: int
+    #: ``(record, sbs, ranstr, sbs_mm, app id)`` of mismatches no hypothesis explains.
+    unexplained: tuple[tuple[int, str, str, str, str | None], ...] = ()
+
+
+def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> PartitionAudit:
+    """Check every link a partition holds, as the local audit checks a task's links."""
+    local_settings = settings.local()
+    counts = local._TaskResult(0, source.path, source.kind)
+    counts.error = found.error
+    counts.skip_reason = found.skip_reason
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    opaque_numbers: list[int] = []
+    hashes = array("q")
+    # The local audit's window: a mismatch is first tried against earlier links of its task.
+    window: list[str] = []
+    record_numbers = found.record_numbers or (0,) * len(found.links)
+    for item, number in zip(found.links, record_numbers, strict=True):
+        if isinstance(item, OpaqueLink):
+            counts.opaque.append({
+                "url": item.url,
+                "tracker": item.tracker,
+                "location": local.location_to_dict(item.location),
+            })
+            opaque_numbers.append(number)
+            continue
+        record, report = local._check_record(item, local_settings, window)
+        if len(window) < local.BATCH_WINDOW:
+            window.append(item.url)
+        ranstr = report.link.ranstr
+        hashes.append(local.ranstr_hash(ranstr) if ranstr else 0)
+        local._count(counts, report, record)
+        records.append(record)
+        numbers.append(number)
+    counts.ranstr_hashes = hashes.tobytes()
+    bag = bool(found.record_numbers)
+    return PartitionAudit(source, counts, records, found.newlines, found.records,
+                          tuple(numbers) if bag else (), tuple(opaque_numbers) if bag else ())
+
+
+def read_and_audit(unit: Unit, settings: WorkerSettings) -> PartitionAudit:
+    entry = unit.entry
+    found = sources.read_unit(unit, settings.link_filter())
+    block = unit.number if isinstance(unit, sources.TextBlock) else 0
+    logger.info("directlink: read %s block %d: %d links", entry.path, block, len(found.links))
+    return audit_links(found, Source(entry.path, entry.kind), settings)
+
+
+def audit_bag_partition(records: Iterable[Any], label: str,
+                        settings: WorkerSettings) -> PartitionAudit:
+    found = sources.scan_bag_partition(records, path=label, link_filter=settings.link_filter())
+    logger.info("directlink: read a partition of %s: %d links", label, len(found.links))
+    return audit_links(found, Source(label, "text"), settings)
+
+
+def audit_column_partition(cells: Any, column: str, label: str,
+                           settings: WorkerSettings) -> PartitionAudit:
+    found = sources.scan_column_partition(cells, column=column, path=label,
+                                          link_filter=settings.link_filter())
+    logger.info("directlink: read a partition of %s: %d links", label, len(found.links))
+    return audit_links(found, Source(label, "text"), settings)
+
+
+def summarise(partition: PartitionAudit) -> PartitionSummary:
+    unexplained = []
+    for number, record in enumerate(partition.records):
+        cause = record.get("signature_cause")
+        if cause is None or cause["hypothesis"] != local.UNKNOWN_CAUSE:
+            continue
+        link = parse(record["url"])
+        if link.sbs is not None and link.ranstr is not None and link.sbs_mm is not None:
+            unexplained.append((number, link.sbs, link.ranstr, link.sbs_mm, link.app_id))
+    return PartitionSummary(partition.source, partition.counts, partition.newlines,
+                            partition.records_seen, tuple(unexplained))
