@@ -28,10 +28,7 @@ from validator.query import form_decode
 from validator.signature import Secret, as_secret, fingerprint
 
 SECRET_PLACEHOLDER = "<AppSecret>"
-UNKNOWN_CAUSE = (
-    "Unknown cause: none of the known mistakes reproduces the given sbs_mm; "
-    "compare the values below with what your server hashes."
-)
+UNKNOWN_CAUSE = "No known mistake reproduces the given sbs_mm (unknown cause)."
 
 _HEX = frozenset(string.hexdigits)
 _LOWER_HEX = frozenset("0123456789abcdef")
