@@ -472,3 +472,14 @@ def test_non_utf8_in_the_secret_only() -> None:
     diagnosis = diagnose_signature("abc", RANSTR, given_mm, secret)
     assert diagnosis.matches[0] == "non-utf8-encoding"
     assert "first hashed string" in diagnosis.details[0].variant
+
+
+def test_docs_hold_the_current_hypothesis_table() -> None:
+    from pathlib import Path
+
+    from validator.diagnose import hypotheses_markdown
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "explain.md"
+    assert hypotheses_markdown() in docs.read_text(encoding="utf-8"), (
+        "docs/explain.md is stale: paste validator.diagnose.hypotheses_markdown() into it"
+    )

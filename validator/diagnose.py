@@ -80,9 +80,14 @@ class Hypothesis:
     """A mistake integrators make when computing ``sbs_mm``."""
 
     id: str
+    #: What the integrator's code did, as the start of a sentence.
     description: str
+    #: The one-line fix.
     fix: str
+    #: Yields the signatures the mistaken server would have computed.
     candidates: Callable[[_Inputs], Iterator[Candidate]]
+    #: The constructions tried, for the documentation.
+    tries: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,10 +286,14 @@ def _correct_steps(inputs: _Inputs) -> tuple[Step, ...]:
 
 
 def _uppercase_hex(inputs: _Inputs) -> Iterator[Candidate]:
+    upper = inputs.expected.upper()
     yield Candidate(
         "MD5 hex digest upper-cased",
-        inputs.expected.upper(),
-        lambda: _correct_steps(inputs),
+        upper,
+        lambda: (
+            *_correct_steps(inputs),
+            Step("upper-cased", "upper", ((VALUE, inputs.expected),), upper),
+        ),
     )
 
 
@@ -660,12 +669,15 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         "sbs_mm was computed with upper-case hex digits",
         "write the MD5 hex digest in lower case (e.g. .hexdigest() / strtolower(md5(...)))",
         _uppercase_hex,
+        "the correct digest in upper case; any other hypothesis whose result matches once the "
+        "given value is read in lower case is reported with this one",
     ),
     Hypothesis(
         "uppercase-inner-digest",
         "the inner digest md5(sbs + '_' + AppSecret) was upper-cased before the second MD5",
         "use the inner digest as 32 lower-case hex characters in the second MD5",
         _uppercase_inner,
+        "md5(MD5HEX(sbs + '_' + AppSecret) + '_' + ranstr)",
     ),
     Hypothesis(
         "plus-kept-literal",
@@ -673,18 +685,24 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         "percent-encode the values when building the link ('+' as %2B, space as %20), "
         "or sign the value as the page decodes it",
         _plus_kept_literal,
+        "sbs / ranstr with every '+' written in the link kept as '+' (without the raw text: every"
+        " space, and each subset of up to 5 spaces, as '+')",
     ),
     Hypothesis(
         "raw-encoded-values",
         "the percent-encoded text of sbs or ranstr was hashed instead of the decoded value",
         "hash the plain values, and percent-encode them only when putting them in the URL",
         _raw_encoded,
+        "sbs / ranstr as written in the link, percent-encoded (upper- or lower-case hex), form-"
+        "encoded ('+' for space); each alone and both",
     ),
     Hypothesis(
         "non-utf8-encoding",
         "the strings were hashed in a legacy encoding (GBK, GB18030, Latin-1) instead of UTF-8",
         "encode the strings as UTF-8 before hashing",
         _non_utf8,
+        "GBK, GB18030, Latin-1, Windows-1252 bytes for the first, the second or both hashed "
+        "strings, where the text is encodable",
     ),
     Hypothesis(
         "secret-whitespace",
@@ -693,54 +711,72 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         "strip the newline/spaces read with the secret (or stop trimming it) so it is exactly "
         "the AppSecret",
         _secret_whitespace,
+        "secret + '\\n', '\\r\\n', ' ', '  ', '\\t', or a leading ' '; a secret that has "
+        "surrounding whitespace trimmed (both ends, right, left)",
     ),
     Hypothesis(
         "missing-separator",
         "sbs_mm was computed without the '_' separator",
         "join with '_': md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)",
         _missing_separator,
+        "no '_' in either step, in the first only, in the second only",
     ),
     Hypothesis(
         "wrong-separator",
         "sbs_mm was computed with a different separator than '_'",
         "join with '_': md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)",
         _wrong_separator,
+        "'-', '|', ':', ',', '.', ';', '+', '&', '=', '/', ' ', '__' in both steps, the first "
+        "only or the second only",
     ),
     Hypothesis(
         "swapped-order",
         "the parts of a hashed string were put in the wrong order",
         "keep the order: md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)",
         _swapped_order,
+        "md5(AppSecret + '_' + sbs); ranstr before the inner digest; both; sbs and ranstr "
+        "exchanged",
     ),
     Hypothesis(
         "single-md5",
         "sbs_mm was computed as one MD5 over the concatenation instead of two nested MD5s",
         "hash twice: inner = md5(sbs + '_' + AppSecret), sbs_mm = md5(inner + '_' + ranstr)",
         _single_md5,
+        "md5(sbs_AppSecret_ranstr), md5(sbs + AppSecret + ranstr), md5(sbs_ranstr_AppSecret), "
+        "md5(AppSecret_sbs_ranstr)",
     ),
     Hypothesis(
         "hmac-md5",
         "sbs_mm was computed with HMAC-MD5 instead of plain MD5",
         "use plain MD5 of the concatenated strings, not HMAC",
         _hmac_md5,
+        "HMAC-MD5(key=AppSecret, sbs) as the inner digest then plain MD5; HMAC-MD5 keyed with the"
+        " AppSecret in both steps; one HMAC-MD5(AppSecret, sbs + '_' + ranstr); HMAC-"
+        "MD5(key=inner digest, ranstr); plain inner MD5 then HMAC-MD5(AppSecret, inner + '_' + "
+        "ranstr)",
     ),
     Hypothesis(
         "sha1",
         "sbs_mm was computed with SHA-1 instead of MD5",
         "use MD5 in both steps (32 hex characters)",
         _other_algorithm("sha1", "SHA-1"),
+        "SHA-1 in both steps, the outer step only, the inner step only (a 40-hex sbs_mm also "
+        "suggests it)",
     ),
     Hypothesis(
         "sha256",
         "sbs_mm was computed with SHA-256 instead of MD5",
         "use MD5 in both steps (32 hex characters)",
         _other_algorithm("sha256", "SHA-256"),
+        "SHA-256 in both steps, the outer step only, the inner step only (a 64-hex sbs_mm also "
+        "suggests it)",
     ),
     Hypothesis(
         "raw-digest-bytes",
         "the inner digest was used as 16 raw bytes instead of its 32 hex characters",
         "use the inner digest's hex string (hexdigest(), not digest())",
         _raw_digest_bytes,
+        "md5(16 raw inner digest bytes + '_' + ranstr), and without the '_'",
     ),
     Hypothesis(
         "other-secret",
@@ -748,17 +784,38 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         "sign with the AppSecret of this app and environment (check staging vs production, "
         "or a rotated secret)",
         _other_secret,
+        "the correct construction with each candidate secret (labelled; the label is reported, "
+        "never the value)",
     ),
     Hypothesis(
         "other-link-values",
         "sbs_mm was computed from the sbs or ranstr of another link in the batch",
         "sign each link with its own sbs and ranstr (check for shared or cached variables)",
         _other_link_values,
+        "the sbs, the ranstr, or both of each other link in the batch",
     ),
 )
 
 HYPOTHESIS_IDS: tuple[str, ...] = tuple(h.id for h in HYPOTHESES)
 _BY_ID: dict[str, Hypothesis] = {h.id: h for h in HYPOTHESES}
+
+
+def hypotheses_markdown() -> str:
+    """The hypothesis catalogue as a Markdown table, in order of precedence (for the docs)."""
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    rows = [
+        "| # | id | what the integrator's code did | constructions tried | fix |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for number, item in enumerate(HYPOTHESES, start=1):
+        rows.append(
+            f"| {number} | `{item.id}` | {cell(item.description)} | {cell(item.tries)} "
+            f"| {cell(item.fix)} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def hypothesis(hypothesis_id: str) -> Hypothesis:
