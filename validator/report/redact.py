@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 SENSITIVE_PARAMS = frozenset({"email", "phone", "name", "nickname", "sbs"})
-MASK_CHAR = "•"
+MASK_CHAR = "*"
 #: Keys that hold a customer value wherever they appear (the outcome's customer fields).
 _FIELD_KEYS = frozenset({"email", "phone", "nickname", "sbs"})
 #: Values shorter than this are masked in their parameter only, not everywhere.
@@ -38,7 +38,9 @@ def sensitive_values(record: dict[str, Any]) -> set[str]:
     return values
 
 
-_PAIR = re.compile(r"(?P<key>(?:^|(?<=[?&#]))(?:email|phone|name|nickname|sbs)=)(?P<value>[^&#]*)")
+_PAIR = re.compile(
+    r"(?P<key>(?:^|(?<=[?&#]))(?:email|phone|name|nickname|sbs)=)(?P<value>[^&#\s\"'<>]*)"
+)
 
 
 def _mask_pairs(text: str) -> str:

@@ -1,0 +1,156 @@
+"""audit(): every path and link accounted for, batch rules, grouping, parallel determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from audit_fixtures import BASE, SECRET, write_tree
+from click.testing import CliRunner
+
+import validator.audit as audit_module
+from validator.audit import audit
+from validator.cli import cli
+
+
+def records_of(root: Path, **kwargs: object) -> tuple[list[dict[str, object]], dict[str, object]]:
+    with audit([root], **kwargs) as result:  # type: ignore[arg-type]
+        return list(result.records()), result.summary.to_dict()
+
+
+def test_every_path_is_audited_skipped_or_unreadable(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    with audit([tmp_path], secret=SECRET, jobs=1) as result:
+        statuses = {os.path.relpath(p.path, tmp_path): (p.status, p.reason) for p in result.paths}
+        summary = result.summary
+    assert statuses == {
+        "assets/logo.bin": ("skipped", "binary file"),
+        "exports/links.csv": ("audited", None),
+        "logs/app.log": ("audited", None),
+        "logs/rotated.log": ("unreadable", "broken symbolic link"),
+        "templates/reminder.html": ("audited", None),
+        "templates/welcome.html": ("audited", None),
+    }
+    assert summary.files == 6
+    assert (summary.audited, summary.skipped, summary.unreadable) == (4, 1, 1)
+    assert summary.links == 3 + 2 + 2 + 30
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_a_file_without_read_permission_is_unreadable_and_the_rest_audited(
+    tmp_path: Path,
+) -> None:
+    paths = write_tree(tmp_path)
+    paths["exports/links.csv"].chmod(0)
+    with audit([tmp_path], jobs=1) as result:
+        by_path = {p.path: p for p in result.paths}
+        assert by_path[str(paths["exports/links.csv"])].status == "unreadable"
+        assert result.summary.links == 3 + 2 + 30
+
+
+def test_parallel_output_is_identical_to_serial(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    serial = records_of(tmp_path, secret=SECRET, jobs=1)
+    parallel = records_of(tmp_path, secret=SECRET, jobs=2)
+    assert serial == parallel
+    paths = [record["location"]["path"] for record in serial[0]]  # type: ignore[index]
+    assert paths == sorted(paths)
+
+
+def test_large_text_files_are_split_without_losing_or_moving_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "big.log"
+    lines = [f"{n} {'x' * (n % 50)} {BASE}?direct=1&chatid=c{n}&ranstr=R{n:015d}" for n in
+             range(1, 2001)]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole, _ = records_of(tmp_path, jobs=1)
+    monkeypatch.setattr(audit_module, "SPLIT_BYTES", 4096)
+    split, summary = records_of(tmp_path, jobs=2)
+    assert split == whole
+    assert summary["links"] == 2000
+    assert [(r["location"]["line"], r["location"]["column"]) for r in split] == [  # type: ignore[index]
+        (n, len(f"{n} {'x' * (n % 50)} ") + 1) for n in range(1, 2001)
+    ]
+
+
+def test_ranstr_reused_across_files_is_reported_on_each_link(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    records, summary = records_of(tmp_path, secret=SECRET, jobs=2)
+    reused = [
+        (record["location"]["path"], finding["message"])  # type: ignore[index]
+        for record in records
+        for finding in record["report"]["findings"]  # type: ignore[index]
+        if finding["code"] == "DL310"
+    ]
+    assert len(reused) == 2
+    assert {os.path.basename(path) for path, _ in reused} == {"welcome.html", "links.csv"}
+    assert all("r4nd0mR4nstr0001" in message and "also used at" in message
+               for _, message in reused)
+    assert summary["by_code"]["DL310"] == 2  # type: ignore[index]
+
+
+def test_signature_mismatches_grouped_by_cause_and_source(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    _, summary = records_of(tmp_path, secret=SECRET, jobs=2)
+    groups = {group["cause"]: group for group in summary["signature_groups"]}  # type: ignore[attr-defined]
+    upper = groups["uppercase-hex"]
+    assert upper["count"] == 3
+    assert {os.path.basename(p): n for p, n in upper["sources"].items()} == {
+        "reminder.html": 2, "welcome.html": 1,
+    }
+    assert upper["text"].startswith("3 links: ")
+
+
+def test_summary_counts_match_the_records(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    records, summary = records_of(tmp_path, secret=SECRET, jobs=2)
+    findings = [f for r in records for f in r["report"]["findings"]]  # type: ignore[index]
+    assert summary["findings"] == len(findings)
+    assert summary["links"] == len(records)
+    assert summary["links_with_findings"] == sum(
+        1 for r in records if r["report"]["findings"]  # type: ignore[index]
+    )
+
+
+def test_cli_exit_codes_and_nothing_on_stderr_without_a_terminal(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["audit", str(tmp_path / "logs" / "app.log"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["links"] == 30
+    assert result.stderr == ""
+    failing = runner.invoke(cli, ["audit", str(tmp_path / "templates")])
+    assert failing.exit_code == 1
+    assert "DL101" in failing.stdout
+    unreadable = runner.invoke(cli, ["audit", str(tmp_path / "logs"), "--fail-on", "never"])
+    assert unreadable.exit_code == 1
+    assert "broken symbolic link" in unreadable.stdout
+    usage = runner.invoke(cli, ["audit", str(tmp_path), "--select", "DL999"])
+    assert usage.exit_code == 2
+    assert "Traceback" not in usage.output
+
+
+def test_secrets_never_appear_in_any_format(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    secret_file = tmp_path / "secret.txt"
+    secret_file.write_text(SECRET.reveal() + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for output_format in ("text", "json", "jsonl", "sarif", "junit", "github", "html"):
+        result = runner.invoke(cli, ["audit", str(tmp_path / "templates"), "--secret-file",
+                                     str(secret_file), "--format", output_format, "--jobs", "1"])
+        assert result.exit_code == 1, result.output
+        assert SECRET.reveal() not in result.output
+
+
+def test_redact_pii_masks_customer_fields_in_every_format(tmp_path: Path) -> None:
+    write_tree(tmp_path)
+    runner = CliRunner()
+    for output_format in ("text", "json", "jsonl", "sarif", "junit", "github", "html"):
+        result = runner.invoke(cli, ["audit", str(tmp_path / "exports"), "--redact-pii",
+                                     "--format", output_format, "--jobs", "1"])
+        assert "ann@example.com" not in result.output, output_format
+        assert "8613800000000" not in result.output, output_format
+        assert "name=Ann" not in result.output, output_format

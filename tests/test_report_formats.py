@@ -1,0 +1,274 @@
+"""Output formats read back: SARIF structure, JUnit XML, the HTML report's numbers, GitHub lines."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+from typing import Any
+
+import html5lib
+import jsonschema
+import pytest
+from audit_fixtures import SECRET, write_tree
+from click.testing import CliRunner
+
+from validator.cli import cli
+
+# The parts of the SARIF 2.1.0 schema GitHub code scanning relies on: no package
+# ships the official schema and tests do not download it, so its required
+# properties and value sets for what we emit are written out here.
+SARIF_REQUIRED = {
+    "type": "object",
+    "required": ["version", "runs"],
+    "properties": {
+        "version": {"const": "2.1.0"},
+        "$schema": {"type": "string", "format": "uri"},
+        "runs": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["tool"],
+                "properties": {
+                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
+                    "tool": {
+                        "type": "object",
+                        "required": ["driver"],
+                        "properties": {
+                            "driver": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {
+                                    "name": {"type": "string"},
+                                    "rules": {
+                                        "type": "array",
+                                        "items": {
+                                            "type": "object",
+                                            "required": ["id"],
+                                            "properties": {
+                                                "id": {"type": "string"},
+                                                "shortDescription": {"$ref": "#/$defs/message"},
+                                                "fullDescription": {"$ref": "#/$defs/message"},
+                                                "help": {"$ref": "#/$defs/message"},
+                                                "defaultConfiguration": {
+                                                    "$ref": "#/$defs/configuration"
+                                                },
+                                            },
+                                        },
+                                    },
+                                },
+                            }
+                        },
+                    },
+                    "results": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["message"],
+                            "properties": {
+                                "ruleId": {"type": "string"},
+                                "ruleIndex": {"type": "integer", "minimum": -1},
+                                "level": {"$ref": "#/$defs/level"},
+                                "message": {"$ref": "#/$defs/message"},
+                                "locations": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "physicalLocation": {
+                                                "type": "object",
+                                                "required": ["artifactLocation"],
+                                                "properties": {
+                                                    "artifactLocation": {
+                                                        "type": "object",
+                                                        "required": ["uri"],
+                                                        "properties": {"uri": {"type": "string"}},
+                                                    },
+                                                    "region": {
+                                                        "type": "object",
+                                                        "required": ["startLine"],
+                                                        "properties": {
+                                                            "startLine": {"type": "integer",
+                                                                          "minimum": 1},
+                                                            "startColumn": {"type": "integer",
+                                                                            "minimum": 1},
+                                                            "endColumn": {"type": "integer",
+                                                                          "minimum": 1},
+                                                        },
+                                                    },
+                                                },
+                                            }
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "$defs": {
+        "level": {"enum": ["none", "note", "warning", "error"]},
+        "configuration": {"type": "object", "properties": {"level": {"$ref": "#/$defs/level"}}},
+        "message": {
+            "type": "object",
+            "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
+            "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("tree")
+    write_tree(root)
+    secret_file = root.parent / "secret.txt"
+    secret_file.write_text(SECRET.reveal(), encoding="utf-8")
+    runner = CliRunner()
+    outputs: dict[str, str] = {}
+    for output_format in ("json", "jsonl", "sarif", "junit", "github", "html", "text"):
+        target = root.parent / f"report.{output_format}"
+        result = runner.invoke(cli, ["audit", str(root), "--format", output_format, "--output",
+                                     str(target), "--secret-file", str(secret_file),
+                                     "--jobs", "2"])
+        assert result.exit_code == 1, result.output
+        outputs[output_format] = target.read_text(encoding="utf-8")
+    return outputs
+
+
+def json_report(reports: dict[str, str]) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(reports["json"])
+    return data
+
+
+def test_sarif_has_the_required_structure_and_consistent_rules(reports: dict[str, str]) -> None:
+    sarif = json.loads(reports["sarif"])
+    jsonschema.validate(sarif, SARIF_REQUIRED)
+    run = sarif["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        region = result["locations"][0]["physicalLocation"]["region"]
+        assert region["startLine"] >= 1
+    dl101 = next(rule for rule in rules if rule["id"] == "DL101")
+    assert dl101["name"] == "chatid-without-direct"
+    assert "direct" in dl101["help"]["text"]
+    data = json_report(reports)
+    assert len(run["results"]) == data["summary"]["findings"]
+
+
+def test_sarif_points_at_the_finding_on_its_line(reports: dict[str, str]) -> None:
+    sarif = json.loads(reports["sarif"])
+    [result] = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "DL101"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"].endswith("templates/welcome.html")
+    # <a href="https://visitorchat.twt.com/direct/demo_app?chatid=42&amp;lang=en"> on line 3:
+    # not verbatim (the &amp;), so the region is the link's first character.
+    assert location["region"] == {"startLine": 3, "startColumn": 10}
+
+
+def test_junit_parses_back_with_one_case_per_link(reports: dict[str, str]) -> None:
+    tree = ElementTree.fromstring(reports["junit"])
+    suite = tree.find("testsuite")
+    assert suite is not None
+    data = json_report(reports)
+    cases = suite.findall("testcase")
+    link_cases = [case for case in cases if case.get("name") != "(file)"]
+    assert len(link_cases) == data["summary"]["links"]
+    failing = sum(
+        1 for record in data["links"]
+        if any(f["severity"] == "error" for f in record["report"]["findings"])
+    )
+    assert int(suite.get("failures", "-1")) == failing
+    assert len([case for case in cases if case.find("failure") is not None]) == failing
+    skipped = [case for case in cases if case.find("skipped") is not None]
+    assert len(skipped) == data["summary"]["skipped"] + data["summary"]["unreadable"]
+
+
+def test_html_report_numbers_match_the_json_report(reports: dict[str, str]) -> None:
+    document = html5lib.parse(reports["html"], namespaceHTMLElements=False)
+    data = json_report(reports)
+    summary = data["summary"]
+    metrics = {cell.get("data-metric"): int(cell.text or "0")
+               for cell in document.iter("td") if cell.get("data-metric")}
+    assert metrics["links"] == summary["links"]
+    assert metrics["findings"] == summary["findings"]
+    assert metrics["files"] == summary["files"]
+    assert metrics["unreadable"] == summary["unreadable"]
+    for severity in ("error", "warning", "info"):
+        assert metrics[severity] == summary["by_severity"][severity]
+    sections = [s for s in document.iter("section") if "link" in (s.get("class") or "").split()]
+    assert len(sections) == summary["links"]
+    bars = {(rect.get("data-code"), rect.get("data-severity")): int(rect.get("data-count") or 0)
+            for rect in document.iter("{http://www.w3.org/2000/svg}rect")
+            if rect.get("data-code")}
+    expected = {(e["code"], e["severity"]): e["count"] for e in summary["by_code_severity"]}
+    assert bars == expected
+    marks = list(document.iter("mark"))
+    assert marks, "problem spans are highlighted"
+
+
+def test_html_report_is_self_contained(reports: dict[str, str]) -> None:
+    text = reports["html"]
+    assert "<script" not in text
+    assert "<link" not in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", text)
+    assert "@import" not in text and "url(" not in text
+
+
+def test_jsonl_is_one_link_per_line_then_a_summary(reports: dict[str, str]) -> None:
+    lines = [json.loads(line) for line in reports["jsonl"].splitlines()]
+    assert [line["type"] for line in lines[:-1]] == ["link"] * (len(lines) - 1)
+    assert lines[-1]["type"] == "summary"
+    assert lines[-1]["summary"]["links"] == len(lines) - 1
+    assert [line["url"] for line in lines[:-1]] == [r["url"] for r in json_report(reports)["links"]]
+
+
+def test_github_annotations(reports: dict[str, str]) -> None:
+    lines = reports["github"].splitlines()
+    pattern = re.compile(
+        r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+(,endColumn=\d+)?,"
+        r"title=DL\d{3} [a-z0-9-]+::.+$"
+    )
+    annotations = lines[:-1]
+    assert all(pattern.match(line) for line in annotations), annotations[:3]
+    assert any(line.startswith("::error") and "title=DL101 chatid-without-direct" in line
+               for line in annotations)
+    assert lines[-1].startswith("::notice title=directlink audit::")
+
+
+def test_text_output_is_grouped_by_file_with_a_summary(reports: dict[str, str]) -> None:
+    text = reports["text"]
+    assert "Signature mismatches by cause:" in text
+    assert re.search(r"3 links: .+, from .*reminder\.html \(2\)", text)
+    assert "broken symbolic link" in text
+    assert text.rstrip().splitlines()[-1].startswith("37 links in 4 files")
+
+
+def test_secret_and_inner_digest_never_appear(reports: dict[str, str]) -> None:
+    from validator.signature import inner_digest
+
+    digest = inner_digest("cust-2", SECRET)
+    for output in reports.values():
+        assert SECRET.reveal() not in output
+        assert digest not in output
+
+
+def test_check_offers_the_same_formats(tmp_path: Path) -> None:
+    runner = CliRunner()
+    link = "https://visitorchat.twt.com/direct/demo_app?chatid=5"
+    result = runner.invoke(cli, ["check", link, "--format", "sarif", "-o", str(tmp_path / "s")])
+    assert result.exit_code == 1
+    sarif = json.loads((tmp_path / "s").read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, SARIF_REQUIRED)
+    [result_] = sarif["runs"][0]["results"]
+    assert result_["ruleId"] == "DL101"
+    region = result_["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 1, "startColumn": link.index("chatid") + 1,
+                      "endColumn": len(link) + 1}
+    junit = runner.invoke(cli, ["check", link, "--format", "junit"])
+    assert ElementTree.fromstring(junit.stdout).find("testsuite") is not None
