@@ -1,3 +1,5 @@
 from validator.cli import main
 
-main()
+# Guarded: worker processes (--jobs, --engine dask) re-import the main module.
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ import click
 
 from validator.audit import AuditResult, ProgressCallback, audit
 from validator.cli.config_options import build_config, rule_options
+from validator.cli.dask_engine import ENGINES, run_dask_audit
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
 from validator.report import FORMATS, ReportDocument, write_report
@@ -29,6 +30,11 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
               default=None, help="Write the report to FILE instead of standard output.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the machine's cores).")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
+              help="Where to run: this machine, or a Dask cluster (needs the dask extra).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler address for --engine dask (default: start a local "
+              "cluster of --jobs worker processes). PATHs may then be fsspec URLs.")
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Only audit files in folders whose path matches GLOB (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
@@ -47,6 +53,8 @@ def audit_command(
     output_format: str,
     output: str | None,
     jobs: int | None,
+    engine: str,
+    scheduler: str | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     quiet: bool,
@@ -73,19 +81,28 @@ def audit_command(
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     use_color = color == "always" or (color == "auto" and to_terminal)
-    with _progress(quiet) as progress:
-        result = audit(
-            paths,
-            secret=secrets.secret,
-            secrets=secrets.by_app,
-            config=config,
-            jobs=jobs,
-            include=include,
-            exclude=exclude,
-            progress=progress,
-            render_text=output_format == "text",
-            color=use_color,
+    if scheduler is not None and engine != "dask":
+        raise InputError("--scheduler needs --engine dask")
+    if engine == "dask":
+        result = run_dask_audit(
+            paths, scheduler=scheduler, workers=jobs, secret=secrets.secret,
+            secrets=secrets.by_app, config=config, include=include, exclude=exclude,
+            render_text=output_format == "text", color=use_color,
         )
+    else:
+        with _progress(quiet) as progress:
+            result = audit(
+                paths,
+                secret=secrets.secret,
+                secrets=secrets.by_app,
+                config=config,
+                jobs=jobs,
+                include=include,
+                exclude=exclude,
+                progress=progress,
+                render_text=output_format == "text",
+                color=use_color,
+            )
     with result:
         document = ReportDocument(
             command="audit",

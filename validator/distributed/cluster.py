@@ -20,7 +20,7 @@ def dask_client(
     workers: int | None = None,
     threads_per_worker: int = 1,
     processes: bool = True,
-    timeout: float = 30.0,
+    timeout: float = 10.0,
 ) -> Iterator[Client]:
     """A client of the scheduler at ``scheduler``, or of a new :class:`LocalCluster`.
 

@@ -1,0 +1,49 @@
+"""``directlink audit --engine dask``: the audit on a Dask cluster, user errors as one line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+from validator.audit import AuditResult
+from validator.cli.main import InputError
+from validator.config import Config
+from validator.signature import Secret
+
+ENGINES = ("local", "dask")
+
+
+def run_dask_audit(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    scheduler: str | None,
+    workers: int | None,
+    secret: Secret | None,
+    secrets: Mapping[str, Secret],
+    config: Config,
+    include: Sequence[str],
+    exclude: Sequence[str],
+    render_text: bool,
+    color: bool,
+) -> AuditResult:
+    """Audit on the scheduler at ``scheduler``, or on a local cluster of ``workers`` processes."""
+    try:
+        from validator.distributed import ClusterError, dask_audit, dask_client
+    except ImportError:
+        raise InputError(
+            "--engine dask needs the dask extra: pip install 'directlink-validator[dask]'"
+        ) from None
+    try:
+        with dask_client(scheduler, workers=workers):
+            return dask_audit(
+                paths,
+                secret=secret,
+                secrets=secrets,
+                config=config,
+                include=include,
+                exclude=exclude,
+                render_text=render_text,
+                color=color,
+            )
+    except ClusterError as error:
+        raise InputError(str(error)) from None
