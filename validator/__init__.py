@@ -6,6 +6,7 @@ from validator.build import BuildError, build, new_ranstr, rebuild
 from validator.check import check, check_many
 from validator.config import Config, ConfigError, load_config
 from validator.diagnose import Diagnosis, explain
+from validator.fix import fix
 from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, Span
 from validator.parse import parse
 from validator.signature import Secret, sign, verify
@@ -27,6 +28,7 @@ __all__ = [
     "check",
     "check_many",
     "explain",
+    "fix",
     "load_config",
     "new_ranstr",
     "parse",

@@ -39,7 +39,10 @@ def get_rule(code_or_name: str) -> Rule | None:
 
 
 def resolve_selectors(selectors: tuple[str, ...] | list[str]) -> frozenset[str]:
-    """Codes a list of selectors picks: ``ALL``, codes, code prefixes (``DL3``) or names."""
+    """Codes a list of selectors picks: ``ALL``, codes, prefixes (``DL3``), names or families.
+
+    Families: structure, direct, language, identity, customer, encoding, sdk.
+    """
     codes: set[str] = set()
     for selector in selectors:
         text = selector.strip()
@@ -50,11 +53,15 @@ def resolve_selectors(selectors: tuple[str, ...] | list[str]) -> frozenset[str]:
         if rule is not None:
             codes.add(rule.code)
             continue
+        family = {r.code for r in RULES if r.family == text.lower()}
+        if family:
+            codes.update(family)
+            continue
         prefix = text.upper()
         matched = {code for code in _BY_CODE if code.startswith(prefix)}
         if not prefix.startswith("DL") or not matched:
             raise SelectorError(
-                f"{selector!r} selects no rule (give a code, a prefix such as DL3, or a name)"
+                f"{selector!r} selects no rule (a code, a prefix such as DL3, a name or a family)"
             )
         codes.update(matched)
     return frozenset(codes)

@@ -1,0 +1,160 @@
+"""Configuration: discovery, every key, and errors that name the file and the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from validator import Config, ConfigError, check, load_config
+from validator.check import selected_rules
+from validator.config import QR_MAX_URL_LENGTH, config_from_mapping, find_config
+
+B = "https://visitorchat.twt.com/direct/demo_app"
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_pyproject_found_from_a_subdirectory(tmp_path: Path) -> None:
+    _write(tmp_path / "pyproject.toml", '[tool.directlink]\nprofile = "legacy"\n')
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    config = load_config(start=nested)
+    assert config.profile == "legacy"
+    assert config.source == str(tmp_path / "pyproject.toml")
+
+
+def test_pyproject_without_the_table_is_skipped(tmp_path: Path) -> None:
+    _write(tmp_path / "pyproject.toml", '[tool.directlink]\ncontext = "qr"\n')
+    _write(tmp_path / "inner" / "pyproject.toml", '[project]\nname = "x"\n')
+    assert load_config(start=tmp_path / "inner").context == "qr"
+
+
+def test_directlink_toml_wins_in_the_same_directory(tmp_path: Path) -> None:
+    _write(tmp_path / "pyproject.toml", '[tool.directlink]\nprofile = "legacy"\n')
+    _write(tmp_path / "directlink.toml", 'profile = "sdk"\n')
+    assert load_config(start=tmp_path).profile == "sdk"
+    assert find_config(tmp_path) == tmp_path / "directlink.toml"
+
+
+def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert load_config(start=tmp_path) == Config()
+
+
+def test_every_key(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "directlink.toml",
+        """
+profile = "sdk"
+min-ranstr-length = 24
+app-id-pattern = "[0-9a-f]{32}"
+allowed-app-ids = ["8cba81d468aac01b4f15f8ea4ef33677"]
+allowed-hosts = ["visitorchat.twt.com", "*.chattwt.com"]
+base-path = "/chat"
+select = ["DL1", "language"]
+ignore = ["DL106"]
+extend-select = ["DL502"]
+context = "email"
+max-url-length = 1500
+
+[severity]
+DL502 = "warning"
+non-canonical-lang = "error"
+""",
+    )
+    config = load_config(path)
+    assert config.profile == "sdk" and config.min_ranstr_length == 24
+    assert config.allowed_hosts == ("visitorchat.twt.com", "*.chattwt.com")
+    assert config.severity_for("DL502") == "warning"
+    assert config.severity_for("DL202") == "error"
+    assert config.url_length_limit == 1500 and config.is_public
+
+
+def test_explicit_pyproject_path(tmp_path: Path) -> None:
+    path = _write(tmp_path / "custom.toml", '[tool.directlink]\nprofile = "legacy"\n')
+    assert load_config(path).profile == "legacy"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("colour = 1\n", "colour"),
+        ('profile = "klingon"\n', "profile"),
+        ("min-ranstr-length = 0\n", "min-ranstr-length"),
+        ("min-ranstr-length = true\n", "min-ranstr-length"),
+        ('app-id-pattern = "("\n', "app-id-pattern"),
+        ('allowed-hosts = "one.example"\n', "allowed-hosts"),
+        ('select = ["DL999"]\n', "select"),
+        ('ignore = ["no-such-rule"]\n', "ignore"),
+        ('context = "poster"\n', "context"),
+        ('base-path = "chat"\n', "base-path"),
+        ('[severity]\nDL502 = "fatal"\n', "severity.DL502"),
+        ('[severity]\nDL999 = "error"\n', "severity.DL999"),
+    ],
+)
+def test_bad_keys_and_values_name_file_and_key(tmp_path: Path, text: str, key: str) -> None:
+    path = _write(tmp_path / "directlink.toml", text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert str(path) in message
+    assert key in message
+
+
+def test_pyproject_keys_are_named_with_their_table(tmp_path: Path) -> None:
+    _write(tmp_path / "pyproject.toml", "[tool.directlink]\nunknown = 1\n")
+    with pytest.raises(ConfigError, match=r"tool\.directlink\.unknown"):
+        load_config(start=tmp_path)
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    path = _write(tmp_path / "directlink.toml", "profile = \n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "missing.toml")
+
+
+def test_select_ignore_extend_select() -> None:
+    per_link, batch = selected_rules(Config(select=("DL1",), ignore=("DL106",)))
+    assert [r.code for r in per_link] == ["DL101", "DL102", "DL103", "DL104", "DL105"]
+    assert batch == ()
+    per_link, _ = selected_rules(Config(select=("DL1",), extend_select=("empty-lang",)))
+    assert "DL203" in [r.code for r in per_link]
+    report = check(f"{B}?chatid=s1&lang=xx", config=Config(ignore=("DL101",)))
+    assert report.codes() == ("DL201",)
+
+
+def test_severity_override_applies_to_findings() -> None:
+    config = config_from_mapping({"severity": {"DL201": "error"}})
+    (finding,) = check(f"{B}?lang=xx", config=config).findings
+    assert finding.severity == "error"
+
+
+def test_rules_that_read_the_config() -> None:
+    strict = Config(
+        app_id_pattern="[0-9a-f]{32}",
+        allowed_hosts=("visitor.chattwt.com",),
+        base_path="/chat",
+        min_ranstr_length=30,
+    )
+    codes = check(f"{B}?sbs=1&sbs_mm={'a' * 32}&ranstr={'Ab3' * 7}", config=strict).codes()
+    assert {"DL003", "DL004", "DL007", "DL304"} <= set(codes)
+    assert "DL004" in check(B, config=Config(allowed_app_ids=("other",))).codes()
+    assert "DL003" not in check(
+        "https://visitor.chattwt.com/chat/direct/demo_app", config=Config(base_path="/chat")
+    ).codes()
+
+
+def test_profile_changes_supported_languages() -> None:
+    assert "DL201" in check(f"{B}?lang=ja", config=Config(profile="legacy")).codes()
+    assert "DL201" not in check(f"{B}?lang=es", config=Config(profile="sdk")).codes()
+
+
+def test_qr_context_limit() -> None:
+    assert Config(context="qr").url_length_limit == QR_MAX_URL_LENGTH
+    assert Config(context="qr", max_url_length=900).url_length_limit == 900
