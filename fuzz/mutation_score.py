@@ -23,7 +23,12 @@ from hypothesis import HealthCheck, given, settings
 
 from validator import check
 from validator import strategies as dls
+from validator.config import Config
 
+
+def config_for(mutation: dls.Mutation) -> Config | None:
+    """The checker settings a mutation needs (DL007 needs an allow-list of hosts)."""
+    return Config(**dict(mutation.config)) if mutation.config else None  # type: ignore[arg-type]
 
 @dataclass
 class Score:
@@ -42,7 +47,7 @@ def score(mutation: dls.Mutation, examples: int) -> Score:
               suppress_health_check=list(HealthCheck))
     @given(dls.mutated_links([mutation]))
     def run(mutated: dls.MutatedLink) -> None:
-        report = check(mutated.url, secret=mutated.secret)
+        report = check(mutated.url, secret=mutated.secret, config=config_for(mutation))
         codes = set(report.codes())
         result.runs += 1
         if mutation.code in codes:

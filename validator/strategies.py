@@ -787,7 +787,9 @@ class Mutation:
     ``customer``, ``sdk``); ``excludes``: features it must not have.
     ``also``: other codes the defect legitimately causes (for instance the
     native SDK rejecting the link, DL512). ``needs_secret``: the checker must
-    be given the link's secret to see the defect.
+    be given the link's secret to see the defect. ``config``: settings the
+    checker needs to see it, as ``(field, value)`` pairs of
+    ``validator.config.Config`` (an allow-list of hosts, say).
     """
 
     name: str
@@ -798,6 +800,7 @@ class Mutation:
     excludes: frozenset[str] = frozenset()
     also: frozenset[str] = frozenset()
     needs_secret: bool = False
+    config: tuple[tuple[str, object], ...] = ()
 
     def apply(self, link: LinkSpec) -> str:
         return self.edit(link)
@@ -813,6 +816,7 @@ def _m(
     excludes: str = "",
     also: str = "",
     needs_secret: bool = False,
+    config: tuple[tuple[str, object], ...] = (),
 ) -> Mutation:
     def as_text(link: LinkSpec) -> str:
         result = edit(link)
@@ -827,6 +831,7 @@ def _m(
         frozenset(excludes.split()),
         frozenset(also.split()),
         needs_secret or "secret" in requires.split(),
+        config,
     )
 
 
@@ -923,6 +928,12 @@ MUTATIONS: Final[tuple[Mutation, ...]] = (
     _m(
         "lang-in-fragment", "DL006", "lang moved after '#', where the page does not read it",
         _lang_in_fragment, requires="lang",
+    ),
+    _m(
+        "lookalike-host", "DL007",
+        "host visitorchat.twt.com.evil.example where only the production hosts are allowed",
+        lambda link: replace(link, host="visitorchat.twt.com.evil.example", port=None),
+        config=(("allowed_hosts", spec.PRODUCTION_HOSTS),),
     ),
     _m(
         "trailing-slash", "DL008", "a '/' after the app id",
