@@ -114,7 +114,9 @@ def test_secrets_file_maps_apps(runner: CliRunner, tmp_path: Path) -> None:
     assert SECRET not in result.output
 
 
-def test_context_option_changes_severity(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_context_option_changes_severity(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DIRECTLINK_APP_SECRET", SECRET)
     result = runner.invoke(cli, ["check", "--context", "public", "--format", "json", SIGNED])
     severities = {f["code"]: f["severity"] for f in json.loads(result.output)[0]["findings"]}
