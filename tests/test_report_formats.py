@@ -225,7 +225,10 @@ def test_jsonl_is_one_link_per_line_then_a_summary(reports: dict[str, str]) -> N
     assert [line["type"] for line in lines[:-1]] == ["link"] * (len(lines) - 1)
     assert lines[-1]["type"] == "summary"
     assert lines[-1]["summary"]["links"] == len(lines) - 1
-    assert [line["url"] for line in lines[:-1]] == [r["url"] for r in json_report(reports)["links"]]
+    records = [{k: v for k, v in line.items() if k != "type"} for line in lines[:-1]]
+    assert records == json_report(reports)["links"]
+    reused = [f for r in records for f in r["report"]["findings"] if f["code"] == "DL310"]
+    assert len(reused) == 2
 
 
 def test_github_annotations(reports: dict[str, str]) -> None:

@@ -47,8 +47,9 @@ from validator.extract.text import scan_stream, sniff_encoding
 from validator.extract.walk import SNIFF_BYTES, is_binary, walk
 from validator.model import SEVERITY_RANK, Report
 from validator.report.text import render_report
+from validator.resolve import describe
 from validator.rules import BatchRule
-from validator.serialize import finding_to_dict, report_to_dict
+from validator.serialize import finding_to_dict, outcome_to_dict
 from validator.signature import Secret
 
 #: Text files above this size are split into ranges checked in parallel.
@@ -215,10 +216,6 @@ def location_to_dict(location: Location) -> dict[str, Any]:
 # Checking one link ------------------------------------------------------------------
 
 
-def _check(url: str, settings: _Settings) -> Report:
-    return check(url, secret=settings.secret, secrets=settings.secrets, config=settings.config)
-
-
 def _signature_cause(report: Report, secret: Secret | None,
                      batch: Sequence[str]) -> tuple[str, str] | None:
     """``(hypothesis id, headline)`` for a link with a signature finding and a known secret."""
@@ -285,17 +282,46 @@ def _extract(task: _Task, link_filter: LinkFilter) -> Iterator[ExtractedLink | O
                                limit=task.end - task.start)
 
 
-def _check_record(item: ExtractedLink, settings: _Settings,
-                  window: Sequence[str]) -> tuple[dict[str, Any], Report]:
-    report = _check(item.url, settings)
-    record: dict[str, Any] = {
+def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
+    """The JSON-ready record of one checked link, as every output format reads it.
+
+    Leaner than :func:`validator.serialize.report_to_dict` (an audit may hold
+    millions): the findings in full, what the page does (browser outcome, and
+    the SDK's where it differs) and the decoded parameters with their spans.
+    """
+    link = report.link
+    browser = report.outcome
+    sdk = report.outcomes.get("sdk")
+    compact: dict[str, Any] = {
+        "link": {
+            "app_id": link.app_id,
+            "host": link.host,
+            "params": [
+                {"name": p.name, "value": p.value, "raw": p.raw, "span": [p.start, p.end]}
+                for p in link.params
+            ],
+        },
+        "page": describe(browser),
+        "findings": [finding_to_dict(finding) for finding in report.findings],
+        "outcome": outcome_to_dict(browser),
+    }
+    if sdk is not None and sdk != browser:
+        compact["sdk_outcome"] = outcome_to_dict(sdk)
+    return {
         "location": location_to_dict(item.location),
         "url": item.url,
         "wrappers": list(item.wrappers),
         "wrapped_url": item.wrapped_url,
         "verbatim": item.verbatim,
-        "report": report_to_dict(report),
+        "report": compact,
     }
+
+
+def _check_record(item: ExtractedLink, settings: _Settings,
+                  window: Sequence[str]) -> tuple[dict[str, Any], Report]:
+    report = check(item.parsed or item.url, secret=settings.secret, secrets=settings.secrets,
+                   config=settings.config)
+    record = link_record(item, report)
     app_id = report.link.app_id
     app_secret = settings.secrets.get(app_id, settings.secret) if app_id else settings.secret
     cause = _signature_cause(report, app_secret, window)
@@ -432,6 +458,22 @@ class AuditResult:
                     if extra:
                         record["report"]["findings"].extend(extra)
                     yield record
+
+    def record_lines(self) -> Iterator[str]:
+        """Every record as one line of compact JSON, in order, without parsing it again
+        (unless a batch finding has to be added)."""
+        for task_index, spool in enumerate(self._spools):
+            if not os.path.exists(spool):
+                continue
+            with open(spool, encoding="utf-8") as stream:
+                for number, line in enumerate(stream):
+                    extra = self._batch.get((task_index, number))
+                    if extra:
+                        record = json.loads(line)
+                        record["report"]["findings"].extend(extra)
+                        yield json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                    else:
+                        yield line.rstrip("\n")
 
     def failed(self, fail_on: str = "error") -> bool:
         """True where a finding is at or above ``fail_on`` (``error``, ``warning``, ``info``)."""

@@ -111,6 +111,7 @@ def audit_command(
             paths=[asdict(path) for path in result.paths],
             fail_on="error" if fail_on == "never" else fail_on,
             redact_pii=redact_pii,
+            lines_factory=result.record_lines,
         )
         with _open_output(output) as stream:
             if output_format == "text" and quiet:

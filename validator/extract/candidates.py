@@ -15,6 +15,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from validator.extract.unwrap import Opaque, unwrap
+from validator.model import DirectLink
 from validator.parse import parse
 
 #: A link longer than this is cut: no browser or mail client keeps more.
@@ -109,7 +110,7 @@ class Accepted:
 class LinkFilter:
     """Decides which URLs are direct links: configured hosts, else a ``/direct/<id>`` path."""
 
-    __slots__ = ("hosts", "suffixes")
+    __slots__ = ("hosts", "last", "suffixes")
 
     def __init__(self, hosts: Collection[str] | None = None) -> None:
         """``hosts`` as the config's ``allowed-hosts``: ``*.example.com`` takes sub-domains."""
@@ -118,6 +119,13 @@ class LinkFilter:
         self.suffixes = tuple(name[1:] for name in names if name.startswith("*."))
         if self.hosts is None and self.suffixes:
             self.hosts = frozenset()
+        #: The last URL parsed and its parse, so a caller checking it need not parse again.
+        self.last: tuple[str, DirectLink] | None = None
+
+    def parsed(self, url: str) -> DirectLink | None:
+        """The parse of ``url`` where it was the last URL this filter looked at."""
+        last = self.last
+        return last[1] if last is not None and last[0] == url else None
 
     def host_allowed(self, host: str) -> bool:
         assert self.hosts is not None
@@ -127,6 +135,7 @@ class LinkFilter:
         if self.hosts is None and "direct" not in url.lower():
             return False
         link = parse(url)
+        self.last = (url, link)
         if not link.is_url:
             return False
         if self.hosts is not None:

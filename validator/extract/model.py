@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
+
+from validator.model import DirectLink
 
 SourceKind = Literal["text", "html", "eml", "csv", "tsv", "json", "jsonl", "markdown", "qr"]
 PathStatus = Literal["audited", "skipped", "unreadable"]
@@ -53,6 +55,8 @@ class ExtractedLink:
     #: True where ``url`` is written as it is at the location, so a character
     #: offset into it is a column offset in the source line.
     verbatim: bool = False
+    #: The link as parsed while deciding it counts (saves parsing it again).
+    parsed: DirectLink | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,7 +87,7 @@ def found(
         return OpaqueLink(url, location, verdict.tracker)
     assert isinstance(verdict, Accepted)
     return ExtractedLink(verdict.url, location, verdict.wrappers, verdict.wrapped_url,
-                         verbatim and not verdict.wrappers)
+                         verbatim and not verdict.wrappers, link_filter.parsed(verdict.url))
 
 
 def scan_string(

@@ -33,10 +33,18 @@ class ReportDocument:
     fail_on: str = "error"
     redact_pii: bool = False
     tool_version: str = __version__
+    #: The records as compact JSON lines, where the source has them ready (no re-encoding).
+    lines_factory: Callable[[], Iterator[str]] | None = None
 
     def records(self) -> Iterator[Record]:
         for record in self.records_factory():
             yield redact_record(record) if self.redact_pii else record
+
+    def record_lines(self) -> Iterator[str] | None:
+        """Records as JSON lines where they can be copied as they are (nothing to redact)."""
+        if self.lines_factory is None or self.redact_pii:
+            return None
+        return self.lines_factory()
 
     def fails(self, finding: dict[str, Any]) -> bool:
         return SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.fail_on]

@@ -19,8 +19,9 @@ def write(document: ReportDocument, stream: TextIO) -> None:
     stream.write(f'  "paths": {dump(document.paths)},\n')
     stream.write('  "links": [')
     first = True
-    for record in document.records():
+    lines = document.record_lines()
+    for text in lines if lines is not None else (dump(r) for r in document.records()):
         stream.write("\n    " if first else ",\n    ")
-        stream.write(dump(record))
+        stream.write(text)
         first = False
     stream.write("\n  ]\n}\n" if not first else "]\n}\n")

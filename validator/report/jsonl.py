@@ -9,10 +9,24 @@ from validator.report.document import ReportDocument
 
 
 def write(document: ReportDocument, stream: TextIO) -> None:
+    lines = document.record_lines()
+    if lines is not None:
+        for line in lines:
+            # Each line is a JSON object: the type goes in front of its first member.
+            stream.write('{"type":"link",' + line[1:] + "\n")
+    else:
+        _write_records(document, stream)
+    _write_summary(document, stream)
+
+
+def _write_records(document: ReportDocument, stream: TextIO) -> None:
     for record in document.records():
         stream.write(json.dumps({"type": "link", **record}, ensure_ascii=False,
                                 separators=(",", ":")))
         stream.write("\n")
+
+
+def _write_summary(document: ReportDocument, stream: TextIO) -> None:
     summary = {
         "type": "summary",
         "tool": {"name": "directlink", "version": document.tool_version},
