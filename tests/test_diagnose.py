@@ -123,6 +123,8 @@ def test_each_mistake_is_named_first(hypothesis_id: str) -> None:
     assert diagnosis.details[0].hypothesis == hypothesis_id
     assert diagnosis.headline != UNKNOWN_CAUSE
     assert diagnosis.headline.lower().startswith(diagnosis.details[0].description[:20].lower())
+    fixed = explain(link(SBS, RANSTR, correct(SBS, RANSTR, SECRET)), secret=SECRET)
+    assert fixed.ok and fixed.matches == ()
 
 
 def test_plus_kept_literal_is_named_first() -> None:
@@ -483,3 +485,11 @@ def test_docs_hold_the_current_hypothesis_table() -> None:
     assert hypotheses_markdown() in docs.read_text(encoding="utf-8"), (
         "docs/explain.md is stale: paste validator.diagnose.hypotheses_markdown() into it"
     )
+
+
+@given(sbs=values, ranstr=values, secret=secrets)
+def test_property_raw_encoded_values(sbs: str, ranstr: str, secret: str) -> None:
+    encoded = quote(sbs, safe="")
+    assume(encoded != sbs)
+    url = _signed_link(sbs, ranstr, correct(encoded, ranstr, secret))
+    assert "raw-encoded-values" in explain(url, secret=secret).matches

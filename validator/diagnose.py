@@ -15,6 +15,7 @@ show it as ``<AppSecret>`` and the inner digest only by its fingerprint.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import string
@@ -852,6 +853,12 @@ def given_problem(sbs_mm: str) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(url: str) -> DirectLink:
+    # Batch diagnoses (audits) pass the same other links for every mismatch.
+    return parse(url)
+
+
 def _labelled(
     candidates: Mapping[str, Secret | str] | Iterable[Secret | str],
 ) -> tuple[tuple[str, Secret], ...]:
@@ -888,7 +895,7 @@ def diagnose_signature(
     inner = _md5(_utf8(f"{sbs}_{own}"))
     expected = _md5(_utf8(f"{inner}_{ranstr}"))
     links = tuple(
-        (index, parse(item) if isinstance(item, str) else item)
+        (index, _parse_cached(item) if isinstance(item, str) else item)
         for index, item in enumerate(batch)
     )
     inputs = _Inputs(
