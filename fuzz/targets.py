@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from validator import parse, spec
 from validator.build import BuildError, rebuild
-from validator.signature import Secret, inner_digest
+from validator.signature import Secret, inner_digest, verify
 
 #: The AppSecret the harnesses check with; any output holding it is a leak.
 FUZZ_SECRET = Secret("f0c1e5a7b2d94e6c8a3b5d7e9f1a2c4b")
@@ -90,12 +90,27 @@ def _check_report(text: str) -> None:
         if finding.fix is not None:
             _no_secret(finding.fix.description, f"the {finding.code} fix")
     _require(set(report.outcomes) >= {"browser", "sdk"}, "an outcome is missing")
+    link = report.link
+    browser = report.outcome
+    codes = set(report.codes())
+    if browser.view == "session":
+        _require(link.direct == spec.DIRECT_VALUE, "a session opens without direct=1")
+        _require(bool(link.chat_id), "a session opens without a chat id")
+    signed = link.sbs is not None and link.sbs_mm is not None and link.ranstr is not None
+    genuine = signed and verify(link.sbs or "", link.ranstr or "", link.sbs_mm or "", FUZZ_SECRET)
+    if browser.identity == "verified":
+        _require(genuine, "identity 'verified' for a signature that does not verify")
+    if genuine:
+        _require(not codes & {"DL306", "DL307"}, "a correct signature reported as wrong")
+    elif signed and link.is_url:
+        _require(bool(codes & {"DL306", "DL307"}), "a wrong signature went unreported")
+    if "DL101" in codes:
+        _require(link.direct is None and link.chat_id is not None, "DL101 without its cause")
 
 
 def _check_fix(text: str) -> None:
-    from validator.fix import fix
-
     from validator.check import check
+    from validator.fix import fix
 
     fixed = fix(text)
     if fixed == text:
