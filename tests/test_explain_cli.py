@@ -234,3 +234,12 @@ def test_secret_prompt_on_a_terminal() -> None:
     assert process.returncode == 0, stdout.decode()
     assert "Verdict: OK" in stdout.decode()
     assert SECRET.encode() not in seen + echoed + stdout  # hidden input, never echoed
+
+
+def test_render_never_passes_control_characters_to_the_terminal() -> None:
+    diagnosis = diagnose_signature(
+        "a\x1b[2Jb", "r\x07", "\x1b[31m" + "0" * 27, SECRET, raw_sbs="a\x1b[2Jb"
+    )
+    text = render_diagnosis(diagnosis, url="https://h/direct/a?sbs=a\x1b[2Jb", color=False)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "⟨U+001B⟩" in text

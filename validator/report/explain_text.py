@@ -72,6 +72,25 @@ def visible(value: str, mark: Style = _plain) -> tuple[str, bool]:
     return "".join(pieces), marked
 
 
+def printable(text: str) -> str:
+    """``text`` with control characters marked, so nothing in it drives the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        f"⟨{_CONTROL_NAMES.get(ch, f'U+{ord(ch):04X}')}⟩"
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
+        else ch
+        for ch in text
+    )
+
+
+def _cleaner(diagnosis: Diagnosis) -> Callable[[str], str]:
+    def clean(text: str) -> str:
+        return printable(diagnosis.redact(text))
+
+    return clean
+
+
 def _utf8_bytes(value: str) -> str:
     return " ".join(f"{b:02x}" for b in value.encode("utf-8", "surrogatepass"))
 
@@ -127,7 +146,8 @@ def render_diagnosis(
 ) -> str:
     """The diagnosis as text for a terminal; ``color`` adds ANSI styles."""
     styles = _styles(color)
-    clean = diagnosis.redact
+    redact = diagnosis.redact
+    clean = _cleaner(diagnosis)
     mark = styles["mark"]
     lines: list[str] = []
     any_marker = False
@@ -141,7 +161,7 @@ def render_diagnosis(
         ("sbs", diagnosis.sbs, diagnosis.raw_sbs),
         ("ranstr", diagnosis.ranstr, diagnosis.raw_ranstr),
     ):
-        shown, used = visible(clean(value), mark)
+        shown, used = visible(redact(value), mark)
         any_marker = any_marker or used
         line = f'  {name:<7}"{shown}"  ({len(value)} characters)'
         if raw is not None and raw != value:
@@ -153,7 +173,7 @@ def render_diagnosis(
         styles["head"]("Computation")
         + styles["dim"](" (the secret as <AppSecret>, the inner digest as a fingerprint)")
     )
-    step_lines, used = _step_lines(diagnosis.steps, clean, styles, "  ")
+    step_lines, used = _step_lines(diagnosis.steps, redact, styles, "  ")
     any_marker = any_marker or used
     lines.extend(step_lines)
     lines.append("")
@@ -183,7 +203,7 @@ def render_diagnosis(
 
 
 def _render_matches(diagnosis: Diagnosis, lines: list[str], styles: dict[str, Style]) -> bool:
-    clean = diagnosis.redact
+    clean = _cleaner(diagnosis)
     any_marker = False
     lines.append(styles["head"]("Mistakes that reproduce the given sbs_mm") + " (best first)")
     for number, match in enumerate(diagnosis.details, start=1):
@@ -196,7 +216,7 @@ def _render_matches(diagnosis: Diagnosis, lines: list[str], styles: dict[str, St
             lines.append(f"     values of batch link {match.batch_index + 1}: {batch_link}")
         if match.uppercase:
             lines.append("     and the result was written in upper-case hex digits")
-        step_lines, used = _step_lines(match.steps, clean, styles, "     ")
+        step_lines, used = _step_lines(match.steps, diagnosis.redact, styles, "     ")
         any_marker = any_marker or used
         lines.extend(step_lines)
         lines.append(f"     fix:   {match.fix}")
