@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -81,9 +82,15 @@ def forbidden(secret: str) -> dict[str, str]:
     return forms
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
 def assert_no_leak(secret: str, text: str, where: str) -> None:
+    # Colour codes inside a leaked value must not hide it from the search.
+    plain = _ANSI.sub("", text)
     for name, form in forbidden(secret).items():
         assert form not in text, f"{where}: the {name} form of the secret leaked"
+        assert form not in plain, f"{where}: the {name} form of the secret leaked (in colour)"
 
 
 # ---------------------------------------------------------------------------
@@ -233,6 +240,7 @@ OPTION_FAILURES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("--secrets-file", "{secret_keyed}"),
     ),
     "config": (("--config", "{bad_config}"), ("--config", "{broken_config}")),
+    "config_path": (("--config", "{bad_config}"), ("--config", "{broken_config}")),
     "config_file": (("--config", "{bad_config}"), ("--config", "{broken_config}")),
     "candidate_secrets_file": (
         ("--candidate-secrets-file", "{directory}"),
@@ -243,9 +251,9 @@ OPTION_FAILURES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 #: Options whose failure scenarios need not fail (a config may tolerate unknown keys).
-MAY_SUCCEED = frozenset({"config", "config_file"})
+MAY_SUCCEED = frozenset({"config", "config_path", "config_file"})
 FORMAT_OPTIONS = ("output_format", "format")
-OUTPUT_OPTIONS = ("output", "output_file", "report")
+OUTPUT_OPTIONS = ("output", "output_file", "report", "qr_file")
 
 
 def leaf_commands(
@@ -281,6 +289,16 @@ def output_flag(command: click.Command) -> str | None:
         if isinstance(param, click.Option):
             return max(param.opts, key=len)
     return None
+
+
+def colour_args(command: click.Command) -> list[str]:
+    """Arguments that force colour on, where the command can colour its output."""
+    param = options_of(command).get("color")
+    if not isinstance(param, click.Option):
+        return []
+    if isinstance(param.type, click.Choice):
+        return [max(param.opts, key=len), "always"]
+    return ["--color"]
 
 
 def secret_ways(command: click.Command) -> list[tuple[str, ...]]:
@@ -379,10 +397,12 @@ def test_command_never_leaks(
             chosen = [] if choice is None else list(choice)
             run_and_check(secret, files, path, [*base, *chosen], caplog, sample.exits)
             if output is not None:
-                suffix = "" if choice is None else f".{choice[1]}"
-                target = ["--output", files.values["output"] + suffix]
-                target[0] = output
+                suffix = ".svg" if choice is None else f".{choice[1]}"
+                target = [output, files.values["output"] + suffix]
                 run_and_check(secret, files, path, [*base, *chosen, *target], caplog)
+        colour = colour_args(command)
+        if colour:
+            run_and_check(secret, files, path, [*base, *colour], caplog, sample.exits)
         for way in ways[1:]:
             run_and_check(secret, files, path, [*base, *fill(way, files)], caplog, sample.exits)
     names = options_of(command)
