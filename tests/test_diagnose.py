@@ -493,3 +493,9 @@ def test_property_raw_encoded_values(sbs: str, ranstr: str, secret: str) -> None
     assume(encoded != sbs)
     url = _signed_link(sbs, ranstr, correct(encoded, ranstr, secret))
     assert "raw-encoded-values" in explain(url, secret=secret).matches
+
+
+def test_explain_says_when_the_signature_sits_in_the_fragment() -> None:
+    url = f"https://visitorchat.twt.com/direct/demo_app#sbs=1&ranstr={RANSTR}&sbs_mm={'0' * 32}"
+    with pytest.raises(ExplainError, match="after '#'"):
+        explain(url, secret=SECRET)

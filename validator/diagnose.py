@@ -1023,8 +1023,14 @@ def explain(
         if not present
     ]
     if missing:
+        hidden = [p.name for p in link.fragment_params if p.name in missing]
+        where = (
+            f" ({', '.join(hidden)} sit after '#', where the page does not read them)"
+            if hidden
+            else ""
+        )
         raise ExplainError(
-            "the link has no " + " or ".join(missing) + ": there is no signature to explain"
+            "the link has no " + " or ".join(missing) + f": there is no signature to explain{where}"
         )
     assert sbs_param is not None and ranstr_param is not None and sbs_mm is not None
     return diagnose_signature(
