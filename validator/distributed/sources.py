@@ -105,7 +105,7 @@ class UnitLinks:
 def is_url(source: str) -> bool:
     """True for an fsspec URL (``s3://``, ``gcs://``, ``memory://`` ...), False for a local path."""
     protocol, _, rest = source.partition("://")
-    return bool(rest) and protocol.isidentifier() and protocol != "file"
+    return bool(rest) and protocol.isidentifier()
 
 
 def plan_files(

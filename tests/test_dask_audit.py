@@ -1,0 +1,340 @@
+"""The Dask audit on a two-worker LocalCluster (processes): the local audit's findings, exactly.
+
+Skipped where the ``dask`` extra is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip(
+    "distributed",
+    reason="the dask extra is not installed: pip install 'directlink-validator[dask]'",
+)
+
+import dask.bag as db
+import dask.dataframe as dd
+import pandas as pd
+from click.testing import CliRunner
+from distributed import Client, LocalCluster
+
+from validator import Secret, sign
+from validator.audit import AuditResult, audit
+from validator.cli import cli
+from validator.distributed import WorkerSettings, dask_audit
+from validator.signature import inner_digest
+
+SECRET_TEXT = "k9-Distributed-Secret-7f3e"
+OTHER_SECRET_TEXT = "second-app-secret-55aa"
+SECRET = Secret(SECRET_TEXT)
+OTHER_SECRET = Secret(OTHER_SECRET_TEXT)
+BY_APP = {"shop_app": OTHER_SECRET}
+HOST = "https://visitorchat.twt.com/direct"
+SHARED_RANSTR = "SharedRanstrQm9yTnx3"
+#: Small blocks, so a log file is cut into several partitions.
+BLOCK_BYTES = 2048
+
+
+def signed(app: str, number: int, *, ranstr: str | None = None, good: bool = True,
+           secret: Secret = SECRET) -> str:
+    sbs = f"cust{number:05d}"
+    nonce = ranstr or f"r{number:07d}Zx8Lq2Wm"
+    mm = sign(sbs, nonce, secret) if good else sign(sbs, nonce, Secret("not-the-secret"))
+    return f"{HOST}/{app}?direct=1&chatid=c{number}&sbs={sbs}&ranstr={nonce}&sbs_mm={mm}"
+
+
+def write_corpus(root: Path) -> None:
+    """Logs (cut into blocks), HTML, CSV, JSON, Markdown, a binary file, a UTF-16 log."""
+    logs = root / "logs"
+    logs.mkdir(parents=True)
+    for file_number in range(4):
+        lines = []
+        for line_number in range(60):
+            number = file_number * 1000 + line_number
+            # The shared ranstr appears once in every log file: different workers see them.
+            ranstr = SHARED_RANSTR if line_number == 30 else None
+            url = signed("demo_app", number, ranstr=ranstr, good=line_number % 13 != 5)
+            if line_number % 7 == 0:
+                url = url.replace("direct=1&", "")  # DL101
+            if line_number % 11 == 0:
+                url += "&lang=pt-BR&chat-id=x"  # DL202, DL503
+            lines.append(f"2025-01-0{file_number + 1} GET {url} 200 {line_number}")
+        # An integrator reused the sbs of the link before (other-link-values, same block).
+        sbs_of_first = f"cust{file_number * 1000:05d}"
+        mixup_ranstr = f"mixUpRanstr000{file_number}"
+        bad = sign(sbs_of_first, mixup_ranstr, SECRET)
+        lines.insert(1, f"mixup {HOST}/demo_app?direct=1&chatid=m&sbs=other"
+                        f"&ranstr={mixup_ranstr}&sbs_mm={bad}")
+        (logs / f"app-{file_number}.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (logs / "shop.log").write_text(
+        "\n".join(signed("shop_app", n, secret=OTHER_SECRET, good=n != 8003)
+                  for n in range(8000, 8008))
+        + f"\nreused {signed('shop_app', 99, ranstr=SHARED_RANSTR, secret=OTHER_SECRET)}\n",
+        encoding="utf-8",
+    )
+    (logs / "wide.log").write_text(
+        "\n".join(f"héllo wörld {signed('demo_app', 5000 + n)}" for n in range(3)),
+        encoding="utf-16",
+    )
+    (logs / "blob.bin").write_bytes(b"\x00\x01\x02binary" + signed("demo_app", 1).encode())
+    pages = root / "pages"
+    pages.mkdir()
+    (pages / "index.html").write_text(
+        f'<p><a href="{signed("demo_app", 7000).replace("&", "&amp;")}">chat</a>\n'
+        f'<a href="http://visitorchat.twt.com/direct/demo_app?chatid=1">old</a></p>\n',
+        encoding="utf-8",
+    )
+    (pages / "links.csv").write_text(
+        "id,link\n1," + signed("demo_app", 7001) + "\n2,{{chat_link}}\n", encoding="utf-8"
+    )
+    (pages / "feed.json").write_text(
+        json.dumps({"items": [{"url": signed("demo_app", 7002, ranstr=SHARED_RANSTR)}]}),
+        encoding="utf-8",
+    )
+    (pages / "README.md").write_text(
+        f"See [the chat]({HOST}/YOUR_APP_ID?direct=1&chatid={{SESSION_ID}}).\n", encoding="utf-8"
+    )
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("dask-corpus")
+    write_corpus(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Client]:
+    # INFO, so the worker logs hold every line a task writes (and the secret check means more).
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.INFO) as cluster, \
+            Client(cluster) as dask_client:
+        yield dask_client
+
+
+def everything(result: AuditResult) -> dict[str, Any]:
+    return {
+        "records": list(result.records()),
+        "summary": result.summary.to_dict(),
+        "paths": result.paths,
+    }
+
+
+def local_audit(paths: list[Any], **options: Any) -> dict[str, Any]:
+    with audit(paths, jobs=1, **options) as result:
+        return everything(result)
+
+
+def distributed_audit(paths: list[Any], **options: Any) -> dict[str, Any]:
+    with dask_audit(paths, block_bytes=BLOCK_BYTES, **options) as result:
+        return everything(result)
+
+
+def test_same_findings_as_the_local_audit(corpus: Path, client: Client) -> None:
+    options: dict[str, Any] = {"secret": SECRET, "secrets": BY_APP}
+    expected = local_audit([corpus], **options)
+    got = distributed_audit([corpus], **options)
+    assert got["paths"] == expected["paths"]
+    assert got["summary"] == expected["summary"]
+    assert got["records"] == expected["records"]
+    # The corpus exercises what it should: blocks, skips, batch and signature findings.
+    summary = got["summary"]
+    assert summary["links"] > 250
+    assert summary["skipped"] == 1  # blob.bin
+    assert {"DL101", "DL202", "DL307", "DL310", "DL503"} <= set(summary["by_code"])
+    causes = {group["cause"] for group in summary["signature_groups"]}
+    assert "other-link-values" in causes
+
+
+def test_ranstr_reused_across_files_on_different_workers(corpus: Path, client: Client) -> None:
+    started = time.time()
+    got = distributed_audit([corpus / "logs", corpus / "pages"], secret=SECRET, secrets=BY_APP)
+    reused = [
+        record for record in got["records"]
+        if any(f["code"] == "DL310" for f in record["report"]["findings"])
+    ]
+    files = {record["location"]["path"] for record in reused}
+    assert len(reused) == 6  # four logs, shop.log, feed.json
+    assert len(files) == 6
+    for record in reused:
+        (finding,) = [f for f in record["report"]["findings"] if f["code"] == "DL310"]
+        assert len(finding["also_at"]) == 5
+        assert record["location"]["line"] in (1, 2, 9, 32)
+    # The worker logs say which worker read which file: the reused links were on both.
+    readers: dict[str, set[str]] = {}
+    for worker, lines in client.get_worker_logs().items():
+        for _level, line in lines:
+            match = re.search(r"directlink: read (\S+) block \d+: (\d+) links", line)
+            if match and int(match.group(2)) and _logged_after(line, started):
+                readers.setdefault(match.group(1), set()).add(worker)
+    workers_of_reused = set().union(*(readers[path] for path in files))
+    assert len(workers_of_reused) == 2
+
+
+def _logged_after(line: str, started: float) -> bool:
+    stamp = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", line)
+    if stamp is None:
+        return True
+    return time.mktime(time.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S")) >= int(started) - 1
+
+
+def test_a_mismatch_explained_by_a_link_in_another_file(tmp_path: Path, client: Client) -> None:
+    first = signed("demo_app", 1)
+    mixed = sign("cust00001", "fresh-ranstr-0002", SECRET)
+    second = f"{HOST}/demo_app?direct=1&chatid=z&sbs=cust09999&ranstr=fresh-ranstr-0002" \
+             f"&sbs_mm={mixed}"
+    (tmp_path / "a.log").write_text(f"{first}\n", encoding="utf-8")
+    (tmp_path / "b.log").write_text(f"x\n{second}\n", encoding="utf-8")
+    got = distributed_audit([tmp_path], secret=SECRET)
+    by_path = {record["location"]["path"]: record for record in got["records"]}
+    cause = by_path[str(tmp_path / "b.log")]["signature_cause"]
+    assert cause["hypothesis"] == "other-link-values"
+    assert f"the sbs of the link at {tmp_path / 'a.log'}:1:1" in cause["headline"]
+    # The local audit only looks inside one file: the Dask audit looks across partitions.
+    local = local_audit([tmp_path], secret=SECRET)
+    local_causes = [r.get("signature_cause") for r in local["records"]]
+    assert {"hypothesis": "unknown-cause",
+            "headline": "signature mismatch of unknown cause"} in local_causes
+    groups = {g["cause"]: g["count"] for g in got["summary"]["signature_groups"]}
+    assert groups == {"other-link-values": 1}
+
+
+def test_a_worker_killed_mid_run_loses_no_link(tmp_path: Path, client: Client) -> None:
+    for file_number in range(16):
+        lines = [f"{signed('demo_app', file_number * 500 + n)} n={n}" for n in range(120)]
+        (tmp_path / f"part-{file_number:02d}.log").write_text("\n".join(lines) + "\n")
+    expected = local_audit([tmp_path], secret=SECRET)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        outcome["result"] = distributed_audit([tmp_path], secret=SECRET)
+
+    pids = client.run(os.getpid)
+    runner = threading.Thread(target=run)
+    runner.start()
+    victim = _wait_for_busy_worker(client, runner)
+    os.kill(pids[victim], signal.SIGKILL)
+    runner.join(timeout=60)
+    assert not runner.is_alive()
+    got = outcome["result"]
+    assert got["summary"]["links"] == expected["summary"]["links"] == 16 * 120
+    assert got["records"] == expected["records"]
+    assert got["summary"] == expected["summary"]
+    assert victim not in client.scheduler_info()["workers"] or pids[victim] not in \
+        client.run(os.getpid).values()
+    client.wait_for_workers(2, timeout=30)
+
+
+def _wait_for_busy_worker(client: Client, runner: threading.Thread) -> str:
+    """A worker computing a check task while others are done: the moment to kill it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert runner.is_alive(), "the audit ended before a worker could be killed"
+        busy = client.run_on_scheduler(_busy_check_workers)
+        if busy:
+            return str(busy)
+        time.sleep(0.005)
+    raise AssertionError("no check task ran")
+
+
+def _busy_check_workers(dask_scheduler: Any) -> str | None:
+    done = processing = None
+    for task in dask_scheduler.tasks.values():
+        if not str(task.key).startswith(("read_and_audit", "('read_and_audit")):
+            continue
+        if task.state == "memory":
+            done = task
+        elif task.state == "processing" and task.processing_on is not None:
+            processing = task.processing_on.address
+    return processing if done is not None and processing is not None else None
+
+
+def test_bags_and_dataframe_columns(client: Client) -> None:
+    records = [
+        "no link here",
+        f"first {signed('demo_app', 1, ranstr=SHARED_RANSTR)}",
+        None,
+        f"line one\nline two {signed('demo_app', 2)}",
+        f"last {signed('demo_app', 3)}",
+    ]
+    bag = db.from_sequence(records, npartitions=3)
+    frame = pd.DataFrame(
+        {"url": [signed("demo_app", 4, ranstr=SHARED_RANSTR), "nothing", None]},
+        index=[10, 20, 30],
+    )
+    column = dd.from_pandas(frame, npartitions=2)["url"]
+    with dask_audit(bags={"<visits>": bag}, columns={"<crm>": column},
+                    secret=SECRET) as result:
+        got = list(result.records())
+        summary = result.summary.to_dict()
+    places = [(r["location"]["path"], r["location"]["part"], r["location"]["line"],
+               r["location"]["column"]) for r in got]
+    assert places == [
+        ("<visits>", "record 2", 1, 7),
+        ("<visits>", "record 4", 2, 10),
+        ("<visits>", "record 5", 1, 6),
+        ("<crm>", "row 10, column 'url'", 1, 1),
+    ]
+    reused = [r for r in got if any(f["code"] == "DL310" for f in r["report"]["findings"])]
+    assert [r["location"]["path"] for r in reused] == ["<visits>", "<crm>"]
+    assert summary["links"] == 4
+    assert [p.path for p in result.paths] == ["<crm>", "<visits>"]
+
+
+def test_fsspec_urls_and_globs(corpus: Path, client: Client) -> None:
+    url = f"file://{corpus}/logs/app-*.log"
+    got = distributed_audit([url], secret=SECRET)
+    expected = local_audit(sorted((corpus / "logs").glob("app-*.log")), secret=SECRET)
+    assert len(got["records"]) == len(expected["records"]) > 0
+    for mine, theirs in zip(got["records"], expected["records"], strict=True):
+        assert mine["location"]["path"] == "file://" + theirs["location"]["path"]
+        assert {**mine["location"], "path": ""} == {**theirs["location"], "path": ""}
+        # DL310 messages name the other links' locations, as URLs here.
+        assert json.loads(json.dumps(mine["report"]).replace("file://", "")) == theirs["report"]
+    missing = distributed_audit([f"file://{corpus}/nothing-*.log"])
+    assert [(p.status, p.reason) for p in missing["paths"]] == [("skipped", "no file matches")]
+
+
+def test_cli_engine_dask_on_a_scheduler(corpus: Path, client: Client) -> None:
+    runner = CliRunner()
+    environment = {"DIRECTLINK_SECRET": SECRET_TEXT}
+    arguments = ["audit", str(corpus / "logs"), "--format", "json"]
+    local = runner.invoke(cli, arguments, env=environment)
+    remote = runner.invoke(
+        cli, [*arguments, "--engine", "dask", "--scheduler", client.scheduler.address],
+        env=environment,
+    )
+    assert local.exit_code == remote.exit_code == 1, remote.output
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+    wrong = runner.invoke(cli, [*arguments, "--scheduler", client.scheduler.address])
+    assert wrong.exit_code == 2
+    assert "--scheduler needs --engine dask" in wrong.output
+
+
+def test_no_secret_in_task_keys_or_logs(corpus: Path, client: Client) -> None:
+    one = WorkerSettings(config=None, secret=SECRET, secrets={})  # type: ignore[arg-type]
+    two = WorkerSettings(config=None, secret=SECRET, secrets={})  # type: ignore[arg-type]
+    from dask.base import tokenize
+
+    # Task keys hash their arguments: the settings' token is random, not the secret's hash.
+    assert tokenize(one) != tokenize(two)
+    distributed_audit([corpus / "logs"], secret=SECRET, secrets=BY_APP)
+    logs = [line for lines in client.get_worker_logs().values() for _, line in lines]
+    logs += [line for lines in client.get_worker_logs(nanny=True).values() for _, line in lines]
+    logs += [line for _, line in client.get_scheduler_logs()]
+    assert any("directlink: read" in line for line in logs)  # the logs were captured
+    text = "\n".join(logs)
+    inner = inner_digest("cust00000", SECRET)
+    for forbidden in (SECRET_TEXT, OTHER_SECRET_TEXT, inner):
+        assert forbidden not in text
