@@ -40,6 +40,12 @@ GOOD_MM = sign(SBS, RANSTR, APP_SECRET)
 SIGNED = f"{BASE}?direct=1&chatid=9&sbs=customer%207&sbs_mm={GOOD_MM}&ranstr={RANSTR}"
 UPPER = SIGNED.replace(GOOD_MM, GOOD_MM.upper())
 WRONG = SIGNED.replace(GOOD_MM, "0" * 32)
+#: Links that themselves carry a secret (DL309), raw or percent-encoded.
+CARRYING = (
+    f"{BASE}?direct=1&chatid=9&app_secret={quote(APP_SECRET, safe='')}",
+    f"{BASE}?direct=1&chatid={DEFAULT_SECRET}",
+    f"{BASE}?direct=1&chatid=9&note={quote_plus(OTHER_APP_SECRET)}",
+)
 
 SETTINGS = ServiceSettings(
     default_secret=Secret(DEFAULT_SECRET),
@@ -513,9 +519,11 @@ LEAK_REQUESTS: dict[tuple[str, str], list[tuple[str, Any]]] = {
     ("GET", "/healthz"): [("/healthz", None)],
     ("GET", "/v1/rules"): [("/v1/rules", None)],
     ("GET", "/v1/rules/{rule}"): [("/v1/rules/DL309", None), ("/v1/rules/secret", None)],
-    ("POST", "/v1/check"): [("/v1/check", {"link": link}) for link in (SIGNED, UPPER, WRONG, "x")]
+    ("POST", "/v1/check"): [
+        ("/v1/check", {"link": link}) for link in (SIGNED, UPPER, WRONG, "x", *CARRYING)
+    ]
     + [("/v1/check", {"link": SIGNED, "secret": APP_SECRET})],
-    ("POST", "/v1/check-many"): [("/v1/check-many", {"links": [SIGNED, UPPER, WRONG]})],
+    ("POST", "/v1/check-many"): [("/v1/check-many", {"links": [SIGNED, UPPER, *CARRYING]})],
     ("POST", "/v1/explain"): [
         ("/v1/explain", {"link": link, "batch": [SIGNED]}) for link in (SIGNED, UPPER, WRONG)
     ]
@@ -525,7 +533,7 @@ LEAK_REQUESTS: dict[tuple[str, str], list[tuple[str, Any]]] = {
         for app in ("demo_app", "other_app", "third_app")
     ],
     ("POST", "/v1/fix"): [("/v1/fix", {"link": link, "unsafe": True}) for link in (UPPER, WRONG)],
-    ("POST", "/v1/qr"): [("/v1/qr", {"link": SIGNED})],
+    ("POST", "/v1/qr"): [("/v1/qr", {"link": link}) for link in (SIGNED, *CARRYING)],
 }
 
 
@@ -548,3 +556,21 @@ def test_no_endpoint_leaks_a_secret_or_an_inner_digest(
                 assert not [form for form in forms if form in text], (method, path, body)
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert not [form for form in forms if form in logged]
+
+
+def test_a_link_carrying_a_secret_is_echoed_masked_with_spans_intact(client: TestClient) -> None:
+    link = CARRYING[0]
+    report = client.post("/v1/check", json={"link": link}).json()
+    assert "DL309" in [f["code"] for f in report["findings"]]
+    echoed = report["link"]["input"]
+    assert len(echoed) == len(link) and APP_SECRET not in echoed
+    secret_param = next(p for p in report["link"]["params"] if p["name"] == "app_secret")
+    start, end = secret_param["value_span"]
+    assert set(echoed[start:end]) == {"*"}
+    assert echoed[:start] == link[:start] and echoed[end:] == link[end:]
+
+
+def test_no_qr_code_for_a_link_carrying_a_secret(client: TestClient) -> None:
+    for link in CARRYING:
+        found = problem(client.post("/v1/qr", json={"link": link}), 422)
+        assert found["type"] == "urn:directlink:problem:secret-in-link"

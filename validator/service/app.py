@@ -13,7 +13,7 @@ from validator import __version__
 from validator.service.limits import BodySizeLimit
 from validator.service.openapi import error_responses, precise_openapi
 from validator.service.problems import install_problem_handlers
-from validator.service.redaction import SERVICE_LOGGERS, Redactor
+from validator.service.redaction import SERVICE_LOGGERS, Redactor, SecretMask, SecretMatcher
 from validator.service.routes import router
 from validator.service.security import SecurityHeaders
 from validator.service.settings import ServiceSettings
@@ -54,11 +54,14 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ],
     )
     app.state.settings = settings
+    matcher = SecretMatcher(settings.all_secrets())
+    app.state.secret_matcher = matcher
     install_problem_handlers(app, redactor)
     app.include_router(router)
     _add_inspector(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecretMask, matcher=matcher)
 
     def openapi() -> dict[str, Any]:
         return precise_openapi(app)

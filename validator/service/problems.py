@@ -25,6 +25,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 #: Problem types of this API; plain HTTP errors use ``about:blank`` (RFC 9457, 4.2.1).
 INVALID_REQUEST = "urn:directlink:problem:invalid-request"
 SECRET_IN_REQUEST = "urn:directlink:problem:secret-in-request"
+SECRET_IN_LINK = "urn:directlink:problem:secret-in-link"
 TOO_MANY_LINKS = "urn:directlink:problem:too-many-links"
 BODY_TOO_LARGE = "urn:directlink:problem:body-too-large"
 UNSUPPORTED_MEDIA_TYPE = "urn:directlink:problem:unsupported-media-type"

@@ -10,25 +10,37 @@ credential too) down to its fingerprint.
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 import re
 import traceback
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
 from validator.signature import Secret, fingerprint
 
 SECRET_MASK = "<AppSecret>"
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _HEX_DIGEST = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")
 
 
 def secret_forms(secret: Secret) -> set[str]:
     """The texts a secret may take in a URL, a log or a hex dump."""
     value = secret.reveal()
-    forms = {value, quote(value, safe=""), quote_plus(value), value.encode("utf-8").hex()}
+    forms = {
+        value,
+        quote(value, safe=""),
+        quote(value),
+        quote_plus(value),
+        value.encode("utf-8").hex(),
+    }
     for form in list(forms):
-        forms.add(form.upper() if "%" in form else form)
-        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), form))
+        # Percent escapes in either hex case.
+        forms.add(_ESCAPE.sub(lambda m: m.group(0).upper(), form))
+        forms.add(_ESCAPE.sub(lambda m: m.group(0).lower(), form))
     return {form for form in forms if form}
 
 
@@ -82,3 +94,81 @@ class Redactor(logging.Filter):
 
 #: The loggers that may see request data.
 SERVICE_LOGGERS = ("validator.service", "uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+class SecretMatcher:
+    """Finds every known secret form in text, and overwrites it with ``*`` of the same length."""
+
+    def __init__(self, secrets: Iterable[Secret] = ()) -> None:
+        replacements: dict[bytes, bytes] = {}
+        for secret in secrets:
+            for form in secret_forms(secret):
+                stars = b"*" * len(form)
+                for encoded in (
+                    form,
+                    json.dumps(form, ensure_ascii=False)[1:-1],
+                    json.dumps(form, ensure_ascii=True)[1:-1],
+                    html.escape(form, quote=True),
+                ):
+                    replacements[encoded.encode("utf-8")] = stars
+        ordered = sorted(replacements, key=len, reverse=True)
+        self._replacements = replacements
+        self._pattern = re.compile(b"|".join(map(re.escape, ordered))) if ordered else None
+
+    @property
+    def active(self) -> bool:
+        return self._pattern is not None
+
+    def contains_secret(self, text: str) -> bool:
+        return self._pattern is not None and self._pattern.search(text.encode("utf-8")) is not None
+
+    def mask(self, body: bytes) -> bytes:
+        if self._pattern is None:
+            return body
+        return self._pattern.sub(lambda m: self._replacements[m.group(0)], body)
+
+
+class SecretMask:
+    """ASGI middleware: the last guard that no answer carries a secret.
+
+    Nothing the API computes holds a secret, but a client may paste a link
+    that does (DL309 reports it) and reports echo the link. Every known secret
+    form in a text answer is overwritten with as many ``*`` as it has
+    characters, so spans into the echoed link stay right.
+    """
+
+    _TEXT_TYPES = (b"application/json", b"application/problem+json", b"text/", b"image/svg+xml")
+
+    def __init__(self, app: ASGIApp, matcher: SecretMatcher) -> None:
+        self.app = app
+        self.matcher = matcher
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.matcher.active:
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def masking_send(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                if not content_type.startswith(self._TEXT_TYPES):
+                    await send(message)
+                    return
+                start = message
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = self.matcher.mask(b"".join(chunks))
+            headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode("ascii")))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+
+        await self.app(scope, receive, masking_send)

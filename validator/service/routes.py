@@ -42,11 +42,13 @@ from validator.service.models import (
 from validator.service.openapi import error_responses
 from validator.service.problems import (
     CANNOT_BUILD,
+    SECRET_IN_LINK,
     UNKNOWN_RULE,
     UNSUPPORTED_MEDIA_TYPE,
     ApiProblem,
 )
 from validator.service.qr import qr_svg
+from validator.service.redaction import SecretMatcher
 from validator.service.settings import ServiceSettings
 
 
@@ -188,8 +190,20 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
         **POST_ERRORS,
     },
 )
-def qr_code(body: QrRequest) -> Response:
-    """A QR code (SVG) of a link, to print or to scan with a phone."""
+def qr_code(body: QrRequest, request: Request) -> Response:
+    """A QR code (SVG) of a link, to print or to scan with a phone.
+
+    A link that carries one of the server's secrets gets no QR code: printed,
+    it would hand the secret to whoever scans it.
+    """
+    matcher: SecretMatcher = request.app.state.secret_matcher
+    if matcher.contains_secret(body.link):
+        raise ApiProblem(
+            422,
+            "the link carries an AppSecret (DL309): fix the link before printing it",
+            type_=SECRET_IN_LINK,
+            title="The link carries a secret",
+        )
     svg = qr_svg(body.link, scale=body.scale, border=body.border)
     return Response(svg, media_type="image/svg+xml")
 
