@@ -144,11 +144,16 @@ class SdkReading:
     values: Mapping[str, str]
     rejected_reason: str | None = None
     rejected_span: Span | None = None
+    #: True where every value is the one a browser reads (so the outcomes agree).
+    same_as_browser: bool = False
 
 
 def empty_pairs(link: DirectLink) -> tuple[Span, ...]:
     """Spans of the ``&`` that make an empty piece of the query (``&&``, a trailing ``&``)."""
-    if link.query_span is None or "&" not in (link.query or ""):
+    query = link.query
+    if link.query_span is None or not query or "&" not in query:
+        return ()
+    if "&&" not in query and query[0] != "&" and query[-1] != "&" and "&=" not in query:
         return ()
     text = link.input
     params = link.params
@@ -172,10 +177,18 @@ def read_as_sdk(link: DirectLink) -> SdkReading:
     if link.username or link.password is not None:
         return SdkReading({}, "the SDK rejects URLs with user info", link.authority_span)
     values: dict[str, str] = {}
+    same = True
     for param in link.params:
-        if not param.raw_name:
+        raw_name = param.raw_name
+        if not raw_name:
             return SdkReading(values, "the SDK rejects a pair with an empty key", param.span)
-        name = percent_decode_strict(param.raw_name)
+        raw = param.raw
+        if "%" not in raw and "+" not in raw:
+            # Nothing to decode: both clients read the raw text.
+            values[raw_name] = raw.partition("=")[2]
+            continue
+        same = False
+        name = percent_decode_strict(raw_name)
         value = percent_decode_strict(param.raw_value or "")
         if name is None or value is None:
             return SdkReading(
@@ -187,7 +200,8 @@ def read_as_sdk(link: DirectLink) -> SdkReading:
     empty = empty_pairs(link)
     if empty:
         return SdkReading(values, "the SDK rejects an empty pair in the query (&&)", empty[0])
-    return SdkReading(values)
+    # With nothing decoded differently and no repeated key, the SDK sees what a browser sees.
+    return SdkReading(values, same_as_browser=same and len(values) == len(link.params))
 
 
 # Outcomes --------------------------------------------------------------------
@@ -221,6 +235,8 @@ def resolve(
             customer={},
             rejected_reason=reading.rejected_reason,
         )
+    elif reading.same_as_browser:
+        sdk_outcome = browser
     else:
         sdk_outcome = _with(
             page_outcome(

@@ -33,12 +33,21 @@ class LinkContext:
     sdk: SdkReading
     #: Every secret the caller gave (for DL309: another app's secret leaking counts too).
     known_secrets: tuple[Secret, ...] = ()
-    #: Scratch space rules share within one link (e.g. names another rule reported).
-    notes: dict[str, object] = field(default_factory=dict)
+    #: The first parameter of each name (the one the page reads), built once per link.
+    first_params: dict[str, Param] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.first_params:
+            for param in self.link.params:
+                self.first_params.setdefault(param.name, param)
 
     @property
     def browser(self) -> Outcome:
         return self.outcomes["browser"]
+
+    def param(self, name: str) -> Param | None:
+        """The first parameter called ``name``, the one the page reads."""
+        return self.first_params.get(name)
 
 
 class Rule:
@@ -60,6 +69,9 @@ class Rule:
     fix_description: ClassVar[str] = ""
     #: A batch rule sees every link of a run at once (see :class:`BatchRule`).
     batch: ClassVar[bool] = False
+    #: Parameter names of which at least one must be present for the rule to fire;
+    #: None means the rule always runs. Lets the engine skip most rules cheaply.
+    triggers: ClassVar[frozenset[str] | None] = None
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         """Yield this rule's findings for one link."""

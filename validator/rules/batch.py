@@ -38,7 +38,7 @@ class RanstrReused(BatchRule):
             indices = sorted(i for positions in links.values() for i in positions)
             for index in indices:
                 others = [str(i + 1) for i in indices if i != index]
-                param = contexts[index].link.param(spec.RANSTR)
+                param = contexts[index].param(spec.RANSTR)
                 assert param is not None
                 yield index, self.finding(
                     f"ranstr={ranstr!r} is also used by link(s) {', '.join(others[:5])}"

@@ -16,6 +16,7 @@ class ChatidWithoutDirect(Rule):
     name = "chatid-without-direct"
     severity = "error"
     family = "direct"
+    triggers = frozenset(spec.CHAT_ID_KEYS)
     summary = "chatid/chat_id present and no direct parameter at all"
     why = (
         "The page opens a session only with the explicit intent flag direct=1; it exists so "
@@ -35,7 +36,7 @@ class ChatidWithoutDirect(Rule):
         key = link.chat_id_key
         if key is None or link.has(spec.DIRECT):
             return
-        param = link.param(key)
+        param = context.param(key)
         assert param is not None
         fix = self.make_fix(
             "add direct=1", [((param.span[0], param.span[0]), "direct=1&")], [(spec.DIRECT, "1")]
@@ -56,6 +57,7 @@ class DirectWithoutChatid(Rule):
     name = "direct-without-chatid"
     severity = "error"
     family = "direct"
+    triggers = frozenset({spec.DIRECT})
     summary = "direct present, no chatid/chat_id parameter at all"
     why = (
         "direct=1 asks the page to open a session, but no chatid or chat_id says which: the "
@@ -68,7 +70,7 @@ class DirectWithoutChatid(Rule):
         link = context.link
         if not link.has(spec.DIRECT) or link.chat_id_key is not None:
             return
-        param = link.param(spec.DIRECT)
+        param = context.param(spec.DIRECT)
         assert param is not None
         yield self.finding(
             "direct is present but no chatid or chat_id says which session to open: "
@@ -88,6 +90,7 @@ class BadDirectValue(Rule):
     name = "bad-direct-value"
     severity = "error"
     family = "direct"
+    triggers = frozenset({spec.DIRECT})
     summary = "direct present with any value but exactly 1"
     why = (
         "The documentation fixes direct to 1. true, yes, ' 1' or an empty value do not open "
@@ -100,8 +103,7 @@ class BadDirectValue(Rule):
     fix_description = "Set direct=1 (unsafe: the page then opens the session)."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        link = context.link
-        param = link.param(spec.DIRECT)
+        param = context.param(spec.DIRECT)
         if param is None or param.value == spec.DIRECT_VALUE:
             return
         meant = param.value.strip().lower()
@@ -125,6 +127,7 @@ class ConflictingChatid(Rule):
     name = "conflicting-chatid"
     severity = "error"
     family = "direct"
+    triggers = frozenset({spec.CHAT_ID_ALIAS})
     summary = "chatid and chat_id both present with different values"
     why = (
         "The page reads chatid when it is present and ignores chat_id; the SDK drops chat_id "
@@ -143,7 +146,7 @@ class ConflictingChatid(Rule):
         alias = link.get(spec.CHAT_ID_ALIAS)
         if chatid is None or alias is None or chatid == alias:
             return
-        param = link.param(spec.CHAT_ID_ALIAS)
+        param = context.param(spec.CHAT_ID_ALIAS)
         assert param is not None
         yield self.finding(
             f"chatid={chatid!r} and chat_id={alias!r} differ: the page opens {chatid!r} "
@@ -161,6 +164,7 @@ class EmptyChatid(Rule):
     name = "empty-chatid"
     severity = "error"
     family = "direct"
+    triggers = frozenset(spec.CHAT_ID_KEYS)
     summary = "Chat id empty or only whitespace"
     why = (
         "A blank chat id names no session: the page stays on its home view and the native "
@@ -174,7 +178,7 @@ class EmptyChatid(Rule):
         key = link.chat_id_key
         if key is None:
             return
-        param = link.param(key)
+        param = context.param(key)
         assert param is not None
         if param.value.strip():
             return
@@ -193,6 +197,7 @@ class RedundantChatidAlias(Rule):
     name = "redundant-chatid-alias"
     severity = "info"
     family = "direct"
+    triggers = frozenset({spec.CHAT_ID_ALIAS})
     summary = "chatid and chat_id both present with the same value"
     why = "The page reads chatid and ignores chat_id; the second key only lengthens the link."
     bad = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=s1&chat_id=s1"
@@ -205,7 +210,7 @@ class RedundantChatidAlias(Rule):
         chatid = link.get(spec.CHATID)
         if chatid is None or chatid != link.get(spec.CHAT_ID_ALIAS):
             return
-        param = link.param(spec.CHAT_ID_ALIAS)
+        param = context.param(spec.CHAT_ID_ALIAS)
         assert param is not None
         yield self.finding(
             "chat_id repeats chatid: the page reads chatid only",

@@ -123,8 +123,8 @@ class UnknownParam(Rule):
         for param in context.link.params:
             name = param.name
             if (
-                not name
-                or name in spec.KNOWN_PARAMS
+                name in spec.KNOWN_PARAMS
+                or not name
                 or name in reported
                 or name in spec.FORBIDDEN_SDK_PARAMS
                 or is_secret_like_name(name)
@@ -244,7 +244,10 @@ class InvalidUtf8(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         for param in context.link.params:
-            if "%" not in param.raw:
+            # Invalid bytes always decode to U+FFFD, so values without one are valid.
+            if "%" not in param.raw or (
+                "\ufffd" not in param.value and "\ufffd" not in param.name
+            ):
                 continue
             bad_name = not decodes_to_valid_utf8(param.raw_name)
             bad_value = param.raw_value is not None and not decodes_to_valid_utf8(param.raw_value)
@@ -297,6 +300,7 @@ class EmptyQueryPair(Rule):
 
 
 _UNSAFE = frozenset(" \"'<>{}|\\^`\x7f") | frozenset(chr(c) for c in range(0x20))
+_UNSAFE_SEARCH = re.compile(r"[\x00-\x20\"'<>{}|\\^`\x7f-\U0010ffff]")
 _NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}
 
 
@@ -344,8 +348,7 @@ class RawUnsafeCharacters(Rule):
         link = context.link
         text = link.input
         start, end = link.content_span
-        content = text[start:end]
-        if content.isascii() and not any(ch in _UNSAFE for ch in content):
+        if _UNSAFE_SEARCH.search(text, start, end) is None:
             return
         removed = set(link.removed_whitespace)
         host = _host_span(link)
@@ -467,6 +470,7 @@ class SurroundingWhitespace(Rule):
     name = "surrounding-whitespace"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset(spec.WHITESPACE_SENSITIVE_PARAMS)
     summary = "Decoded direct, chat id, lang, sbs, sbs_mm, ranstr with leading/trailing whitespace"
     why = (
         "The page compares these values exactly: ' 1' is not 1, a chat id with a trailing "
@@ -479,9 +483,8 @@ class SurroundingWhitespace(Rule):
     fix_description = "Strip the whitespace (unsafe: the page then reads another value)."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        link = context.link
         for name in spec.WHITESPACE_SENSITIVE_PARAMS:
-            param = link.param(name)
+            param = context.param(name)
             if param is None:
                 continue
             stripped = param.value.strip()
@@ -575,6 +578,8 @@ class ClientDivergence(Rule):
         browser = context.outcomes["browser"]
         sdk = context.outcomes["sdk"]
         reading = context.sdk
+        if reading.same_as_browser:
+            return
         if reading.rejected_reason is not None:
             yield self.finding(
                 f"{reading.rejected_reason}; a browser opens it",

@@ -20,10 +20,9 @@ _HEX = re.compile(r"[0-9A-Fa-f]+")
 
 def _diagnosis_headline(context: LinkContext, sbs_mm: str) -> str | None:
     """The signature diagnosis' one-sentence cause, where a secret is known."""
-    link = context.link
     secret = context.secret
-    sbs_param = link.param(spec.SBS)
-    ranstr_param = link.param(spec.RANSTR)
+    sbs_param = context.param(spec.SBS)
+    ranstr_param = context.param(spec.RANSTR)
     if secret is None or sbs_param is None:
         return None
     from validator.diagnose import diagnose_signature
@@ -41,12 +40,11 @@ def _diagnosis_headline(context: LinkContext, sbs_mm: str) -> str | None:
 
 def _resign_fix(rule: Rule, context: LinkContext) -> Fix | None:
     """Replace or add ``sbs_mm`` (and ``ranstr`` where missing) signed with the known secret."""
-    link = context.link
     secret = context.secret
-    sbs = link.param(spec.SBS)
+    sbs = context.param(spec.SBS)
     if secret is None or sbs is None:
         return None
-    ranstr_param = link.param(spec.RANSTR)
+    ranstr_param = context.param(spec.RANSTR)
     replacements: list[tuple[tuple[int, int], str]] = []
     edits: list[tuple[str, str | None]] = []
     appended: list[str] = []
@@ -58,7 +56,7 @@ def _resign_fix(rule: Rule, context: LinkContext) -> Fix | None:
         ranstr = ranstr_param.value
     signature = sign(sbs.value, ranstr, secret)
     edits.append((spec.SBS_MM, signature))
-    sbs_mm = link.param(spec.SBS_MM)
+    sbs_mm = context.param(spec.SBS_MM)
     if sbs_mm is None:
         appended.append(f"{spec.SBS_MM}={signature}")
     elif sbs_mm.raw_value is None:
@@ -78,6 +76,7 @@ class UnsignedSbs(Rule):
     name = "unsigned-sbs"
     severity = "error"
     family = "identity"
+    triggers = frozenset({spec.SBS})
     summary = "sbs without sbs_mm"
     why = (
         "sbs names the customer; sbs_mm proves the link was made by someone who holds the "
@@ -94,7 +93,7 @@ class UnsignedSbs(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         link = context.link
-        param = link.param(spec.SBS)
+        param = context.param(spec.SBS)
         if param is None or link.has(spec.SBS_MM):
             return
         yield self.finding(
@@ -112,6 +111,7 @@ class OrphanSignature(Rule):
     name = "orphan-signature"
     severity = "error"
     family = "identity"
+    triggers = frozenset({spec.SBS_MM, spec.RANSTR})
     summary = "sbs_mm or ranstr without sbs"
     why = (
         "A signature signs an sbs. Without sbs the page has nothing to identify and the "
@@ -124,7 +124,7 @@ class OrphanSignature(Rule):
         link = context.link
         if link.has(spec.SBS):
             return
-        param = link.param(spec.SBS_MM) or link.param(spec.RANSTR)
+        param = context.param(spec.SBS_MM) or context.param(spec.RANSTR)
         if param is None:
             return
         yield self.finding(
@@ -141,6 +141,7 @@ class MissingRanstr(Rule):
     name = "missing-ranstr"
     severity = "error"
     family = "identity"
+    triggers = frozenset({spec.SBS_MM})
     summary = "sbs_mm without ranstr"
     why = (
         "sbs_mm = md5(md5(sbs + '_' + AppSecret) + '_' + ranstr). Without ranstr the page "
@@ -155,7 +156,7 @@ class MissingRanstr(Rule):
         link = context.link
         if not link.has(spec.SBS) or link.has(spec.RANSTR):
             return
-        param = link.param(spec.SBS_MM)
+        param = context.param(spec.SBS_MM)
         if param is None:
             return
         yield self.finding(
@@ -173,6 +174,7 @@ class ShortRanstr(Rule):
     name = "short-ranstr"
     severity = "warning"
     family = "identity"
+    triggers = frozenset({spec.RANSTR})
     summary = "ranstr shorter than the configured minimum (16)"
     why = (
         "The documentation recommends at least 16 characters. A short random string makes "
@@ -182,7 +184,7 @@ class ShortRanstr(Rule):
     good = "https://visitorchat.twt.com/direct/demo_app?sbs=42&sbs_mm=<sig>&ranstr=Qm9yTnx3aWZpLXN0YXI"
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        param = context.link.param(spec.RANSTR)
+        param = context.param(spec.RANSTR)
         minimum = context.config.min_ranstr_length
         if param is None or len(param.value) >= minimum:
             return
@@ -226,12 +228,17 @@ def _looks_like_timestamp(digits: str) -> bool:
 
 
 def _sequential_share(value: str) -> float:
-    steps = 0
+    """Share of neighbouring pairs one apart (``ab``, ``98``); stops once it is under 0.8."""
+    total = len(value) - 1
+    allowed_misses = total - int(0.8 * total + 0.999)
+    misses = 0
     for a, b in pairwise(value):
         delta = ord(b) - ord(a)
-        if delta in (1, -1) or (a, b) in _WRAPS:
-            steps += 1
-    return steps / (len(value) - 1)
+        if delta not in (1, -1) and (a, b) not in _WRAPS:
+            misses += 1
+            if misses > allowed_misses:
+                return 0.0
+    return (total - misses) / total
 
 
 _WRAPS = frozenset({("9", "0"), ("0", "9"), ("z", "a"), ("Z", "A")})
@@ -244,6 +251,7 @@ class WeakRanstr(Rule):
     name = "weak-ranstr"
     severity = "warning"
     family = "identity"
+    triggers = frozenset({spec.RANSTR})
     summary = "ranstr of low variety (repeated, sequential, timestamp, few distinct characters)"
     why = (
         "ranstr should be random. aaaa…, 123456…, a Unix timestamp or a short pattern repeated "
@@ -253,7 +261,7 @@ class WeakRanstr(Rule):
     good = "https://visitorchat.twt.com/direct/demo_app?sbs=42&sbs_mm=<sig>&ranstr=Qm9yTnx3aWZpLXN0YXI"
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        param = context.link.param(spec.RANSTR)
+        param = context.param(spec.RANSTR)
         if param is None:
             return
         weakness = ranstr_weakness(param.value)
@@ -289,6 +297,7 @@ class MalformedSbsMm(Rule):
     name = "malformed-sbs-mm"
     severity = "error"
     family = "identity"
+    triggers = frozenset({spec.SBS_MM})
     summary = "sbs_mm not 32 lower-case hex; says which (upper case, SHA-1/SHA-256 length ...)"
     why = (
         "The page compares sbs_mm with a lower-case MD5 hex digest. Upper-case hex, a SHA-1 "
@@ -302,7 +311,7 @@ class MalformedSbsMm(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         link = context.link
-        param = link.param(spec.SBS_MM)
+        param = context.param(spec.SBS_MM)
         if param is None or _LOWER_MD5.fullmatch(param.value):
             return
         message = _shape_problem(param.value)
@@ -320,6 +329,7 @@ class SignatureMismatch(Rule):
     name = "signature-mismatch"
     severity = "error"
     family = "identity"
+    triggers = frozenset({spec.SBS_MM})
     summary = "A secret is known and a well-formed sbs_mm is wrong; carries the diagnosis"
     why = (
         "The page recomputes md5(md5(sbs + '_' + AppSecret) + '_' + ranstr) and rejects the "
@@ -336,7 +346,7 @@ class SignatureMismatch(Rule):
         link = context.link
         if context.secret is None or context.browser.identity != "rejected":
             return
-        param = link.param(spec.SBS_MM)
+        param = context.param(spec.SBS_MM)
         if param is None or not link.has(spec.RANSTR) or not _LOWER_MD5.fullmatch(param.value):
             return
         headline = _diagnosis_headline(context, param.value)
@@ -356,6 +366,7 @@ class SignatureNotChecked(Rule):
     name = "signature-not-checked"
     severity = "info"
     family = "identity"
+    triggers = frozenset({spec.SBS_MM})
     summary = "A signature is present but no secret is known for the app"
     why = (
         "Without the AppSecret the validator can check the shape of sbs_mm but not whether it "
@@ -368,7 +379,7 @@ class SignatureNotChecked(Rule):
         link = context.link
         if context.secret is not None or not link.has(spec.SBS):
             return
-        param = link.param(spec.SBS_MM)
+        param = context.param(spec.SBS_MM)
         if param is None:
             return
         app = f" {link.app_id!r}" if link.app_id else ""
@@ -461,6 +472,7 @@ class PlusInSignedField(Rule):
     name = "plus-in-signed-field"
     severity = "warning"
     family = "identity"
+    triggers = frozenset({spec.SBS, spec.RANSTR})
     summary = "Raw sbs or ranstr holds +, which the page reads as a space"
     why = (
         "In a query a raw + means a space to the browser but stays a + in the native SDK, so "
@@ -474,7 +486,7 @@ class PlusInSignedField(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         for name in (spec.SBS, spec.RANSTR):
-            param = context.link.param(name)
+            param = context.param(name)
             if param is None or param.raw_value is None or "+" not in param.raw_value:
                 continue
             fixed = param.raw_value.replace("+", "%20")
@@ -494,6 +506,7 @@ class UnsignedCustomerFields(Rule):
     name = "unsigned-customer-fields"
     severity = "info"
     family = "identity"
+    triggers = frozenset(spec.CUSTOMER_FIELDS)
     summary = "name/nickname/email/phone present: the signature does not cover them"
     why = (
         "sbs_mm signs sbs only. Anyone holding the link can change the name, email or phone "
@@ -514,7 +527,7 @@ class UnsignedCustomerFields(Rule):
         present = [name for name in spec.CUSTOMER_FIELDS if link.has(name)]
         if not present:
             return
-        first = min((p for p in link.params if p.name in present), key=lambda p: p.span[0])
+        first = next(p for p in link.params if p.name in present)
         yield self.finding(
             f"{', '.join(present)} not covered by the signature: anyone with the link can "
             "change what the agent sees",
@@ -530,6 +543,7 @@ class BearerLink(Rule):
     name = "bearer-link"
     severity = "info"
     family = "identity"
+    triggers = frozenset({spec.SBS})
     summary = "A valid signed identity (warning in public contexts): the link is a bearer token"
     why = (
         "The signature has no expiry and is not bound to a device: anyone who gets the link "
@@ -546,7 +560,7 @@ class BearerLink(Rule):
     def check(self, context: LinkContext) -> Iterator[Finding]:
         if context.browser.identity != "verified":
             return
-        param = context.link.param(spec.SBS)
+        param = context.param(spec.SBS)
         assert param is not None
         yield self.finding(
             f"valid signature for customer {param.value!r}: whoever holds this link is that "

@@ -17,6 +17,7 @@ class UnsupportedLang(Rule):
     name = "unsupported-lang"
     severity = "warning"
     family = "language"
+    triggers = frozenset({spec.LANG})
     summary = "lang not in the profile and not normalisable; says what the page falls back to"
     why = (
         "The page shows the documented languages only. For any other lang the documentation "
@@ -27,7 +28,7 @@ class UnsupportedLang(Rule):
     good = "https://visitorchat.twt.com/direct/demo_app?lang=ja"
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        param = context.link.param(spec.LANG)
+        param = context.param(spec.LANG)
         if param is None or not param.value:
             return
         languages = context.config.languages
@@ -52,6 +53,7 @@ class NonCanonicalLang(Rule):
     name = "non-canonical-lang"
     severity = "warning"
     family = "language"
+    triggers = frozenset({spec.LANG})
     summary = "lang normalises to a supported code (pt-BR→pt, ZH-CN/zh_CN→zh-cn, en-US→en)"
     why = (
         "The documentation promises only the listed codes. The page probably normalises "
@@ -64,7 +66,7 @@ class NonCanonicalLang(Rule):
     fix_description = "Rewrite lang to its canonical code."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        param = context.link.param(spec.LANG)
+        param = context.param(spec.LANG)
         if param is None or not param.value:
             return
         code = normalise_language(param.value, context.config.languages)
@@ -86,6 +88,7 @@ class EmptyLang(Rule):
     name = "empty-lang"
     severity = "warning"
     family = "language"
+    triggers = frozenset({spec.LANG})
     summary = "lang= with no value"
     why = (
         "An empty lang sets nothing: the page uses the browser's language. Usually a "
@@ -98,7 +101,7 @@ class EmptyLang(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         link = context.link
-        param = link.param(spec.LANG)
+        param = context.param(spec.LANG)
         if param is None or param.value:
             return
         # With a second lang further on, dropping this one would hand the page that one.

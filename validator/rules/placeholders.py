@@ -24,14 +24,17 @@ _PLACEHOLDER = re.compile(
 )
 
 
-_MAY_HOLD = re.compile(r"[{<%]|YOUR_|^:")
-
-
-@lru_cache(maxsize=8192)
 def find_placeholder(text: str) -> str | None:
     """The first placeholder in ``text`` (also when it is still percent-encoded), or None."""
-    if not text or not _MAY_HOLD.search(text):
+    if not text or not (
+        "{" in text or "<" in text or "%" in text or "YOUR_" in text or text[0] == ":"
+    ):
         return None
+    return _find_placeholder(text)
+
+
+@lru_cache(maxsize=4096)
+def _find_placeholder(text: str) -> str | None:
     match = _PLACEHOLDER.search(text)
     if match is None and "%" in text:
         match = _PLACEHOLDER.search(unquote(text))
@@ -56,11 +59,11 @@ _RAW_PLACEHOLDER = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_HINTS = ("{", "<", "%%", "%7", "%3", "YOUR_", "your_")
+_HINTS = re.compile(r"[{<]|%%|%7B|%3C|YOUR_", re.IGNORECASE)
 
 
 def find_raw_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans of placeholders written anywhere in raw URL text (percent-encoded or not)."""
-    if not any(hint in text for hint in _HINTS):
+    if _HINTS.search(text) is None:
         return []
     return [match.span() for match in _RAW_PLACEHOLDER.finditer(text)]

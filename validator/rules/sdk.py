@@ -16,6 +16,7 @@ class ForbiddenSdkParam(Rule):
     name = "forbidden-sdk-param"
     severity = "warning"
     family = "sdk"
+    triggers = spec.FORBIDDEN_SDK_PARAMS
     summary = "visitor_id or source present"
     why = (
         "The SDK documentation says never to send visitor_id or source: the page manages "
@@ -47,6 +48,7 @@ class InvalidTheme(Rule):
     name = "invalid-theme"
     severity = "warning"
     family = "sdk"
+    triggers = frozenset({spec.THEME})
     summary = "theme not light/dark/system"
     why = "The SDK knows three themes: light, dark and system. Any other value is ignored."
     bad = "https://visitorchat.twt.com/direct/demo_app?theme=Dark"
@@ -56,7 +58,7 @@ class InvalidTheme(Rule):
     fix_description = "Lower-case a theme that differs only by case (unsafe: changes the look)."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        param = context.link.param(spec.THEME)
+        param = context.param(spec.THEME)
         if param is None or param.value in spec.THEMES:
             return
         lowered = param.value.strip().lower()
@@ -80,13 +82,14 @@ class InvalidIsApp(Rule):
     name = "invalid-is-app"
     severity = "warning"
     family = "sdk"
+    triggers = frozenset({spec.IS_APP})
     summary = "is_app present with a value other than 1"
     why = "The SDK writes is_app=1 for an in-app open; other values are not recognised."
     bad = "https://visitorchat.twt.com/direct/demo_app?is_app=true"
     good = "https://visitorchat.twt.com/direct/demo_app?is_app=1"
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        param = context.link.param(spec.IS_APP)
+        param = context.param(spec.IS_APP)
         if param is None or param.value == spec.IS_APP_VALUE:
             return
         yield self.finding(

@@ -1,0 +1,111 @@
+"""Full check throughput and memory against stdlib ``urlsplit`` + ``parse_qsl`` on the same links.
+
+    python benchmarks/bench_check.py [--count 100000] [--repeat 3]
+
+Every run below happens in this process on the same generated links (half of
+them signed, with customer fields), interleaved with the baseline so that
+machine load hits both alike. The ratio is our time per link over the
+baseline's (lower is better; the target is <= 2.0x). Also shown: what the
+e-mail and phone checks (DL401, DL402) cost, as the difference with those two
+rules ignored, and the peak traced memory of a streaming check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from links import generate_links
+
+from validator import Config, check, parse
+
+SECRET = "bench-secret"  # the secret generate_links signs with
+
+
+def stdlib_baseline(url: str) -> object:
+    parts = urlsplit(url)
+    return parts, parse_qsl(parts.query, keep_blank_values=True)
+
+
+def timed(function: Callable[[str], object], links: list[str]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    for url in links:
+        function(url)
+    return time.perf_counter() - start
+
+
+def streaming_peak(function: Callable[[str], object], links: list[str]) -> int:
+    """Peak traced bytes while checking every link and dropping each report."""
+    gc.collect()
+    tracemalloc.start()
+    for url in links:
+        function(url)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def retained_per_report(function: Callable[[str], object], links: list[str]) -> float:
+    """Bytes a kept report holds on average (over the first 2,000 links)."""
+    sample = links[:2000]
+    gc.collect()
+    tracemalloc.start()
+    kept = [function(url) for url in sample]
+    current, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del kept
+    return current / len(sample)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    links = generate_links(args.count, secret=SECRET)
+    no_contact = Config(ignore=("DL401", "DL402"))
+    runs: dict[str, Callable[[str], object]] = {
+        "urlsplit + parse_qsl (baseline)": stdlib_baseline,
+        "parse only": parse,
+        "check, no secret": check,
+        "check, with secret": lambda url: check(url, secret=SECRET),
+        "check, DL401/DL402 ignored": lambda url: check(url, config=no_contact),
+    }
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(args.repeat):
+        for name, function in runs.items():
+            best[name] = min(best[name], timed(function, links))
+    baseline = best["urlsplit + parse_qsl (baseline)"]
+    print(f"{args.count:,} links, best of {args.repeat} interleaved runs\n")
+    print(f"{'run':<34} {'links/s':>10} {'us/link':>8} {'ratio':>7}")
+    for name, seconds in best.items():
+        print(
+            f"{name:<34} {args.count / seconds:>10,.0f} {seconds / args.count * 1e6:>8.2f} "
+            f"{seconds / baseline:>6.2f}x"
+        )
+    contact = best["check, no secret"] - best["check, DL401/DL402 ignored"]
+    print(
+        f"\ne-mail + phone validation: {contact / args.count * 1e6:.2f} us/link "
+        f"({contact / best['check, no secret']:.0%} of a check)"
+    )
+    target = best["check, with secret"] / baseline
+    print(f"target <= 2.00x baseline: {'met' if target <= 2.0 else 'NOT met'} ({target:.2f}x)")
+    peak = streaming_peak(lambda url: check(url, secret=SECRET), links)
+    print(f"\npeak traced memory, streaming check of {args.count:,} links: {peak / 1e6:.1f} MB")
+    kept = retained_per_report(lambda url: check(url, secret=SECRET), links)
+    print(f"memory held by one kept report (link, findings, outcomes): {kept / 1e3:.1f} kB")
+    base_peak = streaming_peak(stdlib_baseline, links)
+    print(f"baseline peak, streaming: {base_peak / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
