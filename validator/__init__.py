@@ -38,3 +38,12 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # ``create_app`` (the HTTP service) needs the ``server`` extra: imported only when asked for.
+    if name == "create_app":
+        from validator.service import create_app
+
+        return create_app
+    raise AttributeError(f"module 'validator' has no attribute {name!r}")
