@@ -574,3 +574,95 @@ def test_no_qr_code_for_a_link_carrying_a_secret(client: TestClient) -> None:
     for link in CARRYING:
         found = problem(client.post("/v1/qr", json={"link": link}), 422)
         assert found["type"] == "urn:directlink:problem:secret-in-link"
+
+
+# directlink serve -------------------------------------------------------------
+
+
+def test_import_validator_does_not_import_the_server() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, validator; assert 'fastapi' not in sys.modules; "
+        "assert callable(validator.create_app); assert 'fastapi' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.10", False),
+        ("example.com", False),
+    ],
+)
+def test_loopback_detection(host: str, loopback: bool) -> None:
+    from validator.cli.cmd_serve import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+def _serve(monkeypatch: pytest.MonkeyPatch, args: list[str]) -> tuple[Any, list[Any]]:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from validator.cli import cli
+
+    started: list[Any] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **k: started.append(self.config))
+    monkeypatch.delenv("DIRECTLINK_APP_SECRET", raising=False)
+    return CliRunner().invoke(cli, ["serve", *args]), started
+
+
+def test_serve_defaults_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    result, started = _serve(monkeypatch, [])
+    assert result.exit_code == 0, result.output
+    assert started and started[0].host == "127.0.0.1" and started[0].port == 8000
+    assert "warning" not in result.output
+
+
+def test_serve_elsewhere_warns(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    secrets = tmp_path / "secrets.json"
+    secrets.write_text(json.dumps({"demo_app": APP_SECRET}), encoding="utf-8")
+    result, started = _serve(
+        monkeypatch, ["--host", "0.0.0.0", "--port", "9000", "--secrets-file", str(secrets)]
+    )
+    assert result.exit_code == 0, result.output
+    assert started[0].host == "0.0.0.0"
+    assert "warning: listening on 0.0.0.0, not loopback" in result.output
+    assert "1 app secrets" in result.output and APP_SECRET not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--secrets-file", "no-such-file.json"], "does not exist"),
+        (["--config", "no-such-directlink.toml"], "does not exist"),
+        (["--port", "70000"], "70000"),
+    ],
+)
+def test_serve_input_errors_exit_2(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    result, started = _serve(monkeypatch, args)
+    assert result.exit_code == 2 and message in result.output and not started
+    assert "Traceback" not in result.output
+
+
+def test_serve_reads_the_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    config = tmp_path / "directlink.toml"
+    config.write_text('context = "public"\nignore = ["DL312"]\n', encoding="utf-8")
+    result, started = _serve(monkeypatch, ["--config", str(config)])
+    assert result.exit_code == 0, result.output
+    with TestClient(started[0].app) as served:
+        report = served.post("/v1/check", json={"link": f"{BASE}?direct=1&chatid=1&name=A"}).json()
+    codes = [f["code"] for f in report["findings"]]
+    assert "DL312" not in codes and "DL403" in codes  # public context: PII in a public link
