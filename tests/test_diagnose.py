@@ -499,3 +499,11 @@ def test_explain_says_when_the_signature_sits_in_the_fragment() -> None:
     url = f"https://visitorchat.twt.com/direct/demo_app#sbs=1&ranstr={RANSTR}&sbs_mm={'0' * 32}"
     with pytest.raises(ExplainError, match="after '#'"):
         explain(url, secret=SECRET)
+
+
+def test_hypothesis_inputs_hide_secret_and_inner_digest() -> None:
+    from validator.hypotheses import Inputs
+
+    inner = inner_digest(SBS, SECRET)
+    inputs = Inputs(SBS, RANSTR, SECRET, None, None, (), (), inner, "0" * 32)
+    assert SECRET not in repr(inputs) and inner not in repr(inputs)
