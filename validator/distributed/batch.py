@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -64,9 +65,12 @@ def placed_members(
     hashes = array("q")
     hashes.frombytes(partition.counts.ranstr_hashes)
     members: list[Member] = []
+    if not repeated.intersection(hashes):
+        return members
+    lines = partition.lines()
     for number, value in enumerate(hashes):
         if value in repeated:
-            record = dict(partition.records[number])
+            record = json.loads(lines[number])
             record["location"] = place(record["location"], shift,
                                        partition.record_number(number))
             members.append((value, (index, number), record))
@@ -163,7 +167,8 @@ def cross_link_matches(
     the partition that matches is kept.
     """
     hits: list[tuple[int, int, int, str]] = []
-    links = [parse(record["url"]) for record in partition.records]
+    records = list(partition.records())
+    links = [parse(record["url"]) for record in records]
     for position, mismatch in enumerate(mismatches):
         secret = settings.secret_for(mismatch.app_id)
         if secret is None:
@@ -177,7 +182,7 @@ def cross_link_matches(
             option = _matching_option(mismatch, link.sbs, link.ranstr, expected, accepted,
                                       secret)
             if option is not None:
-                location = place(partition.records[number]["location"], shift,
+                location = place(records[number]["location"], shift,
                                  partition.record_number(number))
                 where = f"{location['path']}:{location['line']}:{location['column']}"
                 if location.get("part"):

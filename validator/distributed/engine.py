@@ -24,10 +24,10 @@ so no task key carries a hash of a secret.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -164,51 +164,55 @@ def _collect(
     causes: Mapping[tuple[int, int], Mapping[str, str]],
     spool_dir: str,
 ) -> tuple[list[str], list[list[dict[str, Any]]]]:
-    """Write each partition's records, placed, into its spool file.
+    """Write each partition's records, placed by the workers, into its spool file.
 
-    Partitions are fetched in order, two at a time (one written while the
-    next travels), so the driver holds at most two. Returns the spool files
-    and each partition's opaque links, placed.
+    Partitions come in order, the next already on its way while one is
+    written, so the driver holds at most two. Returns the spool files and
+    each partition's opaque links, placed.
     """
+    by_partition: dict[int, dict[int, Mapping[str, str]]] = {}
+    for (owner, record), cause in causes.items():
+        by_partition.setdefault(owner, {})[record] = cause
+    rendered = [
+        delayed(partition.render)(task, placed[index], by_partition.get(index, {}))
+        for index, task in enumerate(persisted)
+    ]
+    opaque_lists = dask.compute(*[delayed(_opaque)(task) for task in persisted])
     spools: list[str] = []
     opaque: list[list[dict[str, Any]]] = []
-    for index, part in enumerate(_fetch_in_order(persisted)):
-        shift = placed[index]
+    for index, data in enumerate(_fetch_in_order(rendered)):
         spool = os.path.join(spool_dir, f"{index:08d}.jsonl")
         spools.append(spool)
-        with open(spool, "w", encoding="utf-8") as stream:
-            for number, record in enumerate(part.records):
-                out = dict(record)
-                out["location"] = place(record["location"], shift, part.record_number(number))
-                cause = causes.get((index, number))
-                if cause is not None:
-                    out["signature_cause"] = dict(cause)
-                stream.write(json.dumps(out, ensure_ascii=False, separators=(",", ":")))
-                stream.write("\n")
-        numbers = part.opaque_record_numbers or (0,) * len(part.counts.opaque)
+        with open(spool, "wb") as stream:
+            stream.write(zlib.decompress(data))
+        items, numbers = opaque_lists[index]
         opaque.append([
-            {**item, "location": place(item["location"], shift, number)}
-            for item, number in zip(part.counts.opaque, numbers, strict=True)
+            {**item, "location": place(item["location"], placed[index], number)}
+            for item, number in zip(items, numbers or (0,) * len(items), strict=True)
         ])
     return spools, opaque
 
 
-def _fetch_in_order(persisted: Sequence[Any]) -> Iterator[PartitionAudit]:
-    """The computed partitions in order, with the next one already on its way."""
+def _opaque(part: PartitionAudit) -> tuple[list[dict[str, Any]], tuple[int, ...]]:
+    return part.counts.opaque, part.opaque_record_numbers
+
+
+def _fetch_in_order(tasks: Sequence[Any]) -> Iterator[bytes]:
+    """The computed tasks' values in order, with the next one already on its way."""
     client = _client()
     if client is None:
-        for task in persisted:
+        for task in tasks:
             (value,) = dask.compute(task)
             yield value
         return
-    pending = client.compute(persisted[0]) if persisted else None
-    for index in range(len(persisted)):
+    pending = client.compute(tasks[0]) if tasks else None
+    for index in range(len(tasks)):
         current = pending
-        pending = client.compute(persisted[index + 1]) if index + 1 < len(persisted) else None
+        pending = client.compute(tasks[index + 1]) if index + 1 < len(tasks) else None
         assert current is not None
-        value = current.result()
+        data: bytes = current.result()
         current.release()
-        yield value
+        yield data
 
 
 def _client() -> Any:

@@ -9,20 +9,22 @@ only paths, block numbers and counts).
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+import zlib
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from validator import audit as local
 from validator.config import Config
 from validator.distributed import sources
+from validator.distributed.placement import Shift, place
 from validator.distributed.sources import Unit, UnitLinks
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
-from validator.parse import parse
 from validator.signature import Secret
 
 #: A child of the worker's logger: its lines land in ``client.get_worker_logs()``.
@@ -67,22 +69,51 @@ class Source:
 
 @dataclass(slots=True)
 class PartitionAudit:
-    """One partition's checked links, kept on the worker until the driver collects them."""
+    """One partition's checked links, kept on the worker until the driver collects them.
+
+    The records are the local audit's JSON lines, zlib-compressed (a tenth of
+    their size), with lines counted from the partition's first line; Dask
+    spills them to the worker's disk under memory pressure.
+    """
 
     source: Source
     #: The local audit's per-task counts (links, findings, opaque links, ranstr hashes).
     counts: local._TaskResult
-    #: One JSON-ready record per checked link; lines count from the partition's first line.
-    records: list[dict[str, Any]]
+    compressed: bytes
     newlines: int = 0
     records_seen: int = 0
     #: For a bag: the record (0-based in the partition) of each checked link.
     record_numbers: tuple[int, ...] = ()
     #: For a bag: the record of each opaque link.
     opaque_record_numbers: tuple[int, ...] = ()
+    #: ``(record, sbs, ranstr, sbs_mm, app id)`` of mismatches no hypothesis explained.
+    unexplained: tuple[tuple[int, str, str, str, str | None], ...] = ()
 
     def record_number(self, number: int) -> int:
         return self.record_numbers[number] if self.record_numbers else 0
+
+    def lines(self) -> list[bytes]:
+        return zlib.decompress(self.compressed).splitlines()
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        for line in self.lines():
+            record: dict[str, Any] = json.loads(line)
+            yield record
+
+    def render(self, shift: Shift, causes: Mapping[int, Mapping[str, str]]) -> bytes:
+        """The records as JSON lines at their absolute places, compressed for the trip."""
+        lines = self.lines()
+        if shift != Shift() or causes:
+            for number, line in enumerate(lines):
+                cause = causes.get(number)
+                if shift == Shift() and cause is None:
+                    continue
+                record = json.loads(line)
+                record["location"] = place(record["location"], shift, self.record_number(number))
+                if cause is not None:
+                    record["signature_cause"] = dict(cause)
+                lines[number] = _dumps(record).encode("utf-8")
+        return zlib.compress(b"".join(line + b"\n" for line in lines), 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +124,12 @@ class PartitionSummary:
     counts: local._TaskResult
     newlines: int
     records_seen: int
-    #: ``(record, sbs, ranstr, sbs_mm, app id)`` of mismatches no hypothesis explains.
     unexplained: tuple[tuple[int, str, str, str, str | None], ...] = ()
+
+
+def _dumps(record: Mapping[str, Any]) -> str:
+    # As the local audit writes its spool, so both engines give the same bytes.
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
 def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> PartitionAudit:
@@ -103,7 +138,8 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     counts = local._TaskResult(0, source.path, source.kind)
     counts.error = found.error
     counts.skip_reason = found.skip_reason
-    records: list[dict[str, Any]] = []
+    lines: list[str] = []
+    unexplained: list[tuple[int, str, str, str, str | None]] = []
     numbers: list[int] = []
     opaque_numbers: list[int] = []
     hashes = array("q")
@@ -125,12 +161,19 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
         ranstr = report.link.ranstr
         hashes.append(local.ranstr_hash(ranstr) if ranstr else 0)
         local._count(counts, report, record)
-        records.append(record)
+        cause = record.get("signature_cause")
+        link = report.link
+        if (cause is not None and cause["hypothesis"] == local.UNKNOWN_CAUSE
+                and link.sbs is not None and link.ranstr is not None and link.sbs_mm is not None):
+            unexplained.append((len(lines), link.sbs, link.ranstr, link.sbs_mm, link.app_id))
+        lines.append(_dumps(record))
         numbers.append(number)
     counts.ranstr_hashes = hashes.tobytes()
     bag = bool(found.record_numbers)
-    return PartitionAudit(source, counts, records, found.newlines, found.records,
-                          tuple(numbers) if bag else (), tuple(opaque_numbers) if bag else ())
+    compressed = zlib.compress("".join(line + "\n" for line in lines).encode("utf-8"), 1)
+    return PartitionAudit(source, counts, compressed, found.newlines, found.records,
+                          tuple(numbers) if bag else (), tuple(opaque_numbers) if bag else (),
+                          tuple(unexplained))
 
 
 def read_and_audit(unit: Unit, settings: WorkerSettings) -> PartitionAudit:
@@ -157,13 +200,10 @@ def audit_column_partition(cells: Any, column: str, label: str,
 
 
 def summarise(partition: PartitionAudit) -> PartitionSummary:
-    unexplained = []
-    for number, record in enumerate(partition.records):
-        cause = record.get("signature_cause")
-        if cause is None or cause["hypothesis"] != local.UNKNOWN_CAUSE:
-            continue
-        link = parse(record["url"])
-        if link.sbs is not None and link.ranstr is not None and link.sbs_mm is not None:
-            unexplained.append((number, link.sbs, link.ranstr, link.sbs_mm, link.app_id))
     return PartitionSummary(partition.source, partition.counts, partition.newlines,
-                            partition.records_seen, tuple(unexplained))
+                            partition.records_seen, partition.unexplained)
+
+
+def render(partition: PartitionAudit, shift: Shift,
+           causes: Mapping[int, Mapping[str, str]]) -> bytes:
+    return partition.render(shift, causes)
