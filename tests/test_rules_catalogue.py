@@ -235,3 +235,10 @@ def test_every_rule_documents_itself() -> None:
         assert rule.__doc__, rule.code
         if rule.fixable:
             assert rule.fix_description, rule.code
+
+
+def test_raw_plus_in_phone_reads_as_a_space() -> None:
+    url = f"{B}?phone=+8613800000000"
+    (finding,) = _of("DL402", check(url).findings)
+    assert "%2B" in finding.message and finding.fix is not None and not finding.fix.safe
+    assert "DL402" not in check(f"{B}?phone=%2B8613800000000").codes()

@@ -145,24 +145,36 @@ class InvalidPhone(Rule):
     summary = "phone not a possible phone number; E.164 (+8613800000000) recommended"
     why = (
         "The agent sees the phone as given. Write it in E.164 (a + and the country code, no "
-        "separators) so it is unambiguous in every country; note that a raw + in a query is "
-        "a space, so write it %2B."
+        "separators) so it is unambiguous in every country. A raw + in a query is a space, "
+        "so the country code's + must be written %2B."
     )
-    bad = "https://visitorchat.twt.com/direct/demo_app?phone=call-me"
+    bad = "https://visitorchat.twt.com/direct/demo_app?phone=+8613800000000"
     good = "https://visitorchat.twt.com/direct/demo_app?phone=%2B8613800000000"
+    fixable = True
+    fix_safe = False
+    fix_description = "Write a raw leading + as %2B (unsafe: the page then reads a + sign)."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         param = context.param(spec.PHONE)
         if param is None or not param.value:
             return
+        raw = param.raw_value or ""
+        if raw.startswith("+"):
+            # The country code's "+" written raw reaches the page as a space.
+            plus = (param.value_span[0], param.value_span[0] + 1)
+            yield self.finding(
+                f"phone={param.value!r}: the raw '+' of the country code reads as a space; "
+                "write it %2B (E.164 such as +8613800000000)",
+                value_span(param),
+                param=spec.PHONE,
+                fix=self.make_fix("write + as %2B", [(plus, "%2B")], safe=False),
+            )
+            return
         problem = phone_problem(param.value)
         if problem is None:
             return
-        hint = ""
-        if param.raw_value is not None and param.raw_value.startswith("+"):
-            hint = " (the raw '+' reads as a space: write %2B)"
         yield self.finding(
-            f"phone={param.value!r} is not a possible phone number: {problem}{hint}; "
+            f"phone={param.value!r} is not a possible phone number: {problem}; "
             "E.164 such as +8613800000000 is recommended",
             value_span(param),
             param=spec.PHONE,
