@@ -117,7 +117,8 @@ def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
 def _read(path: str | os.PathLike[str]) -> str:
     name = os.fspath(path)
     try:
-        return Path(name).read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark some Windows editors write is not part of the secret.
+        return Path(name).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise SecretSourceError(f"secret file {name} does not exist") from None
     except IsADirectoryError:
