@@ -662,7 +662,28 @@ def test_serve_reads_the_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) 
     config.write_text('context = "public"\nignore = ["DL312"]\n', encoding="utf-8")
     result, started = _serve(monkeypatch, ["--config", str(config)])
     assert result.exit_code == 0, result.output
-    with TestClient(started[0].app) as served:
+    with TestClient(started[0].app, base_url="http://127.0.0.1:8000") as served:
         report = served.post("/v1/check", json={"link": f"{BASE}?direct=1&chatid=1&name=A"}).json()
     codes = [f["code"] for f in report["findings"]]
     assert "DL312" not in codes and "DL403" in codes  # public context: PII in a public link
+
+
+def test_loopback_server_answers_only_to_loopback_host_names() -> None:
+    from validator.service.security import LOOPBACK_HOSTS
+
+    guarded = create_app(ServiceSettings(allowed_hosts=LOOPBACK_HOSTS))
+    with TestClient(guarded) as test_client:
+        for host in ("127.0.0.1:8000", "localhost", "[::1]:8000", "LOCALHOST:1"):
+            assert test_client.get("/healthz", headers={"host": host}).status_code == 200
+        for host in ("rebind.attacker.example", "127.0.0.1.nip.io:8000", ""):
+            found = problem(test_client.get("/healthz", headers={"host": host}), 400)
+            assert "DNS rebinding" in found["detail"]
+
+
+def test_serve_guards_the_host_only_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    from validator.service.security import HostGuard
+
+    _, started = _serve(monkeypatch, [])
+    assert any(m.cls is HostGuard for m in started[0].app.user_middleware)
+    _, started = _serve(monkeypatch, ["--host", "0.0.0.0"])
+    assert not any(m.cls is HostGuard for m in started[0].app.user_middleware)

@@ -63,9 +63,15 @@ def serve_command(
             "pip install 'directlink-validator[server]'"
         ) from None
     from validator.config import ConfigError
+    from validator.service.security import LOOPBACK_HOSTS
 
+    # On loopback the server answers only to loopback names (no DNS rebinding);
+    # bound elsewhere, the operator chose to be reachable under any name.
+    allowed_hosts = LOOPBACK_HOSTS | {host.strip("[]").lower()} if is_loopback(host) else None
     try:
-        settings = ServiceSettings.from_sources(secrets_file=secrets_file, config_file=config_file)
+        settings = ServiceSettings.from_sources(
+            secrets_file=secrets_file, config_file=config_file, allowed_hosts=allowed_hosts
+        )
     except (SecretSourceError, ConfigError) as error:
         raise InputError(str(error)) from None
     if not is_loopback(host):

@@ -15,7 +15,7 @@ from validator.service.openapi import error_responses, precise_openapi
 from validator.service.problems import install_problem_handlers
 from validator.service.redaction import SERVICE_LOGGERS, Redactor, SecretMask, SecretMatcher
 from validator.service.routes import router
-from validator.service.security import SecurityHeaders
+from validator.service.security import HostGuard, SecurityHeaders
 from validator.service.settings import ServiceSettings
 
 STATIC_DIRECTORY = Path(__file__).with_name("static")
@@ -62,6 +62,8 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(SecretMask, matcher=matcher)
+    if settings.allowed_hosts is not None:
+        app.add_middleware(HostGuard, allowed=settings.allowed_hosts)
 
     def openapi() -> dict[str, Any]:
         return precise_openapi(app)

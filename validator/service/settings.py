@@ -35,6 +35,8 @@ class ServiceSettings:
     #: Project configuration (profile, select/ignore, context ...), or None for defaults.
     config: Config | None = None
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: Host names the server answers to (the Host header); None answers to any.
+    allowed_hosts: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "secrets_by_app", MappingProxyType(dict(self.secrets_by_app)))
@@ -69,6 +71,7 @@ class ServiceSettings:
         secrets_file: str | os.PathLike[str] | None = None,
         config_file: str | os.PathLike[str] | None = None,
         secret_env: str = DEFAULT_SECRET_ENV,
+        allowed_hosts: frozenset[str] | None = None,
     ) -> ServiceSettings:
         """Load secrets and configuration; raises ``SecretSourceError`` / ``ConfigError``."""
         by_app = secrets_from_file(secrets_file) if secrets_file else {}
@@ -77,7 +80,12 @@ class ServiceSettings:
             from validator.config import load_config
 
             config = load_config(config_file)
-        return cls(default_secret=secret_from_env(secret_env), secrets_by_app=by_app, config=config)
+        return cls(
+            default_secret=secret_from_env(secret_env),
+            secrets_by_app=by_app,
+            config=config,
+            allowed_hosts=allowed_hosts,
+        )
 
     @classmethod
     def from_environment(cls) -> ServiceSettings:
