@@ -397,6 +397,7 @@ def step_to_dict(step: Step, redact_text: Callable[[str], str]) -> dict[str, obj
         "algorithm": step.algorithm,
         "encoding": step.encoding,
         "hashed": redact_text(step.hashed),
+        "key": step.key,
         "result": step.result,
     }
 

@@ -32,6 +32,8 @@ DIGEST = "digest"
 
 Part = tuple[str, str]
 
+HMAC_MD5 = "hmac-md5"
+
 
 @dataclass(frozen=True, slots=True)
 class Step:
@@ -47,6 +49,8 @@ class Step:
     parts: tuple[Part, ...]
     result: str
     encoding: str = "utf-8"
+    #: For keyed algorithms (HMAC), what the key was: a placeholder or fingerprint.
+    key: str | None = None
 
     @property
     def hashed(self) -> str:
@@ -473,9 +477,10 @@ def _hmac_md5(inputs: Inputs) -> Iterator[Candidate]:
     def mac(k: bytes, message: str) -> str:
         return hmac.new(k, utf8(message), "md5").hexdigest()
 
-    keyed = "HMAC-MD5 key=<AppSecret>"
     hinner = mac(key, sbs)
-    inner_step = Step("inner digest", keyed, ((VALUE, sbs),), fingerprint(hinner))
+    inner_step = Step(
+        "inner digest", HMAC_MD5, ((VALUE, sbs),), fingerprint(hinner), key=SECRET_PLACEHOLDER
+    )
     d1 = md5_of(utf8(f"{hinner}_{ranstr}"))
     yield Candidate(
         "inner digest = HMAC-MD5(key=AppSecret, sbs), then md5(inner + '_' + ranstr)",
@@ -486,13 +491,30 @@ def _hmac_md5(inputs: Inputs) -> Iterator[Candidate]:
     yield Candidate(
         "HMAC-MD5 keyed with the AppSecret in both steps",
         d2,
-        lambda: (inner_step, Step("sbs_mm", keyed, _outer_parts(_digest_part(hinner), ranstr), d2)),
+        lambda: (
+            inner_step,
+            Step(
+                "sbs_mm",
+                HMAC_MD5,
+                _outer_parts(_digest_part(hinner), ranstr),
+                d2,
+                key=SECRET_PLACEHOLDER,
+            ),
+        ),
     )
     d3 = mac(key, f"{sbs}_{ranstr}")
     yield Candidate(
         "one HMAC-MD5(key=AppSecret, sbs + '_' + ranstr)",
         d3,
-        lambda: (Step("sbs_mm", keyed, ((VALUE, sbs), (LITERAL, "_"), (VALUE, ranstr)), d3),),
+        lambda: (
+            Step(
+                "sbs_mm",
+                HMAC_MD5,
+                ((VALUE, sbs), (LITERAL, "_"), (VALUE, ranstr)),
+                d3,
+                key=SECRET_PLACEHOLDER,
+            ),
+        ),
     )
     d4 = mac(inputs.inner.encode("ascii"), ranstr)
     yield Candidate(
@@ -500,8 +522,13 @@ def _hmac_md5(inputs: Inputs) -> Iterator[Candidate]:
         d4,
         lambda: (
             correct_steps(inputs)[0],
-            Step("sbs_mm", f"HMAC-MD5 key=<inner digest {fingerprint(inputs.inner)}>",
-                 ((VALUE, ranstr),), d4),
+            Step(
+                "sbs_mm",
+                HMAC_MD5,
+                ((VALUE, ranstr),),
+                d4,
+                key=f"<inner digest {fingerprint(inputs.inner)}>",
+            ),
         ),
     )
     d5 = mac(key, f"{inputs.inner}_{ranstr}")
@@ -510,7 +537,13 @@ def _hmac_md5(inputs: Inputs) -> Iterator[Candidate]:
         d5,
         lambda: (
             correct_steps(inputs)[0],
-            Step("sbs_mm", keyed, _outer_parts(_digest_part(inputs.inner), ranstr), d5),
+            Step(
+                "sbs_mm",
+                HMAC_MD5,
+                _outer_parts(_digest_part(inputs.inner), ranstr),
+                d5,
+                key=SECRET_PLACEHOLDER,
+            ),
         ),
     )
 

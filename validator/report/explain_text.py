@@ -124,8 +124,9 @@ def _step_lines(
         hashed, used = _hashed(step, clean, styles)
         marked = marked or used
         encoding = "" if step.encoding == "utf-8" else f" as {step.encoding} bytes"
+        key = "" if step.key is None else f"key={styles['secret'](step.key)}, "
         lines.append(
-            f"{indent}{number}. {step.label:<{width}} = {step.algorithm}({hashed}{encoding})"
+            f"{indent}{number}. {step.label:<{width}} = {step.algorithm}({key}{hashed}{encoding})"
         )
         lines.append(f"{indent}   {'':<{width}}   → {step.result}")
     return lines, marked
