@@ -11,9 +11,11 @@ from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator.cli import cli
-from validator.diagnose import diagnose_signature
+from validator.diagnose import diagnose_signature, diagnosis_to_dict
 from validator.report.explain_text import render_diagnosis, visible
 from validator.signature import inner_digest, sign
 
@@ -243,3 +245,28 @@ def test_render_never_passes_control_characters_to_the_terminal() -> None:
     text = render_diagnosis(diagnosis, url="https://h/direct/a?sbs=a\x1b[2Jb", color=False)
     assert "\x1b" not in text and "\x07" not in text
     assert "⟨U+001B⟩" in text
+
+
+@given(
+    sbs=st.text(max_size=20),
+    ranstr=st.text(max_size=20),
+    tail=st.text(min_size=5, max_size=16),
+    given_mm=st.text(alphabet="0123456789abcdefABCDEF", max_size=40),
+    embed=st.booleans(),
+)
+def test_property_rendering_never_shows_secret_or_inner_digest(
+    sbs: str, ranstr: str, tail: str, given_mm: str, embed: bool
+) -> None:
+    secret = "§" + tail  # '§' appears nowhere in the templates: any match is a leak
+    if embed:
+        sbs = sbs + secret  # a link that carries its own secret (DL309)
+    diagnosis = diagnose_signature(
+        sbs, ranstr, given_mm, secret, candidates={"old": "§" + tail[::-1] + "x"}
+    )
+    text = render_diagnosis(diagnosis, url=f"https://h/direct/a?sbs={quote(sbs)}", color=True)
+    data = json.dumps(diagnosis_to_dict(diagnosis), ensure_ascii=False)
+    inner = inner_digest(sbs, secret)
+    for output in (text, data):
+        assert secret not in output
+        assert quote(secret, safe="") not in output
+        assert inner not in output.lower()
