@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -122,9 +123,13 @@ class Diagnosis:
         """The best match, if any."""
         return self.details[0] if self.details else None
 
+    @functools.cached_property
+    def _redaction(self) -> re.Pattern[str] | None:
+        return redaction_pattern(self._secrets)
+
     def redact(self, text: str) -> str:
         """``text`` with every secret involved (raw or percent-encoded) masked."""
-        return redact(text, self._secrets)
+        return redact(text, self._redaction)
 
 
 class ExplainError(ValueError):
@@ -376,19 +381,30 @@ def secret_forms(secret: Secret) -> set[str]:
     return {f for f in forms | lowered if f}
 
 
-def redact(text: str, secrets: Iterable[Secret]) -> str:
-    """``text`` with every form of every secret replaced by ``<AppSecret>``.
+#: Secrets shorter than this are not searched for: masking every occurrence of
+#: such a string would garble the output and protect nothing.
+MIN_REDACTED_LENGTH = 4
 
-    Secrets shorter than 4 characters are not searched for: masking every
-    occurrence of such a string would garble the output and protect nothing.
-    """
+
+def redaction_pattern(secrets: Iterable[Secret]) -> re.Pattern[str] | None:
+    """One pattern matching every form of every secret, longest first."""
+    forms: set[str] = set()
     for secret in secrets:
-        if len(secret) < 4:
-            continue
-        for form in sorted(secret_forms(secret), key=len, reverse=True):
-            if form in text:
-                text = text.replace(form, SECRET_PLACEHOLDER)
-    return text
+        if len(secret) >= MIN_REDACTED_LENGTH:
+            forms |= secret_forms(secret)
+    if not forms:
+        return None
+    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+
+
+def redact(text: str, secrets: Iterable[Secret] | re.Pattern[str] | None) -> str:
+    """``text`` with every form of every secret replaced by ``<AppSecret>``."""
+    pattern = (
+        secrets
+        if isinstance(secrets, re.Pattern) or secrets is None
+        else redaction_pattern(secrets)
+    )
+    return text if pattern is None else pattern.sub(SECRET_PLACEHOLDER, text)
 
 
 def step_to_dict(step: Step, redact_text: Callable[[str], str]) -> dict[str, object]:
