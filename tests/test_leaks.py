@@ -187,6 +187,7 @@ SAMPLES: dict[str, tuple[Sample, ...] | str] = {
     "check": (
         ok("{good}"),
         ok("{good}", "{upper}", "{mixed}", "{other_app}"),
+        ok("{upper}", "{mixed}", "--fix", "--unsafe-fixes", "--context", "public"),
         fails("{not_url}"),
         fails("{missing}", "{upper}"),
     ),
@@ -215,6 +216,7 @@ SAMPLES: dict[str, tuple[Sample, ...] | str] = {
     "fix": (
         ok("{upper}"),
         ok("{good}", "{mixed}", "{not_url}"),
+        ok("{upper}", "{mixed}", "--unsafe-fixes", "--show-fixes"),
         fails(),
         fails("{good}", "--select", "NO-SUCH-RULE"),
     ),
