@@ -270,3 +270,12 @@ def test_property_rendering_never_shows_secret_or_inner_digest(
         assert secret not in output
         assert quote(secret, safe="") not in output
         assert inner not in output.lower()
+
+
+def test_secret_passed_as_the_variable_name_is_not_echoed() -> None:
+    result = run("explain", GOOD, "--secret-env", SECRET)
+    assert result.exit_code == 2
+    assert SECRET not in result.stderr
+    assert "rotate it" in result.stderr
+    named = run("explain", GOOD, "--secret-env", "MY_APP_SECRET")
+    assert "environment variable MY_APP_SECRET is not set" in named.stderr

@@ -136,6 +136,7 @@ def make_files(root: Path, secret: str) -> Files:
             "mail.html", f'<p><a href="{upper.replace("&", "&amp;")}">chat</a></p>\n'
         ),
         "missing": str(root / "does-not-exist.txt"),
+        "secret_value": secret,
         "directory": str(root / "a directory"),
         "two_line_secret": files.write("two-lines.txt", f"{secret}\n{secret}\n"),
         "bad_toml_secrets": files.write("bad-secrets.toml", f'{APP} = "{secret}\n'),
@@ -233,6 +234,7 @@ OPTION_FAILURES: dict[str, tuple[tuple[str, ...], ...]] = {
         ("--secret-file", "{two_line_secret}"),
         ("--secret-env", ENV, "--secret-file", "{secret_file}"),
         ("--secret-env", "LEAK_TEST_UNSET_VARIABLE"),
+        ("--secret-env", "{secret_value}"),  # the secret pasted where a NAME goes
     ),
     "secrets_file": (
         ("--secrets-file", "{missing}"),

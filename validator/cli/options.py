@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -102,13 +103,31 @@ def load_secrets(
         elif secret_env:
             secret = secret_from_env(secret_env)
             if secret is None:
-                raise InputError(f"environment variable {secret_env} is not set")
+                raise InputError(_unset_variable(secret_env))
         else:
             secret = secret_from_env(DEFAULT_SECRET_ENV)
         by_app = secrets_from_file(secrets_file) if secrets_file else {}
     except SecretSourceError as error:
         raise InputError(str(error)) from None
     return SecretOptions(secret, by_app)
+
+
+_CONVENTIONAL_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+
+
+def _unset_variable(name: str) -> str:
+    """The error for an unset ``--secret-env NAME``, without echoing a pasted secret.
+
+    ``--secret-env "$APP_SECRET"`` passes the secret itself as the name; only a
+    conventional variable name (upper case, digits, ``_``) is repeated back.
+    """
+    if _CONVENTIONAL_VARIABLE.fullmatch(name):
+        return f"environment variable {name} is not set"
+    return (
+        "--secret-env takes the NAME of an environment variable, and no variable has the "
+        "name given (not repeated here: if it was the secret itself, it is now in the shell "
+        "history and the process list; rotate it)"
+    )
 
 
 def load_candidate_secrets(path: str) -> dict[str, Secret]:
