@@ -521,3 +521,24 @@ def test_every_hypothesis_has_a_named_first_example() -> None:
     }
     assert set(MISTAKES) | set(own_tests) == set(HYPOTHESIS_IDS)
     assert not set(MISTAKES) & set(own_tests)
+
+
+def test_sdk_view_where_plus_is_read_literally() -> None:
+    base = "https://visitorchat.twt.com/direct/demo_app?sbs=john+doe&ranstr=" + RANSTR
+    browser_signed = explain(f"{base}&sbs_mm={sign('john doe', RANSTR, SECRET)}", secret=SECRET)
+    assert browser_signed.ok
+    assert browser_signed.sdk is not None
+    assert browser_signed.sdk.sbs == "john+doe"
+    assert browser_signed.sdk.ok is False
+    app_signed = explain(f"{base}&sbs_mm={sign('john+doe', RANSTR, SECRET)}", secret=SECRET)
+    assert not app_signed.ok
+    assert app_signed.sdk is not None and app_signed.sdk.ok is True
+    assert diagnosis_to_dict(app_signed)["sdk"] == {"sbs": "john+doe", "ranstr": RANSTR, "ok": True}
+
+
+def test_sdk_view_absent_when_clients_agree_and_none_when_rejected() -> None:
+    assert explain(link(SBS, RANSTR, "0" * 32), secret=SECRET).sdk is None
+    assert diagnose_signature(SBS, RANSTR, "0" * 32, SECRET).sdk is None  # no raw text
+    rejected = diagnose_signature("a%zz", RANSTR, "0" * 32, SECRET, raw_sbs="a%zz")
+    assert rejected.sdk is not None
+    assert rejected.sdk.sbs is None and rejected.sdk.ok is None

@@ -279,3 +279,14 @@ def test_secret_passed_as_the_variable_name_is_not_echoed() -> None:
     assert "rotate it" in result.stderr
     named = run("explain", GOOD, "--secret-env", "MY_APP_SECRET")
     assert "environment variable MY_APP_SECRET is not set" in named.stderr
+
+
+def test_text_tells_how_the_app_reads_a_plus() -> None:
+    plus = (
+        "https://visitorchat.twt.com/direct/demo_app?sbs=john+doe"
+        f"&ranstr={RANSTR}&sbs_mm={sign('john doe', RANSTR, SECRET)}"
+    )
+    result = run("explain", plus, "--secret-env", ENV)
+    assert result.exit_code == 0
+    assert "correct in a browser" in result.stdout
+    assert 'reads sbs as "john⟨+⟩doe": there the signature is wrong' in result.stdout

@@ -42,6 +42,7 @@ from validator.hypotheses import (
 )
 from validator.model import DirectLink
 from validator.parse import parse
+from validator.query import percent_decode_strict
 from validator.signature import Secret, as_secret, fingerprint
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "ExplainError",
     "Hypothesis",
     "Match",
+    "SdkView",
     "Step",
     "diagnose_signature",
     "diagnosis_to_dict",
@@ -116,6 +118,8 @@ class Diagnosis:
     #: Length and a short SHA-256 fingerprint of the secret, to confirm which one was used.
     secret_length: int = 0
     secret_fingerprint: str = ""
+    #: How the native SDK's web view sees it, where that differs from a browser.
+    sdk: SdkView | None = None
     _secrets: tuple[Secret, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -130,6 +134,21 @@ class Diagnosis:
     def redact(self, text: str) -> str:
         """``text`` with every secret involved (raw or percent-encoded) masked."""
         return redact(text, self._redaction)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkView:
+    """The signature as the page inside the native SDK's web view checks it.
+
+    The SDK re-reads the query without turning ``+`` into a space and rejects
+    bad escapes, so ``sbs=john+doe`` verifies in a browser and fails in the app.
+    """
+
+    #: The values the page sees there; None where the SDK rejects the raw text.
+    sbs: str | None
+    ranstr: str | None
+    #: Whether the signature verifies there; None where the SDK rejects the link.
+    ok: bool | None
 
 
 class ExplainError(ValueError):
@@ -234,6 +253,7 @@ def diagnose_signature(
         "raw_ranstr": raw_ranstr,
         "secret_length": len(own),
         "secret_fingerprint": fingerprint(hashlib.sha256(utf8(own)).hexdigest()),
+        "sdk": _sdk_view(inputs, sbs_mm),
         "_secrets": secrets,
     }
     if ok:
@@ -266,6 +286,22 @@ def diagnose_signature(
         suggested=tuple(s for s in suggested if s not in ids),
         **common,  # type: ignore[arg-type]
     )
+
+
+def _sdk_view(inputs: Inputs, sbs_mm: str) -> SdkView | None:
+    """The SDK client's reading, where the raw text is known and it differs."""
+    if inputs.raw_sbs is None and inputs.raw_ranstr is None:
+        return None
+    sbs = inputs.sbs if inputs.raw_sbs is None else percent_decode_strict(inputs.raw_sbs)
+    ranstr = (
+        inputs.ranstr if inputs.raw_ranstr is None else percent_decode_strict(inputs.raw_ranstr)
+    )
+    if sbs == inputs.sbs and ranstr == inputs.ranstr:
+        return None
+    if sbs is None or ranstr is None:
+        return SdkView(sbs, ranstr, None)
+    signed = md5_of(utf8(md5_of(utf8(f"{sbs}_{inputs.secret}")) + "_" + ranstr))
+    return SdkView(sbs, ranstr, hmac.compare_digest(utf8(signed), utf8(sbs_mm)))
 
 
 def _find_matches(inputs: Inputs, given: str) -> tuple[Match, ...]:
@@ -433,6 +469,13 @@ def diagnosis_to_dict(diagnosis: Diagnosis) -> dict[str, object]:
         "raw_ranstr": None if diagnosis.raw_ranstr is None else clean(diagnosis.raw_ranstr),
         "secret_length": diagnosis.secret_length,
         "secret_fingerprint": diagnosis.secret_fingerprint,
+        "sdk": None
+        if diagnosis.sdk is None
+        else {
+            "sbs": None if diagnosis.sdk.sbs is None else clean(diagnosis.sdk.sbs),
+            "ranstr": None if diagnosis.sdk.ranstr is None else clean(diagnosis.sdk.ranstr),
+            "ok": diagnosis.sdk.ok,
+        },
         "steps": [step_to_dict(s, clean) for s in diagnosis.steps],
         "matches": list(diagnosis.matches),
         "suggested": list(diagnosis.suggested),

@@ -187,11 +187,14 @@ def render_diagnosis(
     lines.append("")
 
     if diagnosis.ok:
-        lines.append(styles["good"]("Verdict: OK") + " — the signature is correct.")
+        where = "" if diagnosis.sdk is None else " in a browser"
+        lines.append(styles["good"]("Verdict: OK") + f" — the signature is correct{where}.")
+        any_marker = _render_sdk(diagnosis, lines, styles) or any_marker
     else:
         lines.append(styles["bad"]("Verdict: MISMATCH") + f" — {clean(diagnosis.headline)}")
         if diagnosis.given_problem:
             lines.append(f"  {diagnosis.given_problem}")
+        any_marker = _render_sdk(diagnosis, lines, styles) or any_marker
         lines.append("")
         if diagnosis.details:
             any_marker = _render_matches(diagnosis, lines, styles) or any_marker
@@ -201,6 +204,38 @@ def render_diagnosis(
         lines.append("")
         lines.append(styles["dim"](LEGEND))
     return "\n".join(lines)
+
+
+def _render_sdk(diagnosis: Diagnosis, lines: list[str], styles: dict[str, Style]) -> bool:
+    """A line on the native SDK's web view, where it reads the values differently."""
+    sdk = diagnosis.sdk
+    if sdk is None:
+        return False
+    if sdk.sbs is None or sdk.ranstr is None:
+        lines.append(
+            "  "
+            + styles["bad"]("In the app")
+            + " (native SDK web view) the link is rejected: a percent escape in sbs or "
+            "ranstr is malformed or not UTF-8."
+        )
+        return False
+    marked = False
+    readings: list[str] = []
+    for name, value, browser in (
+        ("sbs", sdk.sbs, diagnosis.sbs),
+        ("ranstr", sdk.ranstr, diagnosis.ranstr),
+    ):
+        if value != browser:
+            shown, used = visible(diagnosis.redact(value), styles["mark"])
+            marked = marked or used
+            readings.append(f'{name} as "{shown}"')
+    verdict = styles["good"]("correct") if sdk.ok else styles["bad"]("wrong")
+    lines.append(
+        "  In the app (native SDK web view, which keeps '+' literally) the page reads "
+        + " and ".join(readings)
+        + f": there the signature is {verdict}."
+    )
+    return marked
 
 
 def _render_matches(diagnosis: Diagnosis, lines: list[str], styles: dict[str, Style]) -> bool:
