@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from validator.signature import sign
 
 #: Mismatches of unknown cause tried against every link of the run; more keep their cause.
 MAX_CROSS_LINK_MISMATCHES = 1000
-#: Check partitions per shuffle partition when the ranstr hashes are counted.
+#: Check partitions per hash bucket when the ranstr hashes are shuffled.
 PARTITIONS_PER_SHUFFLE_PARTITION = 8
 
 Key = tuple[int, int]
@@ -49,22 +50,49 @@ Member = tuple[int, Key, dict[str, Any]]
 # DL310 ------------------------------------------------------------------------------
 
 
-def ranstr_frame(partition: PartitionAudit) -> Any:
-    """One ``hash`` row per link of the partition that has a ``ranstr``."""
-    import pandas as pd
+def _hashes(partition: PartitionAudit) -> Any:
+    import numpy as np
 
-    hashes = array("q")
-    hashes.frombytes(partition.counts.ranstr_hashes)
-    return pd.DataFrame({"hash": pd.Series([v for v in hashes if v != 0], dtype="int64")})
+    hashes = np.frombuffer(partition.counts.ranstr_hashes, dtype=np.int64)
+    return hashes[hashes != 0]
+
+
+def _bucket_of(hashes: Any, buckets: int) -> Any:
+    import numpy as np
+
+    return np.mod(hashes, buckets)
+
+
+def count_hashes(partition: PartitionAudit, buckets: int) -> list[tuple[Any, Any]]:
+    """The partition's distinct ranstr hashes and their counts, split into hash buckets."""
+    import numpy as np
+
+    values, counts = np.unique(_hashes(partition), return_counts=True)
+    which = _bucket_of(values, buckets)
+    return [(values[which == bucket], counts[which == bucket]) for bucket in range(buckets)]
+
+
+def repeated_in_bucket(pieces: Sequence[tuple[Any, Any]]) -> list[int]:
+    """Hashes of one bucket seen more than once over every partition."""
+    import numpy as np
+
+    if not pieces:
+        return []
+    values = np.concatenate([values for values, _ in pieces])
+    counts = np.concatenate([counts for _, counts in pieces])
+    distinct, inverse = np.unique(values, return_inverse=True)
+    totals = np.bincount(inverse, weights=counts)
+    return [int(value) for value in distinct[totals > 1]]
 
 
 def placed_members(
-    partition: PartitionAudit, index: int, shift: Shift, repeated: frozenset[int]
-) -> list[Member]:
-    """``(hash, (partition, record), record placed)`` of links whose hash repeats."""
+    partition: PartitionAudit, index: int, shift: Shift, repeated: frozenset[int],
+    buckets: int,
+) -> list[list[Member]]:
+    """``(hash, (partition, record), record placed)`` of links whose hash repeats, by bucket."""
     hashes = array("q")
     hashes.frombytes(partition.counts.ranstr_hashes)
-    members: list[Member] = []
+    members: list[list[Member]] = [[] for _ in range(buckets)]
     if not repeated.intersection(hashes):
         return members
     lines = partition.lines()
@@ -73,24 +101,31 @@ def placed_members(
             record = json.loads(lines[number])
             record["location"] = place(record["location"], shift,
                                        partition.record_number(number))
-            members.append((value, (index, number), record))
+            members[value % buckets].append((value, (index, number), record))
     return members
 
 
-def group_findings(
-    group: tuple[int, list[Member]], config: Config
+def bucket_findings(
+    pieces: Sequence[list[Member]], config: Config
 ) -> list[tuple[Key, list[dict[str, Any]], bool]]:
-    """The batch findings of one hash group: ``(key, findings, link had none before)``."""
-    members = sorted(group[1], key=lambda member: member[1])
-    findings = local.batch_rule_findings([(key, record) for _, key, record in members], config)
-    return [
-        (key, findings[key], not record["report"]["findings"])
-        for _, key, record in members if findings.get(key)
-    ]
+    """Batch findings of one bucket: ``(key, findings, link had none before)``.
 
-
-def _member_hash(member: Member) -> int:
-    return member[0]
+    Each group of links with one hash runs the local audit's batch rules on
+    its own, in link order: a link's batch findings depend only on its group.
+    """
+    groups: dict[int, list[Member]] = {}
+    for piece in pieces:
+        for member in piece:
+            groups.setdefault(member[0], []).append(member)
+    results: list[tuple[Key, list[dict[str, Any]], bool]] = []
+    for group in groups.values():
+        group.sort(key=lambda member: member[1])
+        findings = local.batch_rule_findings([(key, record) for _, key, record in group], config)
+        results.extend(
+            (key, findings[key], not record["report"]["findings"])
+            for _, key, record in group if findings.get(key)
+        )
+    return results
 
 
 def ranstr_reuse(
@@ -100,41 +135,44 @@ def ranstr_reuse(
     config: Config,
 ) -> tuple[local.BatchFindings, int]:
     """DL310 over every partition: findings by ``(partition, record)``, and how many links
-    they flag that had no finding before."""
-    import dask.bag as db
-    import dask.dataframe as dd
-    import pandas as pd
+    they flag that had no finding before.
 
+    Two hash-partitioned shuffles made of plain tasks: every partition splits
+    its distinct hashes into buckets (hash modulo the bucket count) and one
+    task per bucket finds the repeated ones; then every partition splits its
+    links with a repeated hash the same way and one task per bucket runs the
+    batch rules over them. No task sees more than its bucket.
+    """
     with_ranstr = [
         index for index, summary in enumerate(summaries)
         if any(array("q", summary.counts.ranstr_hashes))
     ]
     if not with_ranstr:
         return {}, 0
-    frame = dd.from_delayed(
-        [delayed(ranstr_frame)(persisted[index]) for index in with_ranstr],
-        meta=pd.DataFrame({"hash": pd.Series([], dtype="int64")}),
-        verify_meta=False,
-    )
-    split = max(1, len(with_ranstr) // PARTITIONS_PER_SHUFFLE_PARTITION)
-    # A task-based shuffle: the rows are small, and it logs nothing at the default level.
-    with dask.config.set({"dataframe.shuffle.method": "tasks"}):
-        counts = frame["hash"].value_counts(split_out=split)
-        repeated = frozenset(int(value) for value in counts[counts > 1].index.compute())
+    buckets = max(1, len(with_ranstr) // PARTITIONS_PER_SHUFFLE_PARTITION)
+    counted = [delayed(count_hashes)(persisted[index], buckets) for index in with_ranstr]
+    repeated_lists = dask.compute(*[
+        delayed(repeated_in_bucket)([split[bucket] for split in counted])
+        for bucket in range(buckets)
+    ])
+    repeated = frozenset(value for values in repeated_lists for value in values)
     if not repeated:
         return {}, 0
-    members = db.from_delayed([
-        delayed(placed_members)(persisted[index], index, shifts[index], repeated)
+    shared = delayed(repeated, name=f"repeated-ranstr-hashes-{uuid.uuid4().hex}")
+    split_members = [
+        delayed(placed_members)(persisted[index], index, shifts[index], shared, buckets)
         for index in with_ranstr
+    ]
+    per_bucket = dask.compute(*[
+        delayed(bucket_findings)([split[bucket] for split in split_members], config)
+        for bucket in range(buckets)
     ])
-    groups = members.groupby(_member_hash, shuffle="tasks",
-                             npartitions=max(1, min(split, len(repeated))))
-    results = groups.map(group_findings, config).flatten().compute()
     findings: local.BatchFindings = {}
     newly_flagged = 0
-    for key, found, had_none in results:
-        findings[key] = found
-        newly_flagged += had_none
+    for results in per_bucket:
+        for key, found, had_none in results:
+            findings[key] = found
+            newly_flagged += had_none
     return findings, newly_flagged
 
 

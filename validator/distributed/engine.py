@@ -28,7 +28,7 @@ import os
 import shutil
 import tempfile
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,6 +108,7 @@ def dask_audit(
     block_bytes: int = sources.DEFAULT_BLOCK_BYTES,
     render_text: bool = False,
     color: bool = False,
+    on_pass: Callable[[str], None] | None = None,
 ) -> local.AuditResult:
     """Audit on the current Dask client: files, folders, globs and fsspec URLs (``paths``),
     Dask bags of strings (``bags``) and Dask DataFrame columns (``columns``).
@@ -117,17 +118,22 @@ def dask_audit(
     element or a cell is one record, named in ``Location.part``. Plain-text
     files are read in blocks of ``block_bytes``. The result is the local
     audit's :class:`~validator.audit.AuditResult` (use it as a context
-    manager: it removes its spool files on exit).
+    manager: it removes its spool files on exit). ``on_pass`` is called with
+    the name of each pass as it starts: ``survey``, ``check``, ``batch``,
+    ``collect``.
     """
+    announce = on_pass or (lambda name: None)
     config = config or Config()
     settings = WorkerSettings(config, secret, dict(secrets or {}), render_text, color)
     plan = _Plan()
+    announce("survey")
     _plan_paths(paths, settings, plan, include=include, exclude=exclude,
                 block_bytes=block_bytes)
     for label, bag in (bags or {}).items():
         _plan_bag(bag, label, settings, plan)
     for label, series in (columns or {}).items():
         _plan_column(series, label, settings, plan)
+    announce("check")
     persisted: list[Any] = list(dask.persist(*plan.tasks)) if plan.tasks else []
     summaries: Sequence[PartitionSummary] = dask.compute(
         *[delayed(partition.summarise)(task) for task in persisted]
@@ -136,8 +142,10 @@ def dask_audit(
                     [(summary.newlines, summary.records_seen) for summary in summaries])
     spool_dir = tempfile.mkdtemp(prefix="directlink-dask-audit-")
     try:
+        announce("batch")
         causes = batch.cross_link_causes(persisted, summaries, placed, settings)
         batch_findings, newly_flagged = batch.ranstr_reuse(persisted, summaries, placed, config)
+        announce("collect")
         spools, opaque = _collect(persisted, placed, causes, spool_dir)
     except BaseException:
         shutil.rmtree(spool_dir, ignore_errors=True)

@@ -1,0 +1,184 @@
+"""The Dask audit on a local cluster against the local ``--jobs 2`` audit, on the same log.
+
+    python benchmarks/bench_dask_audit.py [--size-mb 200] [--workers 2] [--block-mb 16]
+
+Writes a log of about 200 bytes a line, one link a line (1,000,000 links for
+200 MB), in the mix of ``bench_audit.py`` but with every link unique, as in a
+real log (that benchmark repeats a pool of 5,000 links; here one link in
+10,000 shares a ``ranstr``, so DL310 has work across the whole log), then
+times, each in a child process from start to exit, with the peak memory of
+the whole process tree (resident set sizes summed, sampled every 20 ms):
+
+* the baseline: ``directlink audit LOG --format jsonl --jobs 2``;
+* ``directlink audit LOG --format jsonl --engine dask --jobs 2`` (a LocalCluster
+  of 2 worker processes started and stopped inside the run);
+
+and, in this process on a cluster started beforehand, ``dask_audit`` alone
+with the time of each pass (the cluster's start-up left out), so the fixed
+costs and the per-link costs can be told apart. Both reports must agree: the
+links, findings and summaries are compared. The generated files are deleted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+BASE = "https://visitorchat.twt.com/direct/8cba81d468aac01b4f15f8ea4ef33677"
+LINE_BYTES = 200
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+#: One link in this many reuses a shared ranstr (DL310 across the whole log).
+REUSE_EVERY = 10_000
+
+
+def log_line(index: int, rng: random.Random) -> str:
+    """One log line with one link, unique as links in real logs are (a fresh ranstr each),
+    in the mix of ``bench_audit.py``: signed, unsigned, no direct=1, placeholders."""
+    kind = rng.random()
+    ranstr = "".join(rng.choices(ALPHABET, k=16))
+    if index % REUSE_EVERY == 0:
+        ranstr = "SharedRanstr0001"
+    mm = f"{rng.getrandbits(128):032x}"
+    if kind < 0.55:
+        link = f"{BASE}?direct=1&chatid=c{index}&lang=en&sbs=u{index}&sbs_mm={mm}&ranstr={ranstr}"
+    elif kind < 0.75:
+        link = f"{BASE}?direct=1&chatid=c{index}&lang=ja"
+    elif kind < 0.85:
+        link = f"{BASE}?chatid=c{index}&lang=pt-BR"
+    elif kind < 0.93:
+        link = f"{BASE}?direct=1&chatid={{SESSION_ID}}&sbs=u{index}&sbs_mm={mm.upper()}"
+    else:
+        link = f"{BASE}?direct=1&chatid=c{index}&ranstr={ranstr}&name=Ann&email=ann%40example.com"
+    prefix = f"2026-11-25T10:{index // 60 % 60:02d}:{index % 60:02d}Z INFO chat-link sent "
+    padding = max(0, LINE_BYTES - len(prefix) - len(link) - 1)
+    return f"{prefix}{link} {'.' * padding}\n"
+
+
+def write_log(path: Path, size_mb: int) -> tuple[int, int]:
+    """A log of about ``size_mb`` MB, one link a line; returns (bytes, links)."""
+    target = size_mb * 1_000_000
+    rng = random.Random(11)
+    written = links = 0
+    with path.open("w", encoding="utf-8") as stream:
+        while written < target:
+            line = log_line(links, rng)
+            stream.write(line)
+            written += len(line)
+            links += 1
+    return path.stat().st_size, links
+
+
+@dataclass
+class Run:
+    label: str
+    seconds: float
+    peak_bytes: int
+    summary: dict[str, Any]
+
+
+def run_cli(label: str, log: Path, output: Path, extra: list[str]) -> Run:
+    command = [sys.executable, "-m", "validator", "audit", str(log), "--format", "json",
+               "--output", str(output), "--fail-on", "never", "--quiet", *extra]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        total = 0
+        with contextlib.suppress(psutil.Error):
+            for member in [watched, *watched.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    total += member.memory_info().rss
+        peak = max(peak, total)
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"{label} failed ({process.returncode}): {error}")
+    summary = _summary(output)
+    output.unlink()
+    return Run(label, seconds, peak, summary)
+
+
+def _summary(output: Path) -> dict[str, Any]:
+    """The summary of a JSON report, read without holding the whole report twice."""
+    with output.open(encoding="utf-8") as stream:
+        document = json.load(stream)
+    summary: dict[str, Any] = document["summary"]
+    return summary
+
+
+def timed_passes(log: Path, workers: int, block_bytes: int) -> tuple[dict[str, float], int]:
+    """``dask_audit`` on a cluster started beforehand: seconds per pass, and links."""
+    from validator.distributed import dask_audit, dask_client
+
+    marks: list[tuple[str, float]] = []
+    started = time.perf_counter()
+    with dask_client(workers=workers):
+        marks.append(("cluster start", started))
+        marks.append(("planning", time.perf_counter()))
+
+        def on_pass(name: str) -> None:
+            marks.append((name, time.perf_counter()))
+
+        with dask_audit([log], block_bytes=block_bytes, on_pass=on_pass) as result:
+            marks.append(("cluster stop", time.perf_counter()))
+            links = result.summary.links
+    marks.append(("end", time.perf_counter()))
+    seconds = {name: following - at
+               for (name, at), (_, following) in itertools.pairwise(marks)}
+    seconds.pop("planning", None)
+    seconds["audit alone"] = marks[-2][1] - marks[1][1]
+    return seconds, links
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=200, help="size of the generated log")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="local processes for both engines (--jobs)")
+    parser.add_argument("--block-mb", type=int, default=16,
+                        help="bytes of the log one Dask task reads")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-dask-audit-") as folder:
+        log = Path(folder) / "app.log"
+        size, links = write_log(log, options.size_mb)
+        print(f"log: {size / 1e6:.0f} MB, {links:,} links; {options.workers} processes each")
+        jobs = ["--jobs", str(options.workers)]
+        output = Path(folder) / "report.json"
+        local = run_cli(f"local --jobs {options.workers}", log, output, jobs)
+        on_dask = run_cli(f"dask LocalCluster x{options.workers}", log, output,
+                          [*jobs, "--engine", "dask"])
+        passes, counted = timed_passes(log, options.workers, options.block_mb * 1_000_000)
+
+    print()
+    print(f"{'engine':<24} {'seconds':>8} {'links/s':>9} {'MB/s':>6} {'peak MB':>8}")
+    for run in (local, on_dask):
+        print(f"{run.label:<24} {run.seconds:8.1f} {links / run.seconds:9,.0f} "
+              f"{size / 1e6 / run.seconds:6.2f} {run.peak_bytes / 1e6:8.0f}")
+    print(f"dask / local time: {on_dask.seconds / local.seconds:.2f}x")
+    same = local.summary == on_dask.summary
+    print(f"same summary (links, findings by code and severity, paths): {same}")
+    print()
+    print(f"dask passes (in process, block {options.block_mb} MB):")
+    for name, value in passes.items():
+        print(f"  {name:<14} {value:7.2f} s")
+    print(f"  audit alone: {counted / passes['audit alone']:,.0f} links/s")
+    if not same or counted != links:
+        raise SystemExit("the two engines disagree")
+
+
+if __name__ == "__main__":
+    main()
