@@ -104,10 +104,10 @@ def _order(finding: Finding) -> tuple[int, int, str]:
 
 def _run(context: LinkContext, rules: tuple[Rule, ...]) -> list[Finding]:
     findings: list[Finding] = []
-    present = context.first_params.keys()
+    signals = context.signals
     for rule in rules:
         triggers = rule.triggers
-        if triggers is not None and triggers.isdisjoint(present):
+        if triggers is not None and triggers.isdisjoint(signals):
             continue
         findings.extend(rule.check(context))
     return findings

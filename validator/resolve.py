@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from validator import spec
 from validator.model import DirectLink, Identity, LanguageSource, Outcome, Span, View
-from validator.query import percent_decode_strict
+from validator.query import has_invalid_percent, percent_decode_strict
 from validator.signature import Secret, verify
 
 # Languages ------------------------------------------------------------------
@@ -179,17 +179,26 @@ def read_as_sdk(link: DirectLink) -> SdkReading:
     values: dict[str, str] = {}
     same = True
     for param in link.params:
-        raw_name = param.raw_name
+        raw = param.raw
+        raw_name, _, raw_value = raw.partition("=")
         if not raw_name:
             return SdkReading(values, "the SDK rejects a pair with an empty key", param.span)
-        raw = param.raw
-        if "%" not in raw and "+" not in raw:
-            # Nothing to decode: both clients read the raw text.
-            values[raw_name] = raw.partition("=")[2]
-            continue
-        same = False
+        if "+" not in raw:
+            if "%" not in raw:
+                values[raw_name] = raw_value  # nothing to decode: both read the raw text
+                continue
+            if (
+                "\ufffd" not in param.value
+                and "\ufffd" not in param.name
+                and not has_invalid_percent(raw)
+            ):
+                # Valid escapes of valid UTF-8 and no "+": both decode alike.
+                values[param.name] = param.value
+                continue
         name = percent_decode_strict(raw_name)
-        value = percent_decode_strict(param.raw_value or "")
+        value = percent_decode_strict(raw_value)
+        if name != param.name or value != param.value:
+            same = False
         if name is None or value is None:
             return SdkReading(
                 values,

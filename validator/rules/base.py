@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from validator.model import Client, DirectLink, Finding, Fix, Outcome, Param, Severity, Span
+from validator.rules.signals import link_signals
 from validator.signature import Secret
 
 if TYPE_CHECKING:
@@ -35,11 +36,25 @@ class LinkContext:
     known_secrets: tuple[Secret, ...] = ()
     #: The first parameter of each name (the one the page reads), built once per link.
     first_params: dict[str, Param] = field(default_factory=dict)
+    #: Parameter names present and facts (see :mod:`validator.rules.signals`).
+    signals: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.first_params:
             for param in self.link.params:
                 self.first_params.setdefault(param.name, param)
+        if not self.signals:
+            config = self.config
+            self.signals = link_signals(
+                self.link,
+                self.first_params,
+                base_path=config.base_path,
+                allowed_hosts=bool(config.allowed_hosts),
+                url_length_limit=config.url_length_limit,
+                secret_known=self.secret is not None or bool(self.known_secrets),
+                same_in_sdk=self.sdk.same_as_browser,
+                verified=self.outcomes["browser"].identity == "verified",
+            )
 
     @property
     def browser(self) -> Outcome:
@@ -69,8 +84,9 @@ class Rule:
     fix_description: ClassVar[str] = ""
     #: A batch rule sees every link of a run at once (see :class:`BatchRule`).
     batch: ClassVar[bool] = False
-    #: Parameter names of which at least one must be present for the rule to fire;
-    #: None means the rule always runs. Lets the engine skip most rules cheaply.
+    #: Parameter names or facts (:mod:`validator.rules.signals`) of which at least one
+    #: must hold for the rule to fire; None means the rule always runs. Lets the
+    #: engine skip most rules cheaply.
     triggers: ClassVar[frozenset[str] | None] = None
 
     def check(self, context: LinkContext) -> Iterator[Finding]:

@@ -11,6 +11,7 @@ from validator import spec
 from validator.model import DirectLink, Finding, Fix, Param, Span
 from validator.query import decodes_to_valid_utf8, encode_component, has_percent_escape
 from validator.resolve import empty_pairs
+from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, removal_span, value_span
 from validator.rules.identity import is_secret_like_name
 from validator.rules.placeholders import find_placeholder, find_raw_placeholders
@@ -23,6 +24,7 @@ class DuplicateParam(Rule):
     name = "duplicate-param"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.DUPLICATE})
     summary = "A key appears twice; browsers read the first value, the SDK keeps the last"
     why = (
         "URLSearchParams.get returns the first value of a repeated key while the native SDK "
@@ -110,6 +112,7 @@ class UnknownParam(Rule):
     name = "unknown-param"
     severity = "info"
     family = "encoding"
+    triggers = frozenset({signals.UNKNOWN})
     summary = "A key the page does not know (none that DL503, DL309 or DL601 reports)"
     why = (
         "The page ignores keys it does not know. Tracking parameters are harmless; anything "
@@ -144,6 +147,7 @@ class MisspelledParam(Rule):
     name = "misspelled-param"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.UNKNOWN})
     summary = "An unknown key close to a known one (chatId, chat-id, Lang, randstr): did you mean"
     why = (
         "Keys are case-sensitive and must be spelled exactly: chatId, Lang or randstr are "
@@ -191,6 +195,7 @@ class InvalidPercentEncoding(Rule):
     name = "invalid-percent-encoding"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.PERCENT})
     summary = "% not followed by two hex digits (browsers keep it; the SDK rejects the URL)"
     why = (
         "Browsers keep a stray % literally, but the native SDK rejects the whole URL, and "
@@ -203,6 +208,8 @@ class InvalidPercentEncoding(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         link = context.link
+        if link.query is None or _BAD_PERCENT.search(link.query) is None:
+            return
         for param in link.params:
             if "%" not in param.raw:
                 continue
@@ -233,6 +240,7 @@ class InvalidUtf8(Rule):
     name = "invalid-utf8"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.PERCENT})
     summary = "Percent-decoded bytes are not UTF-8 (error in a documented parameter, else warning)"
     why = (
         "The page decodes escapes as UTF-8 and turns invalid bytes into U+FFFD (�): a name "
@@ -271,6 +279,7 @@ class EmptyQueryPair(Rule):
     name = "empty-query-pair"
     severity = "info"
     family = "encoding"
+    triggers = frozenset({signals.EMPTY_PAIR})
     summary = "&&, a trailing &, or =value with no key (the SDK rejects these)"
     why = (
         "Browsers skip empty pieces and keys, but the native SDK rejects the whole URL when "
@@ -290,7 +299,7 @@ class EmptyQueryPair(Rule):
                 fix=self.make_fix("remove the extra '&'", [(span, "")]),
             )
         for param in link.params:
-            if param.raw_name:
+            if param.raw[0] != "=":
                 continue
             yield self.finding(
                 f"pair {param.raw!r} has no key (the SDK rejects it)",
@@ -329,6 +338,7 @@ class RawUnsafeCharacters(Rule):
     name = "raw-unsafe-characters"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.UNSAFE})
     summary = "Raw spaces, quotes, <>{}|\\^`, control or non-ASCII characters inside the link"
     why = (
         "Mail clients, chat apps and QR scanners end a detected link at a space or bracket "
@@ -405,6 +415,7 @@ class DoubleEncoded(Rule):
     name = "double-encoded"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.PERCENT})
     summary = "A decoded value still holds %XX escapes (%2540)"
     why = (
         "The page decodes a value once. %2540 reaches it as the text %40, not @: the agent "
@@ -442,6 +453,7 @@ class UrlTooLong(Rule):
     name = "url-too-long"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.LONG})
     summary = "Longer than the configured limit (2000 characters; 300 for context = qr)"
     why = (
         "Some browsers, mail gateways and chat apps cut links beyond about 2000 characters, "
@@ -470,7 +482,7 @@ class SurroundingWhitespace(Rule):
     name = "surrounding-whitespace"
     severity = "warning"
     family = "encoding"
-    triggers = frozenset(spec.WHITESPACE_SENSITIVE_PARAMS)
+    triggers = frozenset({signals.SPACE, signals.UNSAFE})
     summary = "Decoded direct, chat id, lang, sbs, sbs_mm, ranstr with leading/trailing whitespace"
     why = (
         "The page compares these values exactly: ' 1' is not 1, a chat id with a trailing "
@@ -507,6 +519,7 @@ class TemplatePlaceholder(Rule):
     name = "template-placeholder"
     severity = "error"
     family = "encoding"
+    triggers = frozenset({signals.PLACEHOLDER})
     summary = (
         "An unexpanded template: {SESSION_ID}, {{sbs}}, ${sbs}, <sbs>, %7Bsbs%7D, "
         "YOUR_APP_ID, :chatid"
@@ -561,6 +574,7 @@ class ClientDivergence(Rule):
     name = "client-divergence"
     severity = "warning"
     family = "encoding"
+    triggers = frozenset({signals.DIVERGE})
     summary = "The browser and the native SDK would see different values, view or identity"
     why = (
         "The same link reaches the page through a browser (WHATWG decoding: + is a space, "

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from validator import spec
 from validator.build import new_ranstr
 from validator.model import Finding, Fix, Param
+from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, value_span
 from validator.signature import Secret, sign
 
@@ -415,6 +416,7 @@ class SecretExposed(Rule):
     name = "secret-exposed"
     severity = "error"
     family = "identity"
+    triggers = frozenset({signals.UNKNOWN, signals.SECRET, signals.FRAGMENT})
     summary = "The AppSecret appears in the URL (raw or decoded), or a parameter is named like one"
     why = (
         "Whoever holds the AppSecret can sign any customer: it belongs on the server only. "
@@ -428,7 +430,7 @@ class SecretExposed(Rule):
         link = context.link
         reported: set[str] = set()
         for param in (*link.params, *link.fragment_params):
-            if is_secret_like_name(param.name):
+            if param.name not in spec.KNOWN_PARAMS and is_secret_like_name(param.name):
                 reported.add(param.name)
                 yield self.finding(
                     f"parameter {param.name!r} is named like a secret: never put the AppSecret "
@@ -472,7 +474,7 @@ class PlusInSignedField(Rule):
     name = "plus-in-signed-field"
     severity = "warning"
     family = "identity"
-    triggers = frozenset({spec.SBS, spec.RANSTR})
+    triggers = frozenset({signals.PLUS})
     summary = "Raw sbs or ranstr holds +, which the page reads as a space"
     why = (
         "In a query a raw + means a space to the browser but stays a + in the native SDK, so "
@@ -485,6 +487,8 @@ class PlusInSignedField(Rule):
     fix_description = "Write each + as %20, the space the browser already reads (SDK then agrees)."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
+        if "+" not in (context.link.query or ""):
+            return
         for name in (spec.SBS, spec.RANSTR):
             param = context.param(name)
             if param is None or param.raw_value is None or "+" not in param.raw_value:
@@ -543,7 +547,7 @@ class BearerLink(Rule):
     name = "bearer-link"
     severity = "info"
     family = "identity"
-    triggers = frozenset({spec.SBS})
+    triggers = frozenset({signals.VERIFIED})
     summary = "A valid signed identity (warning in public contexts): the link is a bearer token"
     why = (
         "The signature has no expiry and is not bound to a device: anyone who gets the link "

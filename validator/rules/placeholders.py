@@ -59,11 +59,31 @@ _RAW_PLACEHOLDER = re.compile(
     """,
     re.VERBOSE | re.IGNORECASE,
 )
-_HINTS = re.compile(r"[{<]|%%|%7B|%3C|YOUR_", re.IGNORECASE)
+_HINTS = ("{", "<", "%%", "%7B", "%7b", "%3C", "%3c", "YOUR_", "your_")
+
+
+_PERCENT_HINT = re.compile(r"%(?:%|7[Bb]|3[AaCc]|25|5[Ff])")
+
+
+def may_hold_placeholder(text: str) -> bool:
+    """False where no placeholder can be in ``text``, raw or after decoding (a cheap test).
+
+    Placeholders need ``{``, ``<``, ``YOUR``, ``%%`` or a ``:`` opening a value or
+    path segment, written as such or percent-encoded.
+    """
+    return (
+        "{" in text
+        or "<" in text
+        or "YOUR" in text
+        or "your" in text
+        or "=:" in text
+        or "/:" in text
+        or ("%" in text and _PERCENT_HINT.search(text) is not None)
+    )
 
 
 def find_raw_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans of placeholders written anywhere in raw URL text (percent-encoded or not)."""
-    if _HINTS.search(text) is None:
+    if not any(hint in text for hint in _HINTS):
         return []
     return [match.span() for match in _RAW_PLACEHOLDER.finditer(text)]

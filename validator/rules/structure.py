@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 
 from validator import spec
 from validator.model import Finding, Fix
+from validator.rules import signals
 from validator.rules.base import LinkContext, Rule
 from validator.rules.placeholders import is_placeholder
 
@@ -21,6 +22,7 @@ class UnparseableUrl(Rule):
     name = "unparseable-url"
     severity = "error"
     family = "structure"
+    triggers = frozenset({signals.NOT_URL})
     summary = "Not an absolute URL with a host"
     why = (
         "A browser refuses text that is not an absolute URL with a host (a missing scheme, "
@@ -42,6 +44,7 @@ class InsecureScheme(Rule):
     name = "insecure-scheme"
     severity = "error"
     family = "structure"
+    triggers = frozenset({signals.NOT_HTTPS})
     summary = "Scheme is not https"
     why = (
         "The native SDK opens only https URLs, and over http the signature and customer "
@@ -75,6 +78,7 @@ class NotDirectPath(Rule):
     name = "not-direct-path"
     severity = "error"
     family = "structure"
+    triggers = frozenset({signals.PATH})
     summary = "Path is not <base-path>/direct/<app_id>"
     why = (
         "The chat page lives at /direct/<app_id>. Any other path lands on a different page "
@@ -152,6 +156,7 @@ class CredentialsInUrl(Rule):
     name = "credentials-in-url"
     severity = "error"
     family = "structure"
+    triggers = frozenset({signals.USERINFO})
     summary = "User info (user:pass@) present"
     why = (
         "Credentials in a link end up in browser history, logs and every inbox the link is "
@@ -185,6 +190,7 @@ class ParamsInFragment(Rule):
     name = "params-in-fragment"
     severity = "warning"
     family = "structure"
+    triggers = frozenset({signals.FRAGMENT})
     summary = "Known parameters sit after #, where the page does not read them"
     why = (
         "The page reads its parameters from the query, between ? and #. Anything after # is "
@@ -242,6 +248,7 @@ class UnexpectedHost(Rule):
     name = "unexpected-host"
     severity = "warning"
     family = "structure"
+    triggers = frozenset({signals.HOSTS})
     summary = "Host not in the configured allow-list (only when one is configured)"
     why = (
         "A typo in the host, a staging host in production mail, or a look-alike domain sends "
@@ -279,6 +286,7 @@ class PathTrailingSlash(Rule):
     name = "path-trailing-slash"
     severity = "warning"
     family = "structure"
+    triggers = frozenset({signals.TRAILING_SLASH})
     summary = "Trailing slash after the app id"
     why = (
         "The documented path is /direct/<app_id> without a trailing slash. Servers and "
