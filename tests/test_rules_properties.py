@@ -172,3 +172,42 @@ def test_one_edit_fires_its_code_and_no_unrelated_error(
 ) -> None:
     assert not _errors(url)
     _assert_edit(url, edit, code, allowed)
+
+
+link_pieces = st.sampled_from(
+    [
+        "direct=1", "direct= 1", "chatid=s1", "chat_id=s2", "chatid=", "lang=pt-BR", "lang=",
+        "Lang=en", "sbs=a+b", "sbs=%FF", f"sbs_mm={'A' * 32}", "sbs_mm=", "ranstr=aaaa",
+        "ranstr=1700000000000000", "", "=x", "note=100%", "note=%2540", "note=%2%41",
+        "theme=Dark", "visitor_id=1", "randstr=x", "phone=+86 138", "email=a@b", "name=张三",
+        "x=\t1", "app_secret=1", f"n={SECRET}", "c={{sbs}}", "c=%7Bx%7D", "c=:chatid",
+        "c=YOUR_ID", "is_app=2", "name=", "c=%E3%80%80x", "c=a%0Bb",
+    ]
+)
+
+
+@given(
+    st.lists(link_pieces | st.text(max_size=12), max_size=8),
+    st.sampled_from(["https://h.example/direct/app", "http://u@h.example/x/direct/YOUR_ID/",
+                     "h.example/direct/app", "https://h.example/direct/:app"]),
+    st.sampled_from(["", "#frag", "#chatid=1"]),
+    st.sampled_from([None, SECRET]),
+)
+def test_rule_gating_never_hides_a_finding(
+    parts: list[str], base: str, fragment: str, secret: str | None
+) -> None:
+    """Signals only skip rules that would find nothing: same findings as running every rule."""
+    from validator.check import _context, _run, selected_rules
+    from validator.config import Config
+    from validator.signature import Secret
+
+    config = Config(allowed_hosts=("h.example",), base_path="/x", context="qr")
+    url = f"{base}?{'&'.join(parts)}{fragment}"
+    context = _context(url, Secret(SECRET) if secret else None, {}, None, config, ())
+    rules, _ = selected_rules(config)
+    gated = _run(context, rules)
+    everything = [finding for rule in rules for finding in rule.check(context)]
+    # Fixes that add a ranstr draw a fresh one each time: compare what was found, where.
+    assert [(f.code, f.span, f.message) for f in gated] == [
+        (f.code, f.span, f.message) for f in everything
+    ]
