@@ -83,6 +83,8 @@ def _expected_codes(url: str) -> set[str]:
         judge = judged.get(name)
         if judge is not None:
             expected |= judge(value) or set()
+        elif not name:
+            expected.add("DL506")  # '=value' with no key
         elif name not in spec.KNOWN_PARAMS:
             expected |= {"DL502", "DL503", "DL309", "DL601", "DL511"}
     present = set(decoded)
