@@ -187,3 +187,17 @@ def test_rules_list_and_one_rule(runner: CliRunner) -> None:
     assert {d["code"] for d in data} == {r.code for r in RULES}
     result = runner.invoke(cli, ["rules", "DL999"])
     assert result.exit_code == 2 and "no rule" in result.output
+
+
+def test_a_secret_inside_the_link_is_never_printed_back(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DIRECTLINK_APP_SECRET", SECRET)
+    leaked = f"{B}?sbs=42&note={SECRET}&{SECRET}=1"
+    for options in ([], ["--format", "json"], ["--format", "sarif"], ["--fix"]):
+        result = runner.invoke(cli, ["check", *options, leaked])
+        assert result.exit_code == 1, options
+        assert SECRET not in result.output, options
+    assert "DL309" in runner.invoke(cli, ["check", leaked]).output
+    result = runner.invoke(cli, ["fix", leaked])
+    assert SECRET not in result.stdout and "DL309" in result.stderr

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
 from typing import cast
 
@@ -12,6 +14,7 @@ from validator.check import check_many, fails
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, read_links, secret_options
+from validator.diagnose import redact, redaction_pattern
 from validator.fix import fix_link
 from validator.model import SEVERITIES, Report, Severity
 from validator.report import write_report
@@ -114,24 +117,33 @@ def check_command(
         stream = open_output(output)
     except OSError as error:
         raise InputError(f"cannot write {output}: {error.strerror}") from None
+    # A link may hold a known secret (DL309): it is never printed back.
+    known = [*([secrets.secret] if secrets.secret else []), *secrets.by_app.values()]
+    mask = redaction_pattern(known)
     with writing_to(stream):
         if output_format == "json":
-            _write_json(sources, reports, fixed, redact_pii)
+            _write_json(sources, reports, fixed, redact_pii, mask)
         elif output_format in EXTRA_FORMATS:
             document = check_document(sources, reports, fail_on=fail_on, redact_pii=redact_pii)
-            write_report(output_format, document, stream)
+            buffer = io.StringIO()
+            write_report(output_format, document, buffer)
+            stream.write(redact(buffer.getvalue(), mask))
         else:
             use_color = color == "always" or (
                 color == "auto" and output is None and sys.stdout.isatty()
             )
-            _write_text(sources, reports, fixed, use_color)
+            _write_text(sources, reports, fixed, use_color, mask)
     level = cast(Severity, fail_on)
     failed = any(fails(report, level) for report in reports)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 def _write_json(
-    sources: list[str], reports: list[Report], fixed: list[str | None], redact_pii: bool
+    sources: list[str],
+    reports: list[Report],
+    fixed: list[str | None],
+    redact_pii: bool,
+    mask: re.Pattern[str] | None,
 ) -> None:
     entries = []
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
@@ -139,16 +151,21 @@ def _write_json(
         if fixed_link is not None:
             entry["fixed"] = fixed_link
         entries.append(entry)
-    click.echo(json.dumps(entries, ensure_ascii=False, indent=2))
+    click.echo(redact(json.dumps(entries, ensure_ascii=False, indent=2), mask))
 
 
 def _write_text(
-    sources: list[str], reports: list[Report], fixed: list[str | None], color: bool
+    sources: list[str],
+    reports: list[Report],
+    fixed: list[str | None],
+    color: bool,
+    mask: re.Pattern[str] | None,
 ) -> None:
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
         if fixed_link is not None:
-            click.echo(f"fixed: {fixed_link}", color=color)
-        click.echo(render_report(report, source=source, color=color), color=color)
+            click.echo(redact(f"fixed: {fixed_link}", mask), color=color)
+        text = render_report(report, source=source, color=color)
+        click.echo(redact(text, mask), color=color)
         click.echo("")
     count = sum(1 for link in fixed if link is not None)
     click.echo(render_summary(reports, fixed=count), color=color)

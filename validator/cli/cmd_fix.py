@@ -7,6 +7,7 @@ import click
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, cli
 from validator.cli.options import load_secrets, read_links, secret_options
+from validator.diagnose import redact, redaction_pattern
 from validator.fix import fix_link
 
 
@@ -41,6 +42,8 @@ def fix_command(
     """
     config = build_config(config_path, select, extend_select, ignore, context)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    known = [*([secrets.secret] if secrets.secret else []), *secrets.by_app.values()]
+    mask = redaction_pattern(known)
     for source, text in read_links(urls):
         result = fix_link(
             text,
@@ -49,7 +52,10 @@ def fix_command(
             unsafe=unsafe_fixes,
             config=config,
         )
-        click.echo(result.fixed)
+        shown = redact(result.fixed, mask)
+        if shown != result.fixed:
+            click.echo(f"{source}: the link holds the AppSecret (DL309); masked", err=True)
+        click.echo(shown)
         if show_fixes:
             for code, description in result.applied:
                 click.echo(f"{source}: {code} {description}", err=True)

@@ -398,7 +398,9 @@ def is_secret_like_name(name: str) -> bool:
     return name.lower().replace("_", "").replace("-", "") in _SECRET_NAME_FORMS
 
 
+@lru_cache(maxsize=64)
 def _secret_forms(secret: Secret) -> tuple[str, ...]:
+    """The secret as it may be written in a URL: raw and percent-encoded (either hex case)."""
     value = secret.reveal()
     encoded = quote(value.encode("utf-8"), safe="")
     forms = {value, encoded, _lower_hex(encoded), quote(value, safe="/:@!$'()*,;~")}
@@ -443,10 +445,12 @@ class SecretExposed(Rule):
         for secret in secrets:
             span, where = _find_secret(link.input, (*link.params, *link.fragment_params), secret)
             if span is not None and where not in reported:
+                named = where not in ("URL", "a parameter name")
                 yield self.finding(
-                    f"the AppSecret appears in the link ({where}): rotate it",
+                    f"the AppSecret appears in the link ({'in ' + where if named else where}): "
+                    "rotate it",
                     span,
-                    param=where if where != "URL" else None,
+                    param=where if named else None,
                 )
                 return
 
@@ -454,8 +458,11 @@ class SecretExposed(Rule):
 def _find_secret(
     text: str, params: tuple[Param, ...], secret: Secret
 ) -> tuple[tuple[int, int] | None, str]:
+    value = secret.reveal()
     for param in params:
-        if secret.reveal() in param.value or secret.reveal() in param.name:
+        if value in param.name:
+            return param.span, "a parameter name"  # never quote the name: it holds the secret
+        if value in param.value:
             return param.span, param.name
     for form in _secret_forms(secret):
         at = text.find(form)
