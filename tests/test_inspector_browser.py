@@ -286,3 +286,40 @@ def test_server_log_holds_no_secret(browser: Any, server: Server) -> None:
 
     for form in (SECRET, quote(SECRET, safe=""), quote_plus(SECRET)):
         assert form not in logs
+
+
+def test_paste_inspects_and_the_fixed_link_can_be_copied_and_reinspected(
+    browser: Any, server: Server
+) -> None:
+    browser.get(server.url + "/")
+    browser.find_element(By.CSS_SELECTOR, "#options summary").click()
+    browser.find_element(By.ID, "unsafe").click()
+    box = browser.find_element(By.ID, "link")
+    browser.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new ClipboardEvent('paste', {bubbles: true}));",
+        box,
+        f"{BASE}?chatid=77&lang=ZH_tw",
+    )
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: d.find_element(By.ID, "results").is_displayed()
+    )
+    assert "DL101" in _codes(browser)
+    fixed = browser.find_element(By.ID, "fixed").get_attribute("value")
+    assert fixed == f"{BASE}?direct=1&chatid=77&lang=zh-tw"
+
+    browser.find_element(By.ID, "copy").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: "copied" in d.find_element(By.ID, "status").text
+    )
+
+    browser.find_element(By.ID, "use-fixed").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: (
+            d.find_element(By.ID, "link").get_attribute("value") == fixed
+            and "Nothing to fix" in d.find_element(By.ID, "fixed-note").text
+        )
+    )
+    assert _codes(browser) == []
+    outcome = browser.find_element(By.CSS_SELECTOR, '.outcome[data-client="browser"]').text
+    assert "chat session" in outcome and "77" in outcome and "zh-tw" in outcome
