@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from validator import spec
 from validator.model import Finding
+from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
 
 
@@ -16,7 +17,7 @@ class ChatidWithoutDirect(Rule):
     name = "chatid-without-direct"
     severity = "error"
     family = "direct"
-    triggers = frozenset(spec.CHAT_ID_KEYS)
+    triggers = frozenset({signals.DIRECT_ISSUE})
     summary = "chatid/chat_id present and no direct parameter at all"
     why = (
         "The page opens a session only with the explicit intent flag direct=1; it exists so "
@@ -57,7 +58,7 @@ class DirectWithoutChatid(Rule):
     name = "direct-without-chatid"
     severity = "error"
     family = "direct"
-    triggers = frozenset({spec.DIRECT})
+    triggers = frozenset({signals.DIRECT_ISSUE})
     summary = "direct present, no chatid/chat_id parameter at all"
     why = (
         "direct=1 asks the page to open a session, but no chatid or chat_id says which: the "
@@ -90,7 +91,7 @@ class BadDirectValue(Rule):
     name = "bad-direct-value"
     severity = "error"
     family = "direct"
-    triggers = frozenset({spec.DIRECT})
+    triggers = frozenset({signals.DIRECT_ISSUE})
     summary = "direct present with any value but exactly 1"
     why = (
         "The documentation fixes direct to 1. true, yes, ' 1' or an empty value do not open "
@@ -127,7 +128,7 @@ class ConflictingChatid(Rule):
     name = "conflicting-chatid"
     severity = "error"
     family = "direct"
-    triggers = frozenset({spec.CHAT_ID_ALIAS})
+    triggers = frozenset({signals.DIRECT_ISSUE})
     summary = "chatid and chat_id both present with different values"
     why = (
         "The page reads chatid when it is present and ignores chat_id; the SDK drops chat_id "
@@ -164,7 +165,7 @@ class EmptyChatid(Rule):
     name = "empty-chatid"
     severity = "error"
     family = "direct"
-    triggers = frozenset(spec.CHAT_ID_KEYS)
+    triggers = frozenset({signals.DIRECT_ISSUE})
     summary = "Chat id empty or only whitespace"
     why = (
         "A blank chat id names no session: the page stays on its home view and the native "
@@ -197,7 +198,7 @@ class RedundantChatidAlias(Rule):
     name = "redundant-chatid-alias"
     severity = "info"
     family = "direct"
-    triggers = frozenset({spec.CHAT_ID_ALIAS})
+    triggers = frozenset({signals.DIRECT_ISSUE})
     summary = "chatid and chat_id both present with the same value"
     why = "The page reads chatid and ignores chat_id; the second key only lengthens the link."
     bad = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=s1&chat_id=s1"

@@ -77,7 +77,7 @@ class UnsignedSbs(Rule):
     name = "unsigned-sbs"
     severity = "error"
     family = "identity"
-    triggers = frozenset({spec.SBS})
+    triggers = frozenset({signals.SIGNATURE_SHAPE})
     summary = "sbs without sbs_mm"
     why = (
         "sbs names the customer; sbs_mm proves the link was made by someone who holds the "
@@ -112,7 +112,7 @@ class OrphanSignature(Rule):
     name = "orphan-signature"
     severity = "error"
     family = "identity"
-    triggers = frozenset({spec.SBS_MM, spec.RANSTR})
+    triggers = frozenset({signals.SIGNATURE_SHAPE})
     summary = "sbs_mm or ranstr without sbs"
     why = (
         "A signature signs an sbs. Without sbs the page has nothing to identify and the "
@@ -142,7 +142,7 @@ class MissingRanstr(Rule):
     name = "missing-ranstr"
     severity = "error"
     family = "identity"
-    triggers = frozenset({spec.SBS_MM})
+    triggers = frozenset({signals.SIGNATURE_SHAPE})
     summary = "sbs_mm without ranstr"
     why = (
         "sbs_mm = md5(md5(sbs + '_' + AppSecret) + '_' + ranstr). Without ranstr the page "
@@ -298,7 +298,7 @@ class MalformedSbsMm(Rule):
     name = "malformed-sbs-mm"
     severity = "error"
     family = "identity"
-    triggers = frozenset({spec.SBS_MM})
+    triggers = frozenset({signals.SIGNATURE_SHAPE})
     summary = "sbs_mm not 32 lower-case hex; says which (upper case, SHA-1/SHA-256 length ...)"
     why = (
         "The page compares sbs_mm with a lower-case MD5 hex digest. Upper-case hex, a SHA-1 "

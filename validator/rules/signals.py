@@ -36,6 +36,12 @@ SPACE = "@space"
 PLACEHOLDER = "@placeholder"
 DIVERGE = "@diverge"
 VERIFIED = "@verified"
+#: ``direct`` and the chat id are not simply ``direct=1`` with one non-blank chat id.
+DIRECT_ISSUE = "@direct-issue"
+#: ``sbs``, ``sbs_mm`` and ``ranstr`` are not all there with a 32 lower-case hex ``sbs_mm``.
+SIGNATURE_SHAPE = "@signature-shape"
+
+_LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 
 _UNSAFE = re.compile(r"[\x00-\x20\"'<>{}|\\^`\x7f-\U0010ffff]")
 
@@ -97,4 +103,29 @@ def link_signals(
         signals.add(DIVERGE)
     if verified:
         signals.add(VERIFIED)
+    if _direct_issue(link, names):
+        signals.add(DIRECT_ISSUE)
+    if _signature_shape_issue(link, names):
+        signals.add(SIGNATURE_SHAPE)
     return frozenset(signals)
+
+
+def _direct_issue(link: DirectLink, names: Collection[str]) -> bool:
+    has_direct = spec.DIRECT in names
+    has_chatid = spec.CHATID in names
+    has_alias = spec.CHAT_ID_ALIAS in names
+    if not (has_direct or has_chatid or has_alias):
+        return False
+    if not has_direct or not (has_chatid or has_alias) or (has_chatid and has_alias):
+        return True
+    chat_id = link.chat_id or ""
+    return link.direct != spec.DIRECT_VALUE or not chat_id.strip()
+
+
+def _signature_shape_issue(link: DirectLink, names: Collection[str]) -> bool:
+    present = [name in names for name in (spec.SBS, spec.SBS_MM, spec.RANSTR)]
+    if not any(present):
+        return False
+    if not all(present):
+        return True
+    return _LOWER_MD5.fullmatch(link.sbs_mm or "") is None
