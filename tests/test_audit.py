@@ -87,9 +87,31 @@ def test_ranstr_reused_across_files_is_reported_on_each_link(tmp_path: Path) -> 
     ]
     assert len(reused) == 2
     assert {os.path.basename(path) for path, _ in reused} == {"welcome.html", "links.csv"}
-    assert all("r4nd0mR4nstr0001" in message and "also used at" in message
+    assert all("r4nd0mR4nstr0001" in message and "also used by 1 other link: at " in message
                for _, message in reused)
     assert summary["by_code"]["DL310"] == 2  # type: ignore[index]
+
+
+def test_ranstr_reuse_stays_linear_and_names_a_few_places(tmp_path: Path) -> None:
+    log = tmp_path / "constant.log"
+    log.write_text("".join(f"{BASE}?direct=1&chatid=c{n}&ranstr=abc\n" for n in range(3000)),
+                   encoding="utf-8")
+    records, summary = records_of(tmp_path, jobs=1)
+    messages = [f["message"] for r in records for f in r["report"]["findings"]  # type: ignore[index]
+                if f["code"] == "DL310"]
+    assert len(messages) == 3000
+    assert summary["by_code"]["DL310"] == 3000  # type: ignore[index]
+    assert messages[0] == (
+        f"ranstr='abc' is also used by 2999 other links: at {log}:2:1, {log}:3:1, {log}:4:1, "
+        f"{log}:5:1, {log}:6:1 and 2994 more"
+    )
+
+
+def test_the_same_link_twice_is_no_ranstr_reuse(tmp_path: Path) -> None:
+    (tmp_path / "twice.log").write_text(f"{BASE}?direct=1&chatid=c&ranstr=abc\n" * 2,
+                                        encoding="utf-8")
+    _, summary = records_of(tmp_path, jobs=1)
+    assert "DL310" not in summary["by_code"]  # type: ignore[operator]
 
 
 def test_signature_mismatches_grouped_by_cause_and_source(tmp_path: Path) -> None:

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import os
 import shutil
 import tempfile
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -45,17 +44,17 @@ from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream, sniff_encoding
 from validator.extract.walk import SNIFF_BYTES, is_binary, walk
-from validator.model import SEVERITY_RANK, Report
+from validator.model import SEVERITY_RANK, DirectLink, Report
+from validator.report import jsonio
 from validator.report.text import render_report
-from validator.resolve import describe
 from validator.rules import BatchRule
 from validator.serialize import finding_to_dict, outcome_to_dict
 from validator.signature import Secret
 
 #: Text files above this size are split into ranges checked in parallel.
 SPLIT_BYTES = 8 * 1024 * 1024
-#: Links of one task kept for the cross-link signature diagnosis.
-BATCH_WINDOW = 2000
+#: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
+BATCH_WINDOW = 32
 #: The hypothesis id a signature finding is grouped under when no hypothesis explains it.
 UNKNOWN_CAUSE = "unknown-cause"
 SIGNATURE_CODES = frozenset({"DL306", "DL307"})
@@ -217,7 +216,7 @@ def location_to_dict(location: Location) -> dict[str, Any]:
 
 
 def _signature_cause(report: Report, secret: Secret | None,
-                     batch: Sequence[str]) -> tuple[str, str] | None:
+                     batch: Sequence[DirectLink]) -> tuple[str, str] | None:
     """``(hypothesis id, headline)`` for a link with a signature finding and a known secret."""
     if secret is None or not SIGNATURE_CODES.intersection(report.codes()):
         return None
@@ -227,7 +226,7 @@ def _signature_cause(report: Report, secret: Secret | None,
         return None
     from validator.diagnose import diagnose_signature
 
-    others = [url for url in batch if url != link.input]
+    others = [other for other in batch if other.input != link.input]
     diagnosis = diagnose_signature(sbs, ranstr, given, secret, batch=others)
     if diagnosis.ok:
         return None
@@ -242,7 +241,7 @@ def _run_task(task: _Task) -> _TaskResult:
     result = _TaskResult(task.index, task.path, task.kind)
     link_filter = LinkFilter(settings.hosts or None)
     hashes = array("q")
-    window: list[str] = []
+    window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
     try:
         with open(task.spool, "w", encoding="utf-8") as spool:
             for item in _extract(task, link_filter):
@@ -254,12 +253,11 @@ def _run_task(task: _Task) -> _TaskResult:
                     })
                     continue
                 record, report = _check_record(item, settings, window)
-                if len(window) < BATCH_WINDOW:
-                    window.append(item.url)
+                window.append(report.link)
                 ranstr = report.link.ranstr
                 hashes.append(ranstr_hash(ranstr) if ranstr else 0)
                 _count(result, report, record)
-                spool.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+                spool.write(jsonio.dumps(record))
                 spool.write("\n")
     except SkipFile as skip:
         result.skip_reason = str(skip)
@@ -301,7 +299,6 @@ def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
                 for p in link.params
             ],
         },
-        "page": describe(browser),
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "outcome": outcome_to_dict(browser),
     }
@@ -318,7 +315,7 @@ def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
 
 
 def _check_record(item: ExtractedLink, settings: _Settings,
-                  window: Sequence[str]) -> tuple[dict[str, Any], Report]:
+                  window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
     report = check(item.parsed or item.url, secret=settings.secret, secrets=settings.secrets,
                    config=settings.config)
     record = link_record(item, report)
@@ -437,8 +434,7 @@ class AuditResult:
     """
 
     def __init__(self, paths: list[PathResult], summary: AuditSummary,
-                 spools: list[str], batch: Mapping[tuple[int, int], list[dict[str, Any]]],
-                 spool_dir: str, config: Config) -> None:
+                 spools: list[str], batch: BatchIndex, spool_dir: str, config: Config) -> None:
         self.paths = paths
         self.summary = summary
         self.config = config
@@ -453,10 +449,10 @@ class AuditResult:
                 continue
             with open(spool, encoding="utf-8") as stream:
                 for number, line in enumerate(stream):
-                    record: dict[str, Any] = json.loads(line)
-                    extra = self._batch.get((task_index, number))
-                    if extra:
-                        record["report"]["findings"].extend(extra)
+                    record: dict[str, Any] = jsonio.loads(line)
+                    key = (task_index, number)
+                    if self._batch.concerns(key):
+                        record["report"]["findings"].extend(self._batch.findings_for(key, record))
                     yield record
 
     def record_lines(self) -> Iterator[str]:
@@ -467,11 +463,11 @@ class AuditResult:
                 continue
             with open(spool, encoding="utf-8") as stream:
                 for number, line in enumerate(stream):
-                    extra = self._batch.get((task_index, number))
-                    if extra:
-                        record = json.loads(line)
-                        record["report"]["findings"].extend(extra)
-                        yield json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+                    key = (task_index, number)
+                    if self._batch.concerns(key):
+                        record = jsonio.loads(line)
+                        record["report"]["findings"].extend(self._batch.findings_for(key, record))
+                        yield jsonio.dumps(record)
                     else:
                         yield line.rstrip("\n")
 
@@ -529,19 +525,18 @@ def audit(
         tasks, settled = _plan(paths, include, exclude, spool_dir)
         results = _execute(tasks, settings, jobs, progress)
         paths_out, summary = _summarise(tasks, results, settled)
-        batch = _batch_findings(tasks, results, config)
+        batch = _batch_index(tasks, results, config)
     except BaseException:
         shutil.rmtree(spool_dir, ignore_errors=True)
         raise
-    batch_findings, newly_flagged = batch
-    for findings in batch_findings.values():
-        for finding in findings:
-            summary.by_severity[finding["severity"]] += 1
-            summary.by_code[finding["code"]] += 1
-            summary.by_code_severity[(finding["code"], finding["severity"])] += 1
+    findings, newly_flagged, severity = batch.totals()
+    if findings and severity is not None:
+        summary.by_severity[severity] += findings
+        summary.by_code["DL310"] += findings
+        summary.by_code_severity[("DL310", severity)] += findings
     summary.links_with_findings += newly_flagged
-    return AuditResult(paths_out, summary, [task.spool for task in tasks], batch_findings,
-                       spool_dir, config)
+    return AuditResult(paths_out, summary, [task.spool for task in tasks], batch, spool_dir,
+                       config)
 
 
 def _execute(tasks: Sequence[_Task], settings: _Settings, jobs: int | None,
@@ -623,79 +618,137 @@ def _summarise(tasks: Sequence[_Task], results: Sequence[_TaskResult],
 # Batch rules ------------------------------------------------------------------------
 
 
-BatchFindings = dict[tuple[int, int], list[dict[str, Any]]]
+#: Other links' locations a DL310 message names.
+SHOWN_LOCATIONS = 5
 
 
-def _batch_findings(tasks: Sequence[_Task], results: Sequence[_TaskResult],
-                    config: Config) -> tuple[BatchFindings, int]:
-    """Findings that need every link (DL310), by (task, record); and how many links they flag
-    that had no finding before."""
-    repeated = _repeated_hashes(results)
-    if not repeated:
-        return {}, 0
-    wanted: dict[int, set[int]] = {}
-    for result in results:
-        hashes = array("q")
-        hashes.frombytes(result.ranstr_hashes)
-        for number, value in enumerate(hashes):
-            if value in repeated:
-                wanted.setdefault(result.index, set()).add(number)
-    members: list[tuple[tuple[int, int], dict[str, Any]]] = []
-    for task in tasks:
-        numbers = wanted.get(task.index)
-        if not numbers:
-            continue
-        with open(task.spool, encoding="utf-8") as stream:
-            for number, line in enumerate(stream):
-                if number in numbers:
-                    members.append(((task.index, number), json.loads(line)))
-    findings = batch_rule_findings(members, config)
-    newly_flagged = sum(
-        1 for key, record in members if findings.get(key) and not record["report"]["findings"]
-    )
-    return findings, newly_flagged
+@dataclass(slots=True)
+class RanstrGroup:
+    """The links sharing one ``ranstr``: how many, a few places, whether they differ."""
+
+    ranstr: str
+    count: int = 0
+    texts: list[str] = field(default_factory=list)
+    places: list[tuple[tuple[int, int], str]] = field(default_factory=list)
+    clean_members: int = 0
+
+    def add(self, key: tuple[int, int], record: Mapping[str, Any]) -> None:
+        self.count += 1
+        if len(self.texts) < 2 and record["url"] not in self.texts:
+            self.texts.append(record["url"])
+        if len(self.places) <= SHOWN_LOCATIONS:
+            self.places.append((key, _where(record)))
+        if not record["report"]["findings"]:
+            self.clean_members += 1
+
+    @property
+    def reused(self) -> bool:
+        """Two different links share it (the same link twice does not count)."""
+        return len(self.texts) > 1
 
 
-def batch_rule_findings(
-    members: Sequence[tuple[tuple[int, int], Mapping[str, Any]]], config: Config
-) -> BatchFindings:
-    """Run the rules engine's batch rules over checked link records.
+class BatchIndex:
+    """Batch findings (DL310 ``ranstr-reused``) computed per record as records are read.
 
-    Pure, so it runs per partition too: ``members`` are ``(key, record)``
-    pairs (the records of links that may share a ``ranstr``); the result
-    maps keys to finding dicts, each telling where the other links are.
+    Holds a 64-bit hash per link and a small summary per reused ``ranstr``, never
+    the records themselves, so memory stays flat however many links share one.
     """
-    if len(members) < 2:
-        return {}
-    reports = check_many([record["url"] for _, record in members], config=config)
-    batch_codes = {rule.code for rule in _batch_rules(config)}
-    result: BatchFindings = {}
-    for position, ((key, _), report) in enumerate(zip(members, reports, strict=True)):
-        for finding in report.findings:
-            if finding.code not in batch_codes:
+
+    def __init__(self, hashes: Mapping[int, array[int]], groups: Mapping[str, RanstrGroup],
+                 template: dict[str, Any] | None) -> None:
+        self._hashes = hashes
+        self._groups = groups
+        self._template = template
+        self._reused_hashes = {ranstr_hash(ranstr) for ranstr, group in groups.items()
+                               if group.reused} if template is not None else set()
+
+    def concerns(self, key: tuple[int, int]) -> bool:
+        hashes = self._hashes.get(key[0])
+        return hashes is not None and key[1] < len(hashes) and hashes[key[1]] in self._reused_hashes
+
+    def findings_for(self, key: tuple[int, int], record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        if self._template is None or not self.concerns(key):
+            return []
+        param = _first_param(record, "ranstr")
+        if param is None:
+            return []
+        ranstr, span = param
+        group = self._groups.get(ranstr)
+        if group is None or not group.reused:
+            return []
+        others = [where for place, where in group.places if place != key][:SHOWN_LOCATIONS]
+        more = group.count - 1 - len(others)
+        shown = ", ".join(others) + (f" and {more} more" if more > 0 else "")
+        finding = dict(self._template)
+        finding["message"] = (f"ranstr={ranstr!r} is also used by {group.count - 1} other "
+                              f"link{'s' if group.count > 2 else ''}: at {shown}")
+        finding["span"] = list(span)
+        return [finding]
+
+    def totals(self) -> tuple[int, int, str | None]:
+        """(findings, links that had no finding before, severity)."""
+        if self._template is None:
+            return 0, 0, None
+        reused = [group for group in self._groups.values() if group.reused]
+        return (sum(group.count for group in reused),
+                sum(group.clean_members for group in reused), self._template["severity"])
+
+
+def _first_param(record: Mapping[str, Any], name: str) -> tuple[str, tuple[int, int]] | None:
+    for param in record["report"]["link"]["params"]:
+        if param["name"] == name:
+            start, end = param["span"]
+            raw = param["raw"]
+            equals = raw.find("=")
+            value_start = start + equals + 1 if equals >= 0 else end
+            return param["value"], (value_start, end)
+    return None
+
+
+def _batch_index(tasks: Sequence[_Task], results: Sequence[_TaskResult],
+                 config: Config) -> BatchIndex:
+    """Find the links whose ``ranstr`` repeats (by hash), read only those back, group them."""
+    hashes: dict[int, array[int]] = {}
+    for result in results:
+        values = array("q")
+        values.frombytes(result.ranstr_hashes)
+        hashes[result.index] = values
+    repeated = _repeated_hashes(results)
+    groups: dict[str, RanstrGroup] = {}
+    if repeated:
+        for task in tasks:
+            task_hashes = hashes.get(task.index)
+            if task_hashes is None or not any(value in repeated for value in task_hashes):
                 continue
-            data = finding_to_dict(finding)
-            others = [
-                _where(other) for index, (_, other) in enumerate(members)
-                if index != position and _shares_ranstr(reports[index], report)
-            ]
-            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5
-                                             else "")
-            if finding.code == "DL310":
-                data["message"] = f"ranstr={report.link.ranstr!r} is also used at {shown}"
-            else:
-                data["message"] = f"{finding.message} (links: {shown})"
-            data["also_at"] = others
-            result.setdefault(key, []).append(data)
-    return result
+            with open(task.spool, encoding="utf-8") as stream:
+                for number, line in enumerate(stream):
+                    if task_hashes[number] not in repeated:
+                        continue
+                    record = jsonio.loads(line)
+                    param = _first_param(record, "ranstr")
+                    if param is None:
+                        continue
+                    group = groups.setdefault(param[0], RanstrGroup(param[0]))
+                    group.add((task.index, number), record)
+    template = _reuse_template(groups, config)
+    return BatchIndex(hashes, groups, template)
+
+
+def _reuse_template(groups: Mapping[str, RanstrGroup], config: Config) -> dict[str, Any] | None:
+    """The rules engine's DL310 finding for one reused ``ranstr``: its name and severity
+    (config overrides applied), or None where the configuration leaves the rule out."""
+    sample = next((group for group in groups.values() if group.reused), None)
+    if sample is None or not _batch_rules(config):
+        return None
+    reports = check_many(sample.texts, config=config)
+    for finding in reports[0].findings:
+        if finding.code == "DL310":
+            return finding_to_dict(finding)
+    return None
 
 
 def _batch_rules(config: Config) -> tuple[BatchRule, ...]:
     return selected_rules(config)[1]
-
-
-def _shares_ranstr(first: Report, second: Report) -> bool:
-    return first.link.ranstr == second.link.ranstr and first.link.text != second.link.text
 
 
 def _where(record: Mapping[str, Any]) -> str:

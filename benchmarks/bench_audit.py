@@ -1,0 +1,174 @@
+"""Audit throughput and memory on a generated application log.
+
+    python benchmarks/bench_audit.py [--size-mb 200] [--jobs 1 2] [--small-mb 50]
+
+Writes a log of ``--size-mb`` megabytes (about 200 bytes a line, one link a
+line: 1,000,000 links for 200 MB) into a temporary folder, then:
+
+* the baseline: ``check()`` alone on a sample of the same links, in this process;
+* ``directlink audit LOG --format jsonl --output /dev/null --jobs N`` for each N,
+  in a child process, timed from start to exit (links/s, MB/s, per-link time
+  and its ratio to ``check`` alone, the speed-up of N jobs over 1);
+* the peak memory of all processes of the audit together (parent and workers,
+  resident set sizes summed, sampled every 20 ms with psutil);
+* the same audit on a ``--small-mb`` log, to show memory stays flat as the
+  file grows.
+
+Targets: jobs 2 at least 1.7x jobs 1; audit per link within 1.3x of check;
+peak memory under 300 MB and flat. The generated files are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+BASE = "https://visitorchat.twt.com/direct/8cba81d468aac01b4f15f8ea4ef33677"
+LINE_BYTES = 200
+
+
+def make_link(index: int, rng: random.Random) -> str:
+    """One link of a realistic mix: good signed, good unsigned, missing direct=1,
+    placeholders with upper-case sbs_mm, a constant short ranstr with customer data."""
+    kind = rng.random()
+    ranstr = f"{rng.getrandbits(80):020x}"
+    mm = f"{rng.getrandbits(128):032x}"
+    if kind < 0.55:
+        return (f"{BASE}?direct=1&chatid=c{index}&lang=en&sbs=u{index}&sbs_mm={mm}"
+                f"&ranstr={ranstr}")
+    if kind < 0.77:
+        return f"{BASE}?direct=1&chatid=c{index}&lang=ja"
+    if kind < 0.88:
+        return f"{BASE}?chatid=c{index}&lang=pt-BR"
+    if kind < 0.97:
+        return f"{BASE}?direct=1&chatid={{SESSION_ID}}&sbs=u{index}&sbs_mm={mm.upper()}" \
+            f"&ranstr={ranstr}"
+    return f"{BASE}?direct=1&chatid=c{index}&ranstr=abc&name=Ann&email=ann%40example.com"
+
+
+def sample_links(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return [make_link(index, rng) for index in range(count)]
+
+
+def write_log(path: Path, size_mb: int) -> tuple[int, int]:
+    """``size_mb`` MB of log, one link a line, 200 bytes a line on average."""
+    links = size_mb * 1_000_000 // LINE_BYTES
+    rng = random.Random(11)
+    written = 0
+    with path.open("w", encoding="utf-8", buffering=1 << 20) as stream:
+        for index in range(links):
+            link = make_link(index, rng)
+            line = f"2026-11-25T10:{index // 60 % 60:02d}:{index % 60:02d}Z INFO sent {link}"
+            # Pad so the file keeps to LINE_BYTES a line on average.
+            padding = (index + 1) * LINE_BYTES - written - len(line) - 1
+            line += " " + "." * (padding - 1) if padding > 1 else ""
+            stream.write(line + "\n")
+            written += len(line) + 1
+    return path.stat().st_size, links
+
+
+def check_baseline(count: int) -> float:
+    """Seconds per link of ``check()`` alone, on links of the same mix."""
+    from validator.check import check
+
+    links = sample_links(count)
+    for link in links[:200]:
+        check(link)
+    started = time.perf_counter()
+    for link in links:
+        check(link)
+    return (time.perf_counter() - started) / len(links)
+
+
+@dataclass
+class Run:
+    jobs: int
+    size: int
+    links: int
+    seconds: float
+    peak_bytes: int
+
+    @property
+    def per_link(self) -> float:
+        return self.seconds / self.links
+
+
+def run_audit(log: Path, jobs: int, links: int) -> Run:
+    command = [sys.executable, "-m", "validator", "audit", str(log), "--format", "jsonl",
+               "--output", os.devnull, "--jobs", str(jobs), "--fail-on", "never", "--quiet"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            family = [watched, *watched.children(recursive=True)]
+            total = 0
+            for member in family:
+                with contextlib.suppress(psutil.Error):
+                    total += member.memory_info().rss
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"audit failed ({process.returncode}): {error}")
+    return Run(jobs, log.stat().st_size, links, seconds, peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mb", type=int, default=200, help="size of the large log")
+    parser.add_argument("--small-mb", type=int, default=50, help="size of the log for flatness")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--check-sample", type=int, default=20000)
+    options = parser.parse_args()
+
+    per_check = check_baseline(options.check_sample)
+    print(f"check() alone: {per_check * 1e6:.1f} us/link ({1 / per_check:,.0f} links/s)")
+    with tempfile.TemporaryDirectory(prefix="bench-audit-") as folder:
+        log = Path(folder) / "app.log"
+        size, links = write_log(log, options.size_mb)
+        print(f"log: {size / 1e6:.0f} MB, {links:,} links")
+        runs = [run_audit(log, jobs, links) for jobs in options.jobs]
+        small_log = Path(folder) / "small.log"
+        _, small_links = write_log(small_log, options.small_mb)
+        small = run_audit(small_log, max(options.jobs), small_links)
+
+    print()
+    print(f"{'MB':>5} {'links':>9} {'jobs':>4} {'seconds':>8} {'links/s':>9} {'MB/s':>6} "
+          f"{'us/link':>8} {'x check':>7} {'peak MB':>8}")
+    for run in [*runs, small]:
+        print(f"{run.size / 1e6:5.0f} {run.links:9,} {run.jobs:4} {run.seconds:8.1f} "
+              f"{run.links / run.seconds:9,.0f} {run.size / 1e6 / run.seconds:6.2f} "
+              f"{run.per_link * 1e6:8.1f} {run.per_link / per_check:7.2f} "
+              f"{run.peak_bytes / 1e6:8.0f}")
+    print("(us/link: wall time per link; x check: that over check() alone in one process)")
+    by_jobs = {run.jobs: run for run in runs}
+    if 1 in by_jobs and 2 in by_jobs:
+        speedup = by_jobs[1].seconds / by_jobs[2].seconds
+        print(f"jobs 2 vs jobs 1: {speedup:.2f}x (target >= 1.7x)")
+    if 1 in by_jobs:
+        print(f"audit per link vs check alone: {by_jobs[1].per_link / per_check:.2f}x "
+              "(jobs 1, target <= 1.3x)")
+    largest = max(runs, key=lambda run: run.peak_bytes)
+    print(f"peak memory: {largest.peak_bytes / 1e6:.0f} MB at {largest.size / 1e6:.0f} MB, "
+          f"{small.peak_bytes / 1e6:.0f} MB at {small.size / 1e6:.0f} MB "
+          f"(jobs {small.jobs}; target < 300 MB and flat)")
+
+
+if __name__ == "__main__":
+    main()
