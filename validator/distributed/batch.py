@@ -40,8 +40,13 @@ from validator.signature import sign
 
 #: Mismatches of unknown cause tried against every link of the run; more keep their cause.
 MAX_CROSS_LINK_MISMATCHES = 1000
-#: Check partitions per hash bucket when the ranstr hashes are shuffled.
-PARTITIONS_PER_SHUFFLE_PARTITION = 8
+#: At most this many (mismatch, link) pairs are tried (up to 3 signatures each, ~3 us apiece:
+#: about an hour of one core); on larger runs only the first mismatches are tried.
+MAX_CROSS_LINK_PAIRS = 2_000_000_000
+#: Check partitions per hash bucket when the ranstr hashes are shuffled ...
+PARTITIONS_PER_BUCKET = 8
+#: ... and at most this many buckets: a shuffle makes one small task per partition and bucket.
+MAX_BUCKETS = 64
 
 Key = tuple[int, int]
 Member = tuple[int, Key, dict[str, Any]]
@@ -105,27 +110,20 @@ def placed_members(
     return members
 
 
-def bucket_findings(
-    pieces: Sequence[list[Member]], config: Config
-) -> list[tuple[Key, list[dict[str, Any]], bool]]:
-    """Batch findings of one bucket: ``(key, findings, link had none before)``.
+def bucket_groups(pieces: Sequence[list[Member]]) -> dict[str, local.RanstrGroup]:
+    """The links of one bucket grouped by ``ranstr``, each group filled in link order.
 
-    Each group of links with one hash runs the local audit's batch rules on
-    its own, in link order: a link's batch findings depend only on its group.
+    A group keeps what the DL310 finding says: how many links share the
+    ``ranstr``, the first places, whether two different links do.
     """
-    groups: dict[int, list[Member]] = {}
-    for piece in pieces:
-        for member in piece:
-            groups.setdefault(member[0], []).append(member)
-    results: list[tuple[Key, list[dict[str, Any]], bool]] = []
-    for group in groups.values():
-        group.sort(key=lambda member: member[1])
-        findings = local.batch_rule_findings([(key, record) for _, key, record in group], config)
-        results.extend(
-            (key, findings[key], not record["report"]["findings"])
-            for _, key, record in group if findings.get(key)
-        )
-    return results
+    members = sorted((member for piece in pieces for member in piece),
+                     key=lambda member: member[1])
+    groups: dict[str, local.RanstrGroup] = {}
+    for _, key, record in members:
+        param = local._first_param(record, "ranstr")
+        if param is not None:
+            groups.setdefault(param[0], local.RanstrGroup(param[0])).add(key, record)
+    return groups
 
 
 def ranstr_reuse(
@@ -133,47 +131,46 @@ def ranstr_reuse(
     summaries: Sequence[PartitionSummary],
     shifts: Sequence[Shift],
     config: Config,
-) -> tuple[local.BatchFindings, int]:
-    """DL310 over every partition: findings by ``(partition, record)``, and how many links
-    they flag that had no finding before.
+) -> local.BatchIndex:
+    """DL310 over every partition, as the local audit's :class:`~validator.audit.BatchIndex`.
 
     Two hash-partitioned shuffles made of plain tasks: every partition splits
     its distinct hashes into buckets (hash modulo the bucket count) and one
     task per bucket finds the repeated ones; then every partition splits its
-    links with a repeated hash the same way and one task per bucket runs the
-    batch rules over them. No task sees more than its bucket.
+    links with a repeated hash the same way and one task per bucket groups
+    them by ``ranstr``. No task sees more than its bucket; the driver gets one
+    small group per repeated ``ranstr``.
     """
     with_ranstr = [
         index for index, summary in enumerate(summaries)
         if any(array("q", summary.counts.ranstr_hashes))
     ]
-    if not with_ranstr:
-        return {}, 0
-    buckets = max(1, len(with_ranstr) // PARTITIONS_PER_SHUFFLE_PARTITION)
-    counted = [delayed(count_hashes)(persisted[index], buckets) for index in with_ranstr]
-    repeated_lists = dask.compute(*[
-        delayed(repeated_in_bucket)([split[bucket] for split in counted])
-        for bucket in range(buckets)
-    ])
-    repeated = frozenset(value for values in repeated_lists for value in values)
-    if not repeated:
-        return {}, 0
-    shared = delayed(repeated, name=f"repeated-ranstr-hashes-{uuid.uuid4().hex}")
-    split_members = [
-        delayed(placed_members)(persisted[index], index, shifts[index], shared, buckets)
-        for index in with_ranstr
-    ]
-    per_bucket = dask.compute(*[
-        delayed(bucket_findings)([split[bucket] for split in split_members], config)
-        for bucket in range(buckets)
-    ])
-    findings: local.BatchFindings = {}
-    newly_flagged = 0
-    for results in per_bucket:
-        for key, found, had_none in results:
-            findings[key] = found
-            newly_flagged += had_none
-    return findings, newly_flagged
+    groups: dict[str, local.RanstrGroup] = {}
+    hashes: dict[int, array[int]] = {}
+    if with_ranstr:
+        buckets = min(MAX_BUCKETS, max(1, len(with_ranstr) // PARTITIONS_PER_BUCKET))
+        counted = [delayed(count_hashes)(persisted[index], buckets) for index in with_ranstr]
+        repeated_lists = dask.compute(*[
+            delayed(repeated_in_bucket)([split[bucket] for split in counted])
+            for bucket in range(buckets)
+        ])
+        repeated = frozenset(value for values in repeated_lists for value in values)
+        if repeated:
+            shared = delayed(repeated, name=f"repeated-ranstr-hashes-{uuid.uuid4().hex}")
+            split_members = [
+                delayed(placed_members)(persisted[index], index, shifts[index], shared, buckets)
+                for index in with_ranstr
+            ]
+            for found in dask.compute(*[
+                delayed(bucket_groups)([split[bucket] for split in split_members])
+                for bucket in range(buckets)
+            ]):
+                groups.update(found)
+            for index in with_ranstr:
+                values = array("q", summaries[index].counts.ranstr_hashes)
+                if repeated.intersection(values):
+                    hashes[index] = values
+    return local.BatchIndex(hashes, groups, local._reuse_template(groups, config))
 
 
 # Cross-link signature diagnosis --------------------------------------------------------------
@@ -254,11 +251,13 @@ def cross_link_causes(
     settings: WorkerSettings,
 ) -> dict[Key, dict[str, str]]:
     """``signature_cause`` for mismatches another link of any partition explains."""
+    links = sum(summary.counts.links for summary in summaries)
+    budget = min(MAX_CROSS_LINK_MISMATCHES, MAX_CROSS_LINK_PAIRS // max(1, links))
     mismatches = [
         Mismatch(index, number, sbs, ranstr, given, app_id)
         for index, summary in enumerate(summaries)
         for number, sbs, ranstr, given, app_id in summary.unexplained
-    ][:MAX_CROSS_LINK_MISMATCHES]
+    ][:budget]
     if not mismatches:
         return {}
     hits_per_partition = dask.compute(*[

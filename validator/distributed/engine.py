@@ -144,7 +144,7 @@ def dask_audit(
     try:
         announce("batch")
         causes = batch.cross_link_causes(persisted, summaries, placed, settings)
-        batch_findings, newly_flagged = batch.ranstr_reuse(persisted, summaries, placed, config)
+        reuse = batch.ranstr_reuse(persisted, summaries, placed, config)
         announce("collect")
         spools, opaque = _collect(persisted, placed, causes, spool_dir)
     except BaseException:
@@ -157,13 +157,14 @@ def dask_audit(
         for index, summary in enumerate(summaries)
     ]
     paths_out, summary = local._summarise([], results, plan.settled)
-    for findings in batch_findings.values():
-        for finding in findings:
-            summary.by_severity[finding["severity"]] += 1
-            summary.by_code[finding["code"]] += 1
-            summary.by_code_severity[(finding["code"], finding["severity"])] += 1
+    # As the local audit counts the batch findings into its summary.
+    findings, newly_flagged, severity = reuse.totals()
+    if findings and severity is not None:
+        summary.by_severity[severity] += findings
+        summary.by_code["DL310"] += findings
+        summary.by_code_severity[("DL310", severity)] += findings
     summary.links_with_findings += newly_flagged
-    return local.AuditResult(paths_out, summary, spools, batch_findings, spool_dir, config)
+    return local.AuditResult(paths_out, summary, spools, reuse, spool_dir, config)
 
 
 def _collect(

@@ -14,6 +14,7 @@ import logging
 import uuid
 import zlib
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from validator.distributed.placement import Shift, place
 from validator.distributed.sources import Unit, UnitLinks
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
+from validator.model import DirectLink
 from validator.signature import Secret
 
 #: A child of the worker's logger: its lines land in ``client.get_worker_logs()``.
@@ -138,13 +140,15 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     counts = local._TaskResult(0, source.path, source.kind)
     counts.error = found.error
     counts.skip_reason = found.skip_reason
-    lines: list[str] = []
+    packer = zlib.compressobj(1)
+    chunks: list[bytes] = []
+    written = 0
     unexplained: list[tuple[int, str, str, str, str | None]] = []
     numbers: list[int] = []
     opaque_numbers: list[int] = []
     hashes = array("q")
-    # The local audit's window: a mismatch is first tried against earlier links of its task.
-    window: list[str] = []
+    # The local audit's window: a mismatch is first tried against the links just before it.
+    window: deque[DirectLink] = deque(maxlen=local.BATCH_WINDOW)
     record_numbers = found.record_numbers or (0,) * len(found.links)
     for item, number in zip(found.links, record_numbers, strict=True):
         if isinstance(item, OpaqueLink):
@@ -156,8 +160,7 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
             opaque_numbers.append(number)
             continue
         record, report = local._check_record(item, local_settings, window)
-        if len(window) < local.BATCH_WINDOW:
-            window.append(item.url)
+        window.append(report.link)
         ranstr = report.link.ranstr
         hashes.append(local.ranstr_hash(ranstr) if ranstr else 0)
         local._count(counts, report, record)
@@ -165,12 +168,15 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
         link = report.link
         if (cause is not None and cause["hypothesis"] == local.UNKNOWN_CAUSE
                 and link.sbs is not None and link.ranstr is not None and link.sbs_mm is not None):
-            unexplained.append((len(lines), link.sbs, link.ranstr, link.sbs_mm, link.app_id))
-        lines.append(_dumps(record))
+            unexplained.append((written, link.sbs, link.ranstr, link.sbs_mm, link.app_id))
+        # Compressed as they come: a block's records never sit uncompressed all at once.
+        chunks.append(packer.compress((_dumps(record) + "\n").encode("utf-8")))
+        written += 1
         numbers.append(number)
     counts.ranstr_hashes = hashes.tobytes()
     bag = bool(found.record_numbers)
-    compressed = zlib.compress("".join(line + "\n" for line in lines).encode("utf-8"), 1)
+    chunks.append(packer.flush())
+    compressed = b"".join(chunks)
     return PartitionAudit(source, counts, compressed, found.newlines, found.records,
                           tuple(numbers) if bag else (), tuple(opaque_numbers) if bag else (),
                           tuple(unexplained))
