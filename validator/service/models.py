@@ -23,8 +23,9 @@ from pydantic import (
 from validator import spec
 from validator.rules import RULES, SelectorError, resolve_selectors
 
-#: The longest link (in characters) one request may hold.
-MAX_LINK_CHARS = 65536
+#: The longest link (in characters) a request may hold: twice what common web
+#: servers accept in a request line (8 KiB), far past DL509's 2,000.
+MAX_LINK_CHARS = 16384
 #: The longest text a QR code is made of: at 4 UTF-8 bytes a character it still
 #: fits a version-40 QR code at error correction level M (2331 bytes).
 MAX_QR_CHARS = 500
