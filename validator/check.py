@@ -27,6 +27,37 @@ def selected_rules(config: Config) -> tuple[tuple[Rule, ...], tuple[BatchRule, .
     return per_link, batch
 
 
+class RulePlan:
+    """Which rules to call for a link, looked up from its signals instead of testing each rule."""
+
+    __slots__ = ("always", "by_signal", "rules")
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self.always = frozenset(i for i, rule in enumerate(rules) if rule.triggers is None)
+        by_signal: dict[str, list[int]] = {}
+        for index, rule in enumerate(rules):
+            for signal in rule.triggers or ():
+                by_signal.setdefault(signal, []).append(index)
+        self.by_signal = {signal: tuple(indices) for signal, indices in by_signal.items()}
+
+    def rules_for(self, signals: frozenset[str]) -> list[Rule]:
+        """The rules that may fire on a link with ``signals``, in code order."""
+        chosen = set(self.always)
+        by_signal = self.by_signal
+        for signal in signals:
+            indices = by_signal.get(signal)
+            if indices is not None:
+                chosen.update(indices)
+        rules = self.rules
+        return [rules[index] for index in sorted(chosen)]
+
+
+@lru_cache(maxsize=64)
+def rule_plan(config: Config) -> RulePlan:
+    return RulePlan(selected_rules(config)[0])
+
+
 def _as_secret(secret: SecretLike | None) -> Secret | None:
     if secret is None or isinstance(secret, Secret):
         return secret
@@ -102,13 +133,9 @@ def _order(finding: Finding) -> tuple[int, int, str]:
     return (start, -SEVERITY_RANK[finding.severity], finding.code)
 
 
-def _run(context: LinkContext, rules: tuple[Rule, ...]) -> list[Finding]:
+def _run(context: LinkContext, plan: RulePlan) -> list[Finding]:
     findings: list[Finding] = []
-    signals = context.signals
-    for rule in rules:
-        triggers = rule.triggers
-        if triggers is not None and triggers.isdisjoint(signals):
-            continue
+    for rule in plan.rules_for(context.signals):
         findings.extend(rule.check(context))
     return findings
 
@@ -139,8 +166,7 @@ def check(
         config,
         _known(known_secrets),
     )
-    per_link, _ = selected_rules(config)
-    findings = _finish(config, _run(context, per_link))
+    findings = _finish(config, _run(context, rule_plan(config)))
     return Report(link=context.link, findings=findings, outcomes=context.outcomes)
 
 
@@ -160,12 +186,13 @@ def check_many(
     config = config or DEFAULT_CONFIG
     shared_secret = _as_secret(secret)
     secret_map = _secret_map(secrets)
-    per_link, batch = selected_rules(config)
+    plan = rule_plan(config)
+    batch = selected_rules(config)[1]
     known = _known(known_secrets)
     contexts = [
         _context(url, shared_secret, secret_map, accept_language, config, known) for url in urls
     ]
-    findings = [_run(context, per_link) for context in contexts]
+    findings = [_run(context, plan) for context in contexts]
     for rule in batch:
         for index, finding in rule.check_batch(contexts):
             findings[index].append(finding)
