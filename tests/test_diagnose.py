@@ -542,3 +542,12 @@ def test_sdk_view_absent_when_clients_agree_and_none_when_rejected() -> None:
     rejected = diagnose_signature("a%zz", RANSTR, "0" * 32, SECRET, raw_sbs="a%zz")
     assert rejected.sdk is not None
     assert rejected.sdk.sbs is None and rejected.sdk.ok is None
+
+
+def test_other_link_values_in_upper_case() -> None:
+    other = link("李四", "Qw3rTy7uIo9pAs2d", "0" * 32)
+    given_mm = correct("李四", RANSTR, SECRET).upper()
+    diagnosis = diagnose_signature(SBS, RANSTR, given_mm, SECRET, batch=[other, other])
+    assert diagnosis.matches == ("other-link-values", "uppercase-hex")
+    assert diagnosis.details[0].batch_index == 0
+    assert diagnosis.details[0].steps[0].hashed == "李四_<AppSecret>"

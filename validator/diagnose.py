@@ -184,10 +184,15 @@ def given_problem(sbs_mm: str) -> tuple[str | None, tuple[str, ...]]:
     return None, ()
 
 
-@functools.lru_cache(maxsize=8192)
-def _parse_cached(url: str) -> DirectLink:
-    # Batch diagnoses (audits) pass the same other links for every mismatch.
-    return parse(url)
+def _link_values(link: DirectLink) -> tuple[str | None, str | None, str]:
+    return (link.sbs, link.ranstr, link.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _batch_values(url: str) -> tuple[str | None, str | None, str]:
+    # Batch diagnoses (audits) pass the same other links for every mismatch:
+    # parse each once, keep only what the diagnosis needs.
+    return _link_values(parse(url))
 
 
 def _labelled(
@@ -226,7 +231,7 @@ def diagnose_signature(
     inner = md5_of(utf8(f"{sbs}_{own}"))
     expected = md5_of(utf8(f"{inner}_{ranstr}"))
     links = tuple(
-        (index, _parse_cached(item) if isinstance(item, str) else item)
+        (index, *(_batch_values(item) if isinstance(item, str) else _link_values(item)))
         for index, item in enumerate(batch)
     )
     inputs = Inputs(
@@ -239,6 +244,7 @@ def diagnose_signature(
         batch=links,
         inner=inner,
         expected=expected,
+        targets=frozenset({sbs_mm.strip(), sbs_mm.strip().lower()}),
     )
     problem, suggested = given_problem(sbs_mm)
     ok = hmac.compare_digest(utf8(expected), utf8(sbs_mm))

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from validator.model import DirectLink
 from validator.query import form_decode
 from validator.signature import Secret, fingerprint
 
@@ -33,6 +32,7 @@ DIGEST = "digest"
 Part = tuple[str, str]
 
 HMAC_MD5 = "hmac-md5"
+BatchEntry = tuple[int, str | None, str | None, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +93,11 @@ def md5_of(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+_ALGORITHMS = {"md5": hashlib.md5, "sha1": hashlib.sha1, "sha256": hashlib.sha256}
+
+
 def _hash(algorithm: str, data: bytes) -> str:
-    return hashlib.new(algorithm, data, usedforsecurity=False).hexdigest()
+    return _ALGORITHMS[algorithm](data, usedforsecurity=False).hexdigest()
 
 
 def utf8(text: str) -> bytes:
@@ -142,10 +145,14 @@ class Inputs:
     raw_sbs: str | None
     raw_ranstr: str | None
     candidates: tuple[tuple[str, Secret], ...]
-    batch: tuple[tuple[int, DirectLink], ...]
+    #: Other links: (position, sbs, ranstr, text as given).
+    batch: tuple[BatchEntry, ...]
     #: md5(sbs + "_" + AppSecret): a credential.
     inner: str = field(repr=False)
     expected: str
+    #: The given sbs_mm (and its lower case): hypotheses whose candidates grow with
+    #: the input (batches) yield only those that can match.
+    targets: frozenset[str] = frozenset()
 
 
 def _two_step(
@@ -603,31 +610,41 @@ def _other_secret(inputs: Inputs) -> Iterator[Candidate]:
 
 
 def _other_link_values(inputs: Inputs) -> Iterator[Candidate]:
-    for index, link in inputs.batch:
-        other_sbs, other_ranstr = link.sbs, link.ranstr
-        options: list[tuple[str, str, str]] = []
-        if other_sbs is not None and other_sbs != inputs.sbs:
-            options.append(("the sbs", other_sbs, inputs.ranstr))
-        if other_ranstr is not None and other_ranstr != inputs.ranstr:
-            options.append(("the ranstr", inputs.sbs, other_ranstr))
-        if (
-            other_sbs is not None
-            and other_ranstr is not None
-            and other_sbs != inputs.sbs
-            and other_ranstr != inputs.ranstr
-        ):
-            options.append(("the sbs and ranstr", other_sbs, other_ranstr))
-        for what, sbs, ranstr in options:
-            candidate = _two_step(
-                inputs,
-                f"{what} of batch link {index + 1}",
-                sbs=sbs,
-                ranstr=ranstr,
-                batch_index=index,
-                batch_link=link.text,
-            )
-            if candidate:
+    # The hot loop of batch audits: one MD5 per mix-up, and a candidate (with
+    # its steps) only where the digest can match.
+    sbs, ranstr, secret = inputs.sbs, inputs.ranstr, inputs.secret
+    inner_of: dict[str, str] = {}
+    for index, other_sbs, other_ranstr, text in inputs.batch:
+        mixes: list[tuple[str, str, str, str]] = []
+        if other_sbs is not None and other_sbs != sbs:
+            other_inner = inner_of.get(other_sbs, "")
+            if not other_inner:
+                other_inner = md5_of(utf8(f"{other_sbs}_{secret}"))
+                inner_of[other_sbs] = other_inner
+            mixes.append(("the sbs", other_sbs, ranstr, other_inner))
+            if other_ranstr is not None and other_ranstr != ranstr:
+                mixes.append(("the sbs and ranstr", other_sbs, other_ranstr, other_inner))
+        if other_ranstr is not None and other_ranstr != ranstr:
+            mixes.append(("the ranstr", sbs, other_ranstr, inputs.inner))
+        for what, mixed_sbs, mixed_ranstr, inner in mixes:
+            candidate = _mixed(inputs, what, index, text, mixed_sbs, mixed_ranstr, inner)
+            if candidate is not None:
                 yield candidate
+
+
+def _mixed(
+    inputs: Inputs, what: str, index: int, text: str, sbs: str, ranstr: str, inner: str
+) -> Candidate | None:
+    digest = md5_of(utf8(f"{inner}_{ranstr}"))
+    if inputs.targets and digest not in inputs.targets:
+        return None
+    variant = f"{what} of batch link {index + 1}"
+
+    def steps() -> tuple[Step, ...]:
+        candidate = _two_step(inputs, variant, sbs=sbs, ranstr=ranstr)
+        return () if candidate is None else candidate.steps()
+
+    return Candidate(variant, digest, steps, batch_index=index, batch_link=text)
 
 
 #: Every hypothesis, in order of precedence: when several reproduce the given
