@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.extract.unwrap import Opaque, unwrap
 from validator.model import DirectLink
@@ -29,8 +29,7 @@ _CLOSERS = {")": "(", "]": "[", "}": "{"}
 _QUOTES = {'"': '"', "'": "'", "(": ")", "<": ">", "[": "]", "`": "`"}
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A URL-shaped piece of text: its offset in the scanned string, as written and as meant."""
 
     start: int
@@ -100,8 +99,7 @@ def iter_candidates(text: str, start: int = 0, end: int | None = None) -> Iterat
         yield Candidate(begin, begin + len(written), written, url)
 
 
-@dataclass(frozen=True, slots=True)
-class Accepted:
+class Accepted(NamedTuple):
     url: str
     wrappers: tuple[str, ...]
     wrapped_url: str | None

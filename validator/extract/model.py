@@ -1,9 +1,11 @@
-"""What extraction yields: links as the document means them, and where they were found."""
+"""What extraction yields: links as the document means them, and where they were found.
+
+Named tuples, like the parser's model: a million links are made cheaply.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from validator.model import DirectLink
 
@@ -11,8 +13,7 @@ SourceKind = Literal["text", "html", "eml", "csv", "tsv", "json", "jsonl", "mark
 PathStatus = Literal["audited", "skipped", "unreadable"]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """Where a link starts: 1-based line and column (in characters) of its first character.
 
     ``json_path`` is set for JSON and JSON Lines (``$.items[2].url``);
@@ -38,8 +39,7 @@ class Location:
         return where + (f" ({', '.join(extra)})" if extra else "")
 
 
-@dataclass(frozen=True, slots=True)
-class ExtractedLink:
+class ExtractedLink(NamedTuple):
     """A direct link found in a document.
 
     ``url`` is the link the document means (entities, JSON escapes and
@@ -56,11 +56,10 @@ class ExtractedLink:
     #: offset into it is a column offset in the source line.
     verbatim: bool = False
     #: The link as parsed while deciding it counts (saves parsing it again).
-    parsed: DirectLink | None = field(default=None, compare=False, repr=False)
+    parsed: DirectLink | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OpaqueLink:
+class OpaqueLink(NamedTuple):
     """A click-tracking link whose target cannot be known without following it."""
 
     url: str
