@@ -20,7 +20,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from array import array
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from validator.diagnose import hypothesis
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
 from validator.distributed.placement import Shift, place
 from validator.parse import parse
+from validator.report import jsonio
 from validator.signature import sign
 
 #: Mismatches of unknown cause tried against every link of the run; more keep their cause.
@@ -103,7 +103,7 @@ def placed_members(
     lines = partition.lines()
     for number, value in enumerate(hashes):
         if value in repeated:
-            record = json.loads(lines[number])
+            record = jsonio.loads(lines[number].decode("utf-8"))
             record["location"] = place(record["location"], shift,
                                        partition.record_number(number))
             members[value % buckets].append((value, (index, number), record))

@@ -9,7 +9,6 @@ only paths, block numbers and counts).
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 import zlib
@@ -27,6 +26,7 @@ from validator.distributed.sources import Unit, UnitLinks
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.model import DirectLink
+from validator.report import jsonio
 from validator.signature import Secret
 
 #: A child of the worker's logger: its lines land in ``client.get_worker_logs()``.
@@ -99,7 +99,7 @@ class PartitionAudit:
 
     def records(self) -> Iterator[dict[str, Any]]:
         for line in self.lines():
-            record: dict[str, Any] = json.loads(line)
+            record: dict[str, Any] = jsonio.loads(line.decode("utf-8"))
             yield record
 
     def render(self, shift: Shift, causes: Mapping[int, Mapping[str, str]]) -> bytes:
@@ -110,7 +110,7 @@ class PartitionAudit:
                 cause = causes.get(number)
                 if shift == Shift() and cause is None:
                     continue
-                record = json.loads(line)
+                record = jsonio.loads(line.decode("utf-8"))
                 record["location"] = place(record["location"], shift, self.record_number(number))
                 if cause is not None:
                     record["signature_cause"] = dict(cause)
@@ -131,7 +131,7 @@ class PartitionSummary:
 
 def _dumps(record: Mapping[str, Any]) -> str:
     # As the local audit writes its spool, so both engines give the same bytes.
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return jsonio.dumps(record)
 
 
 def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> PartitionAudit:
