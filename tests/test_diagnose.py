@@ -551,3 +551,26 @@ def test_other_link_values_in_upper_case() -> None:
     assert diagnosis.matches == ("other-link-values", "uppercase-hex")
     assert diagnosis.details[0].batch_index == 0
     assert diagnosis.details[0].steps[0].hashed == "李四_<AppSecret>"
+
+
+def test_lone_surrogates_from_an_api_caller_do_not_crash() -> None:
+    diagnosis = diagnose_signature("a\ud800", "\udfff", "0" * 32, SECRET)
+    assert not diagnosis.ok and diagnosis.matches == ()
+    assert "a\ud800_" in diagnosis.steps[0].hashed
+
+
+any_text = st.text(alphabet=st.characters(blacklist_categories=()), max_size=16)
+
+
+@given(sbs=any_text, ranstr=any_text, given_mm=any_text, secret=any_text.filter(bool))
+def test_property_any_str_is_diagnosed_and_rendered(
+    sbs: str, ranstr: str, given_mm: str, secret: str
+) -> None:
+    from validator.report.explain_text import render_diagnosis
+
+    diagnosis = diagnose_signature(
+        sbs, ranstr, given_mm, secret, raw_sbs=sbs, raw_ranstr=ranstr, candidates=[secret + "x"]
+    )
+    assert diagnosis.ok == (given_mm == diagnosis.expected)
+    render_diagnosis(diagnosis, url=sbs)
+    diagnosis_to_dict(diagnosis)

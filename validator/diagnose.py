@@ -409,10 +409,10 @@ def secret_forms(secret: Secret) -> set[str]:
     data = utf8(text)
     forms = {
         text,
-        quote(text, safe=""),
-        quote(text),
-        quote_plus(text),
-        quote_plus(text, safe=""),
+        quote(data, safe=""),
+        quote(data),
+        quote_plus(data),
+        quote_plus(data, safe=""),
         data.hex(),
         data.hex().upper(),
     }

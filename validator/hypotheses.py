@@ -100,6 +100,11 @@ def _hash(algorithm: str, data: bytes) -> str:
     return _ALGORITHMS[algorithm](data, usedforsecurity=False).hexdigest()
 
 
+def _encode(text: str, encoding: str) -> bytes:
+    """``text`` in ``encoding``; UTF-8 keeps lone surrogates (an API caller's str may hold one)."""
+    return utf8(text) if encoding == "utf-8" else text.encode(encoding)
+
+
 def utf8(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")
 
@@ -185,7 +190,7 @@ def _two_step(
     if inner_swapped:
         pieces.reverse()
     try:
-        inner_bytes = "".join(pieces).encode(inner_encoding)
+        inner_bytes = _encode("".join(pieces), inner_encoding)
     except UnicodeEncodeError:
         return None
     inner = _hash(inner_algorithm, inner_bytes)
@@ -194,7 +199,7 @@ def _two_step(
     if outer_swapped:
         outer_pieces.reverse()
     try:
-        outer_bytes = "".join(outer_pieces).encode(outer_encoding)
+        outer_bytes = _encode("".join(outer_pieces), outer_encoding)
     except UnicodeEncodeError:
         return None
     digest = _hash(algorithm, outer_bytes)
@@ -224,7 +229,7 @@ def _two_step(
 
 def correct_steps(inputs: Inputs) -> tuple[Step, ...]:
     candidate = _two_step(inputs, "correct")
-    assert candidate is not None  # UTF-8 with surrogatepass never fails here
+    assert candidate is not None  # UTF-8 with surrogatepass cannot fail
     return candidate.steps()
 
 
@@ -299,10 +304,10 @@ def _encoded_forms(value: str, raw: str | None) -> list[tuple[str, str]]:
     forms: list[tuple[str, str]] = []
     if raw is not None:
         forms.append(("as written in the link", raw))
-    encoded = quote(value, safe="")
+    encoded = quote(utf8(value), safe="")
     forms.append(("percent-encoded", encoded))
     forms.append(("percent-encoded with lower-case hex", lower_escapes(encoded)))
-    forms.append(("form-encoded ('+' for space)", quote_plus(value, safe="")))
+    forms.append(("form-encoded ('+' for space)", quote_plus(utf8(value), safe="")))
     seen = {value}
     unique: list[tuple[str, str]] = []
     for how, form in forms:
