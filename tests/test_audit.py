@@ -167,6 +167,18 @@ def test_secrets_never_appear_in_any_format(tmp_path: Path) -> None:
         assert SECRET.reveal() not in result.output
 
 
+def test_a_secret_written_into_a_link_is_masked_everywhere(tmp_path: Path) -> None:
+    leaked = f"{BASE}?direct=1&chatid=c1&secret={SECRET.reveal()}"
+    (tmp_path / "leak.log").write_text(f"sent {leaked}\n", encoding="utf-8")
+    with audit([tmp_path], secret=SECRET, jobs=1, render_text=True) as result:
+        lines = list(result.record_lines())
+        records = list(result.records())
+    assert "DL309" in [f["code"] for f in records[0]["report"]["findings"]]
+    assert SECRET.reveal() not in "".join(lines)
+    assert "secret=<AppSecret>" in records[0]["url"]
+    assert SECRET.reveal() not in records[0]["text"]
+
+
 def test_redact_pii_masks_customer_fields_in_every_format(tmp_path: Path) -> None:
     write_tree(tmp_path)
     runner = CliRunner()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import tempfile
 import zlib
@@ -39,6 +40,7 @@ from typing import Any, BinaryIO
 
 from validator.check import check, check_many, selected_rules
 from validator.config import Config
+from validator.diagnose import redact, redaction_pattern
 from validator.extract import SkipFile, extract_path
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
@@ -58,6 +60,7 @@ BATCH_WINDOW = 32
 #: The hypothesis id a signature finding is grouped under when no hypothesis explains it.
 UNKNOWN_CAUSE = "unknown-cause"
 SIGNATURE_CODES = frozenset({"DL306", "DL307"})
+_HEX = re.compile(r"[0-9A-Fa-f]{16,128}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,8 @@ class SignatureGroup:
             where = f"all from {sources[0][0]}"
         else:
             shown = ", ".join(f"{path} ({count})" for path, count in sources[:3])
-            more = f" and {len(sources) - 3} more files" if len(sources) > 3 else ""
+            hidden = len(sources) - 3
+            more = f" and {hidden} more file{'s' if hidden > 1 else ''}" if hidden > 0 else ""
             where = f"from {shown}{more}"
         noun = "link" if self.count == 1 else "links"
         return f"{self.count} {noun}: {self.headline}, {where}"
@@ -189,11 +193,25 @@ class _TaskResult:
 
 
 _SETTINGS: _Settings | None = None
+_SECRET_PATTERN: re.Pattern[str] | None = None
 
 
 def _install(settings: _Settings) -> None:
-    global _SETTINGS
+    global _SETTINGS, _SECRET_PATTERN
     _SETTINGS = settings
+    known = [*settings.secrets.values(), *([settings.secret] if settings.secret else [])]
+    _SECRET_PATTERN = redaction_pattern(known)
+
+
+def _without_secrets(item: Any, pattern: re.Pattern[str]) -> Any:
+    """``item`` with every form of every known secret shown as ``<AppSecret>``."""
+    if isinstance(item, str):
+        return redact(item, pattern)
+    if isinstance(item, dict):
+        return {key: _without_secrets(value, pattern) for key, value in item.items()}
+    if isinstance(item, list):
+        return [_without_secrets(value, pattern) for value in item]
+    return item
 
 
 def ranstr_hash(ranstr: str) -> int:
@@ -224,7 +242,8 @@ def _signature_cause(report: Report, secret: Secret | None,
         return None
     link = report.link
     sbs, ranstr, given = link.sbs, link.ranstr, link.sbs_mm
-    if sbs is None or ranstr is None or given is None:
+    if sbs is None or ranstr is None or given is None or not _HEX.fullmatch(given):
+        # A placeholder or garbage in sbs_mm is a template problem, not a signing one.
         return None
     from validator.diagnose import diagnose_signature
 
@@ -233,7 +252,7 @@ def _signature_cause(report: Report, secret: Secret | None,
     if diagnosis.ok:
         return None
     if diagnosis.matches:
-        return diagnosis.matches[0], diagnosis.headline
+        return diagnosis.matches[0], diagnosis.headline.rstrip(".")
     return UNKNOWN_CAUSE, "signature mismatch of unknown cause"
 
 
@@ -248,13 +267,20 @@ def _run_task(task: _Task) -> _TaskResult:
         with open(task.spool, "w", encoding="utf-8") as spool:
             for item in _extract(task, link_filter):
                 if isinstance(item, OpaqueLink):
-                    result.opaque.append({
+                    opaque = {
                         "url": item.url,
                         "tracker": item.tracker,
                         "location": location_to_dict(item.location),
-                    })
+                    }
+                    if _SECRET_PATTERN is not None and _SECRET_PATTERN.search(item.url):
+                        opaque = _without_secrets(opaque, _SECRET_PATTERN)
+                    result.opaque.append(opaque)
                     continue
                 record, report = _check_record(item, settings, window)
+                pattern = _SECRET_PATTERN
+                if pattern is not None and pattern.search(item.wrapped_url or item.url):
+                    # A secret written into the link itself (DL309) is never shown.
+                    record = _without_secrets(record, pattern)
                 window.append(report.link)
                 ranstr = report.link.ranstr
                 hashes.append(ranstr_hash(ranstr) if ranstr else 0)
