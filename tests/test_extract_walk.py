@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from validator.extract import walk
+from validator.extract import kind_for, walk
 
 
 def tree(tmp_path: Path) -> Path:
@@ -56,3 +56,11 @@ def test_missing_path_and_broken_symlink_are_unreadable(tmp_path: Path) -> None:
     found = {entry.path: entry.error for entry in walk([tmp_path, tmp_path / "missing.html"])}
     assert found[str(tmp_path / "dangling")] == "broken symbolic link"
     assert found[str(tmp_path / "missing.html")] == "does not exist"
+
+
+def test_template_files_are_read_as_what_they_render() -> None:
+    assert kind_for("emails/welcome.html.j2") == "html"
+    assert kind_for("emails/welcome.mjml") == "html"
+    assert kind_for("emails/welcome.txt.tpl") is None
+    assert kind_for("data/export.v2.csv") == "csv"
+    assert kind_for("README") is None

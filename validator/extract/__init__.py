@@ -82,8 +82,10 @@ def extract_text(
     """Every direct link in a document held in memory."""
     links = link_filter or LinkFilter()
     if kind == "html":
-        from validator.extract.html import scan_html
-
+        try:
+            from validator.extract.html import scan_html
+        except ImportError:  # html5lib (the audit extra) is not installed
+            raise SkipFile("HTML: install directlink-validator[audit] to read HTML") from None
         yield from scan_html(text, path=path, link_filter=links)
     elif kind in ("csv", "tsv"):
         from validator.extract.tabular import scan_table

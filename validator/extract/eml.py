@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from validator.extract.candidates import LinkFilter
-from validator.extract.html import scan_html
+from validator.extract.model import SourceKind
 from validator.extract.text import Found, scan_string
 
 
@@ -29,7 +29,7 @@ def scan_eml(data: bytes, *, path: str, link_filter: LinkFilter) -> Iterator[Fou
         if maintype == "text":
             text = _text_of(part)
             if content_type == "text/html":
-                yield from scan_html(text, path=path, link_filter=link_filter, kind="eml",
+                yield from _scan_html(text, path=path, link_filter=link_filter, kind="eml",
                                      part=label)
             else:
                 yield from scan_string(text, path=path, kind="eml", link_filter=link_filter,
@@ -38,6 +38,16 @@ def scan_eml(data: bytes, *, path: str, link_filter: LinkFilter) -> Iterator[Fou
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes) and payload:
                 yield from _qr_links(payload, path, label, link_filter)
+
+
+def _scan_html(text: str, *, path: str, link_filter: LinkFilter, kind: SourceKind,
+               part: str) -> Iterator[Found]:
+    try:
+        from validator.extract.html import scan_html
+    except ImportError:  # html5lib (the audit extra) is not installed: read it as text
+        yield from scan_string(text, path=path, kind=kind, link_filter=link_filter, part=part)
+        return
+    yield from scan_html(text, path=path, link_filter=link_filter, kind=kind, part=part)
 
 
 def _text_of(part: EmailMessage) -> str:

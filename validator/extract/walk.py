@@ -55,9 +55,23 @@ class PathEntry:
     error: str | None = None
 
 
+#: Template engines' suffixes: ``welcome.html.j2`` is HTML, ``notes.txt.tpl`` text.
+TEMPLATE_SUFFIXES = frozenset({".j2", ".jinja", ".jinja2", ".tpl", ".tmpl", ".template",
+                               ".erb", ".ejs", ".liquid"})
+#: Suffixes of HTML-producing template languages.
+HTML_TEMPLATE_SUFFIXES = frozenset({".hbs", ".handlebars", ".mjml", ".twig", ".mustache"})
+
+
 def kind_for(path: str) -> SourceKind | None:
     """The kind a file's name tells, or None for 'text, if it is not binary'."""
-    return SUFFIX_KINDS.get(PurePosixPath(path).suffix.lower())
+    suffixes = [suffix.lower() for suffix in PurePosixPath(path).suffixes]
+    if not suffixes:
+        return None
+    if suffixes[-1] in HTML_TEMPLATE_SUFFIXES:
+        return "html"
+    if suffixes[-1] in TEMPLATE_SUFFIXES and len(suffixes) > 1:
+        return SUFFIX_KINDS.get(suffixes[-2])
+    return SUFFIX_KINDS.get(suffixes[-1])
 
 
 def is_binary(head: bytes) -> bool:
