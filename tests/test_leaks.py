@@ -439,13 +439,9 @@ LINK_READERS: dict[str, tuple[str, ...]] = {
     "fix": ("{leaked}",),
     "audit": ("{leaked_file}", "--jobs", "1"),
 }
-#: Link readers that still echo a secret the link itself carries (DL309). Strict
-#: xfail: the day one masks it, the suite says so and the entry must go.
-ECHO_A_CARRIED_SECRET: dict[str, str] = {
-    "check": "check prints the link and its values as given",
-    "fix": "fix prints the link back; it keeps the app_secret parameter",
-    "audit": "audit reports print the link as found",
-}
+#: Link readers that still echo a secret the link itself carries (DL309), with the
+#: reason. Strict xfail: the day one masks it, the suite says so and the entry goes.
+ECHO_A_CARRIED_SECRET: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
