@@ -172,7 +172,7 @@ def fails(*args: str) -> Sample:
 
 
 #: Sample invocations of every command, by command path ("group sub" for sub-commands).
-#: ``None`` means the command is only asked for ``--help`` here, with the reason.
+#: A string instead of samples: the command is only asked for ``--help`` here, and why.
 SAMPLES: dict[str, tuple[Sample, ...] | str] = {
     "build": (
         ok("--app-id", APP, "--chat-id", "7", "--sbs", SBS_VALUES[0], "--ranstr", RANSTR),
