@@ -31,10 +31,11 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the machine's cores).")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True,
-              help="Where to run: this machine, or a Dask cluster (needs the dask extra).")
+              help="Where to run: this machine, or a Dask cluster (needs the dask extra; "
+              "PATHs may then also be fsspec URLs such as s3://bucket/logs/*.log).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Dask scheduler address for --engine dask (default: start a local "
-              "cluster of --jobs worker processes). PATHs may then be fsspec URLs.")
+              "cluster of --jobs worker processes).")
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Only audit files in folders whose path matches GLOB (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
