@@ -285,8 +285,7 @@ def _run_task(task: _Task) -> _TaskResult:
                 ranstr = report.link.ranstr
                 hashes.append(ranstr_hash(ranstr) if ranstr else 0)
                 _count(result, report, record)
-                spool.write(jsonio.dumps(record))
-                spool.write("\n")
+                spool.write(jsonio.dumps(record) + "\n")
     except SkipFile as skip:
         result.skip_reason = str(skip)
     except OSError as error:

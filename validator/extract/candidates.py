@@ -21,7 +21,8 @@ from validator.parse import parse
 #: A link longer than this is cut: no browser or mail client keeps more.
 MAX_LINK_CHARS = 65536
 
-_BODY = r"(?:=<[A-Za-z_][\w-]{0,40}>|[^\s\"'<>`\\]|\\/|\\u[0-9A-Fa-f]{4}|')"
+# Runs of ordinary characters at once; "=" alone or opening a "<placeholder>".
+_BODY = r"(?:[^\s\"'<>`\\=]+|=(?:<[A-Za-z_][\w-]{0,40}>)?|\\/|\\u[0-9A-Fa-f]{4}|')"
 CANDIDATE = re.compile(r"(?i:https?):(?://|\\/\\/)" + _BODY + "*")
 _JSON_ESCAPE = re.compile(r"\\(?:/|u([0-9A-Fa-f]{4})(?:\\u([0-9A-Fa-f]{4}))?)")
 _TRAILING = ".,;:!?'*"
