@@ -124,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         print("fuzz:", " ".join(command), flush=True)
         report = workdir / "schemathesis.out"
         with report.open("wb") as sink:
+            # Run in the scratch folder: schemathesis keeps a .schemathesis cache where it runs.
             found = subprocess.run(
-                command, check=False, stdout=sink, stderr=subprocess.STDOUT
+                command, check=False, stdout=sink, stderr=subprocess.STDOUT, cwd=workdir
             ).returncode
         # Failing examples can be megabytes long; show the summary and each failure's heading.
         for line in report.read_text(encoding="utf-8", errors="replace").splitlines():
