@@ -8,6 +8,7 @@ why, where Chromium, its driver or selenium is not installed (Debian:
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -185,6 +186,15 @@ def _inspect(
     except TimeoutException:
         status = browser.find_element(By.ID, "status").text
         pytest.fail(f"no result shown; status line: {status!r}")
+
+
+def _decode_qr(browser: Any) -> str | None:
+    """The text of the QR code as the page shows it, read from a screenshot."""
+    zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is not installed (qr extra)")
+    image_module = pytest.importorskip("PIL.Image", reason="pillow is not installed (qr extra)")
+    png = browser.find_element(By.ID, "qr").screenshot_as_png
+    found = zxingcpp.read_barcodes(image_module.open(io.BytesIO(png)))
+    return found[0].text if found else None
 
 
 def _codes(browser: Any) -> list[str]:
