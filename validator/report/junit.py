@@ -27,40 +27,44 @@ def _lines(findings: list[dict[str, Any]]) -> str:
 
 
 def write(document: ReportDocument, stream: TextIO) -> None:
-    cases: list[str] = []
-    tests = failures = skipped = 0
+    # Two passes over the records (read again from the spool), so the suite's
+    # counts come first and the cases stream without being held in memory.
+    tests = failures = 0
     for record in document.records():
         tests += 1
-        findings = findings_of(record)
-        failing = [finding for finding in findings if document.fails(finding)]
-        other = [finding for finding in findings if not document.fails(finding)]
-        name = f"{where(record)} {record['url']}"
-        body = ""
-        if failing:
+        if any(document.fails(finding) for finding in findings_of(record)):
             failures += 1
-            message = ", ".join(sorted({finding["code"] for finding in failing}))
-            body += (f"<failure message={quoteattr(_clean(message))} type=\"findings\">"
-                     f"{escape_text(_clean(_lines(failing)))}</failure>")
-        if other:
-            body += f"<system-out>{escape_text(_clean(_lines(other)))}</system-out>"
-        cases.append(
-            f"    <testcase classname={quoteattr(_clean(record['location']['path']))} "
-            f"name={quoteattr(_clean(name))}>{body}</testcase>"
-        )
-    for path in document.paths:
-        if path.get("status") in ("skipped", "unreadable"):
-            tests += 1
-            skipped += 1
-            reason = f"{path['status']}: {path.get('reason') or ''}"
-            cases.append(
-                f"    <testcase classname={quoteattr(_clean(path['path']))} name=\"(file)\">"
-                f"<skipped message={quoteattr(_clean(reason))}/></testcase>"
-            )
+    not_audited = [path for path in document.paths
+                   if path.get("status") in ("skipped", "unreadable")]
+    tests += len(not_audited)
+    skipped = len(not_audited)
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(f"<testsuites name=\"directlink\" tests=\"{tests}\" failures=\"{failures}\" "
                  f"errors=\"0\" skipped=\"{skipped}\">\n")
     stream.write(f"  <testsuite name=\"directlink {document.command}\" tests=\"{tests}\" "
                  f"failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n")
-    for case in cases:
-        stream.write(case + "\n")
+    for record in document.records():
+        stream.write(_case(document, record) + "\n")
+    for path in not_audited:
+        reason = f"{path['status']}: {path.get('reason') or ''}"
+        stream.write(
+            f"    <testcase classname={quoteattr(_clean(path['path']))} name=\"(file)\">"
+            f"<skipped message={quoteattr(_clean(reason))}/></testcase>\n"
+        )
     stream.write("  </testsuite>\n</testsuites>\n")
+
+
+def _case(document: ReportDocument, record: dict[str, Any]) -> str:
+    findings = findings_of(record)
+    failing = [finding for finding in findings if document.fails(finding)]
+    other = [finding for finding in findings if not document.fails(finding)]
+    name = f"{where(record)} {record['url']}"
+    body = ""
+    if failing:
+        message = ", ".join(sorted({finding["code"] for finding in failing}))
+        body += (f"<failure message={quoteattr(_clean(message))} type=\"findings\">"
+                 f"{escape_text(_clean(_lines(failing)))}</failure>")
+    if other:
+        body += f"<system-out>{escape_text(_clean(_lines(other)))}</system-out>"
+    return (f"    <testcase classname={quoteattr(_clean(record['location']['path']))} "
+            f"name={quoteattr(_clean(name))}>{body}</testcase>")
