@@ -60,6 +60,8 @@ BATCH_WINDOW = 32
 #: The hypothesis id a signature finding is grouped under when no hypothesis explains it.
 UNKNOWN_CAUSE = "unknown-cause"
 SIGNATURE_CODES = frozenset({"DL306", "DL307"})
+#: Opaque click-tracking links listed in the summary (all are counted).
+MAX_LISTED_OPAQUE = 1000
 _HEX = re.compile(r"[0-9A-Fa-f]{16,128}")
 
 
@@ -624,7 +626,8 @@ def _summarise(tasks: Sequence[_Task], results: Sequence[_TaskResult],
         summary.by_code.update(result.by_code)
         summary.by_code_severity.update(result.by_code_severity)
         summary.opaque += len(result.opaque)
-        summary.opaque_links.extend(result.opaque)
+        room = MAX_LISTED_OPAQUE - len(summary.opaque_links)
+        summary.opaque_links.extend(result.opaque[:max(room, 0)])
         for cause, headline in result.signature:
             group = summary.signature_groups.setdefault(cause, SignatureGroup(cause, headline))
             group.count += 1
