@@ -687,3 +687,97 @@ def test_serve_guards_the_host_only_on_loopback(monkeypatch: pytest.MonkeyPatch)
     assert any(m.cls is HostGuard for m in started[0].app.user_middleware)
     _, started = _serve(monkeypatch, ["--host", "0.0.0.0"])
     assert not any(m.cls is HostGuard for m in started[0].app.user_middleware)
+
+
+# A real server on loopback -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live_server() -> Iterator[tuple[str, int]]:
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(SETTINGS), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield ("127.0.0.1", port)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _send_until_answered(
+    address: tuple[str, int], head: bytes, chunks: Iterator[bytes]
+) -> tuple[bytes, int]:
+    """Send ``head`` then ``chunks`` until the server answers; return the answer and bytes sent."""
+    import select
+    import socket
+
+    sent = 0
+    with socket.create_connection(address, timeout=10) as connection:
+        connection.sendall(head)
+        for chunk in chunks:
+            readable, _, _ = select.select([connection], [], [], 0)
+            if readable:
+                break
+            try:
+                connection.sendall(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            sent += len(chunk)
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer) < answer.index(b"\r\n\r\n") + 4 + 40:
+            data = connection.recv(65536)
+            if not data:
+                break
+            answer += data
+    return answer, sent
+
+
+CHUNKS = 512
+
+
+def test_live_server_refuses_a_chunked_body_while_it_streams(live_server: tuple[str, int]) -> None:
+    import time
+
+    head = (
+        b"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n"
+    )
+    piece = b" " * 65536
+    total = CHUNKS * len(piece)  # 32 MiB: more than loopback socket buffers hold
+
+    def chunks() -> Iterator[bytes]:
+        yield b"a\r\n" + b'{"link": "' + b"\r\n"
+        for _ in range(CHUNKS):
+            time.sleep(0.002)
+            yield b"10000\r\n" + piece + b"\r\n"
+        yield b"0\r\n\r\n"
+
+    answer, sent = _send_until_answered(live_server, head, chunks())
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"application/problem+json" in answer
+    assert sent < total, "the server answered before the body ended"
+
+
+def test_live_server_refuses_a_declared_length_before_the_body(
+    live_server: tuple[str, int],
+) -> None:
+    head = (
+        b"POST /v1/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 10485760\r\n\r\n"
+    )
+    answer, sent = _send_until_answered(live_server, head, iter(()))
+    assert answer.startswith(b"HTTP/1.1 413") and sent == 0
