@@ -158,3 +158,9 @@ def test_profile_changes_supported_languages() -> None:
 def test_qr_context_limit() -> None:
     assert Config(context="qr").url_length_limit == QR_MAX_URL_LENGTH
     assert Config(context="qr", max_url_length=900).url_length_limit == 900
+
+
+def test_explicit_pyproject_without_the_table_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n')
+    with pytest.raises(ConfigError, match=r"no \[tool\.directlink\] table"):
+        load_config(path)

@@ -130,6 +130,8 @@ def load_config(
     source = os.fspath(found)
     data = _read_toml(found)
     if found.name == PYPROJECT_FILE or (path is not None and _has_tool_table(data)):
+        if path is not None and not _has_tool_table(data):
+            raise ConfigError(source, None, "has no [tool.directlink] table")
         table = data.get("tool", {}).get("directlink", {})
         prefix = "tool.directlink."
     else:
