@@ -781,3 +781,43 @@ def test_live_server_refuses_a_declared_length_before_the_body(
     )
     answer, sent = _send_until_answered(live_server, head, iter(()))
     assert answer.startswith(b"HTTP/1.1 413") and sent == 0
+
+
+# Properties ----------------------------------------------------------------------
+
+
+def _link_texts() -> Any:
+    from hypothesis import strategies as st
+
+    from validator import strategies as links
+
+    return st.one_of(
+        links.valid_links(),
+        links.mutated_links().map(lambda mutated: mutated.url),
+        links.link_like_text(),
+        links.hostile_text(),
+    )
+
+
+def test_any_text_gets_the_cli_report_or_a_422(client: TestClient) -> None:
+    from hypothesis import given
+
+    @given(text=_link_texts())
+    def property_(text: str) -> None:
+        response = client.post(
+            "/v1/check",
+            content=json.dumps({"link": text}),
+            headers={"content-type": "application/json"},
+        )
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            problem(response, 422)  # a lone surrogate: no URL can carry it
+            return
+        assert response.status_code == 200, response.text
+        expected = report_to_dict(
+            check(text, secret=SETTINGS.default_secret, secrets=SETTINGS.secrets_by_app)
+        )
+        assert response.json() == {**expected, "redacted": False}
+
+    property_()
