@@ -223,5 +223,23 @@ def _link(record: dict[str, Any]) -> str:
     listing = f"<ul class=\"findings\">{items}</ul>" if items else "<p>No findings.</p>"
     cause = record.get("signature_cause")
     diagnosis = (f"<p>Signature: {escape(cause['headline'])}</p>" if cause else "")
+    page = _page(record)
     return (f"<section class=\"link {worst}\" data-findings=\"{len(findings)}\">"
-            f"{head}{url}{params}{listing}{diagnosis}</section>\n")
+            f"{head}{url}{page}{params}{listing}{diagnosis}</section>\n")
+
+
+def _page(record: dict[str, Any]) -> str:
+    """What the visitor gets, from the browser outcome (and the app's, where it differs)."""
+    parts: list[str] = []
+    for label, key in (("page", "outcome"), ("in the app (SDK)", "sdk_outcome")):
+        outcome = record.get("report", {}).get(key)
+        if not outcome:
+            continue
+        view = (f"opens session {outcome.get('chat_id')}" if outcome.get("view") == "session"
+                else "opens the home page")
+        text = (f"{view}, language {outcome.get('language')} ({outcome.get('language_source')}), "
+                f"identity {outcome.get('identity')}")
+        if outcome.get("rejected_reason"):
+            text += f"; rejected: {outcome['rejected_reason']}"
+        parts.append(f"<p class=\"page\"><b>{escape(label)}:</b> {escape(text)}</p>")
+    return "".join(parts)
