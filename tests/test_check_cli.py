@@ -201,3 +201,17 @@ def test_a_secret_inside_the_link_is_never_printed_back(
     assert "DL309" in runner.invoke(cli, ["check", leaked]).output
     result = runner.invoke(cli, ["fix", leaked])
     assert SECRET not in result.stdout and "DL309" in result.stderr
+
+
+def test_underlines_line_up_under_wide_and_invisible_characters() -> None:
+    from validator import check
+    from validator.report.text import render_report
+
+    url = f"{B}?name=张三&lang=pt-BR\t&x=1"
+    lines = render_report(check(url)).splitlines()
+    link_line, underline = lines[0], lines[1]
+    assert "→" in link_line  # the tab is shown, one column wide
+    # "张" and "三" take two columns each: the lang underline starts after them.
+    column = link_line.index("pt-BR") + len("张三")
+    assert underline[column : column + 5] == "^^^^^"
+    assert underline[link_line.index("张") : link_line.index("张") + 4] == "^^^^"
