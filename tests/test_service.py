@@ -410,6 +410,9 @@ def test_build_rejects_bad_values(client: TestClient) -> None:
     assert found["invalid-params"][0]["name"] == "body.app_id"
     problem(client.post("/v1/build", json={"app_id": "a", "base": "ftp://x"}), 422)
     problem(client.post("/v1/build", json={"app_id": "a", "theme": "pink"}), 422)
+    extra = [{"name": "App_Secret", "value": "x"}]
+    found = problem(client.post("/v1/build", json={"app_id": "a", "extra": extra}), 422)
+    assert "DL309" in found["detail"]
 
 
 def test_fix_applies_safe_fixes_and_unsafe_on_request(client: TestClient) -> None:
@@ -821,3 +824,22 @@ def test_any_text_gets_the_cli_report_or_a_422(client: TestClient) -> None:
         assert response.json() == {**expected, "redacted": False}
 
     property_()
+
+
+def test_secret_like_pattern_agrees_with_the_check() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from validator.service.models import SECRET_LIKE_PATTERN, is_secret_like
+
+    pattern = re.compile(SECRET_LIKE_PATTERN)
+    names = st.one_of(
+        st.text(max_size=12),
+        st.lists(st.sampled_from(list("sSeEcCrRtT-_xA")), max_size=12).map("".join),
+    )
+
+    @given(names)
+    def agree(name: str) -> None:
+        assert (pattern.search(name) is not None) == is_secret_like(name)
+
+    agree()

@@ -120,8 +120,28 @@ _BASE_PATTERN = (
 )
 
 
+def _not_secret_like(name: str) -> str:
+    if is_secret_like(name):
+        raise ValueError(f"a link never carries a secret: no parameter named {name!r} (DL309)")
+    return name
+
+
+#: ``is_secret_like`` as a JSON Schema pattern (ECMA-262 has no case-insensitive flag).
+SECRET_LIKE_PATTERN = "[Ss][-_]*[Ee][-_]*[Cc][-_]*[Rr][-_]*[Ee][-_]*[Tt]"
+
+
 class ExtraParam(RequestModel):
-    name: Annotated[str, Field(min_length=1, max_length=256), AfterValidator(_valid_unicode)]
+    name: Annotated[
+        str,
+        Field(
+            min_length=1,
+            max_length=256,
+            json_schema_extra={"not": {"pattern": SECRET_LIKE_PATTERN}},
+            description="Any name but one like `secret` (DL309).",
+        ),
+        AfterValidator(_valid_unicode),
+        AfterValidator(_not_secret_like),
+    ]
     value: ValueText
 
 
