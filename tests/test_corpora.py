@@ -53,6 +53,14 @@ def test_there_are_regressions() -> None:
     assert FILES, "corpora/regressions/ holds no regression file"
 
 
+def test_every_file_is_a_replayable_regression() -> None:
+    """Nothing sits in the folder unreplayed: every file but the README is a JSON record."""
+    others = [
+        p.name for p in REGRESSIONS.iterdir() if p.suffix != ".json" and p.name != "README.md"
+    ]
+    assert not others, f"not in the regression format (see README.md): {others}"
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_regression_file_is_well_formed(path: Path) -> None:
     record = _load(path)
