@@ -125,7 +125,9 @@ def parse_check(data: bytes) -> None:
     check_parse(text)
     if _has("validator.check"):
         _check_report(text)
-    if _has("validator.fix"):
+    # fix() re-checks the link up to ten times: run it on one input in four
+    # (picked by the last byte, so libFuzzer can steer into it) to keep speed.
+    if data and data[-1] % 4 == 0 and _has("validator.fix"):
         _check_fix(text)
 
 
