@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validator import build, check
+from validator import build, check, sign
 from validator.spec import DEFAULT_LANGUAGES, THEMES
 
 SECRET = "property-secret"
@@ -181,7 +181,8 @@ link_pieces = st.sampled_from(
         "ranstr=1700000000000000", "", "=x", "note=100%", "note=%2540", "note=%2%41",
         "theme=Dark", "visitor_id=1", "randstr=x", "phone=+86 138", "email=a@b", "name=张三",
         "x=\t1", "app_secret=1", f"n={SECRET}", "c={{sbs}}", "c=%7Bx%7D", "c=:chatid",
-        "c=YOUR_ID", "is_app=2", "name=", "c=%E3%80%80x", "c=a%0Bb",
+        "c=YOUR_ID", "is_app=2", "name=", "c=%E3%80%80x", "c=a%0Bb", "lang=ja", "email=",
+        f"sbs=42&sbs_mm={sign('42', 'Qm9yTnx3aWZpLXN0YXI', SECRET)}&ranstr=Qm9yTnx3aWZpLXN0YXI",
     ]
 )
 

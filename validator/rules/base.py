@@ -44,16 +44,13 @@ class LinkContext:
             for param in self.link.params:
                 self.first_params.setdefault(param.name, param)
         if not self.signals:
-            config = self.config
             self.signals = link_signals(
                 self.link,
                 self.first_params,
-                base_path=config.base_path,
-                allowed_hosts=bool(config.allowed_hosts),
-                url_length_limit=config.url_length_limit,
+                self.config,
                 secret_known=self.secret is not None or bool(self.known_secrets),
                 same_in_sdk=self.sdk.same_as_browser,
-                verified=self.outcomes["browser"].identity == "verified",
+                identity=self.outcomes["browser"].identity,
             )
 
     @property

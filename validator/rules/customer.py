@@ -11,6 +11,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 
 from validator import spec
 from validator.model import Finding
+from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
 
 # Addresses of the everyday shape (dot-atom ASCII local part, LDH labels, an
@@ -191,7 +192,7 @@ class PiiInPublicLink(Rule):
     name = "pii-in-public-link"
     severity = "warning"
     family = "customer"
-    triggers = _PERSONAL
+    triggers = frozenset({signals.PUBLIC_PII})
     summary = "Public context (mail signature, bio, QR code) and the link carries customer data"
     why = (
         "Links in email signatures, social bios and QR codes are seen by everyone: any sbs, "
@@ -226,7 +227,7 @@ class EmptyCustomerField(Rule):
     name = "empty-customer-field"
     severity = "info"
     family = "customer"
-    triggers = frozenset(spec.CUSTOMER_FIELDS)
+    triggers = frozenset({signals.EMPTY_FIELD})
     summary = "name=, nickname=, email= or phone= with no value"
     why = (
         "An empty customer field tells the agent nothing; it usually means a template "

@@ -195,7 +195,7 @@ class InvalidPercentEncoding(Rule):
     name = "invalid-percent-encoding"
     severity = "warning"
     family = "encoding"
-    triggers = frozenset({signals.PERCENT})
+    triggers = frozenset({signals.BAD_PERCENT})
     summary = "% not followed by two hex digits (browsers keep it; the SDK rejects the URL)"
     why = (
         "Browsers keep a stray % literally, but the native SDK rejects the whole URL, and "
@@ -240,7 +240,7 @@ class InvalidUtf8(Rule):
     name = "invalid-utf8"
     severity = "warning"
     family = "encoding"
-    triggers = frozenset({signals.PERCENT})
+    triggers = frozenset({signals.REPLACEMENT})
     summary = "Percent-decoded bytes are not UTF-8 (error in a documented parameter, else warning)"
     why = (
         "The page decodes escapes as UTF-8 and turns invalid bytes into U+FFFD (�): a name "
@@ -482,7 +482,7 @@ class SurroundingWhitespace(Rule):
     name = "surrounding-whitespace"
     severity = "warning"
     family = "encoding"
-    triggers = frozenset({signals.SPACE, signals.UNSAFE})
+    triggers = frozenset({signals.EDGE_SPACE})
     summary = "Decoded direct, chat id, lang, sbs, sbs_mm, ranstr with leading/trailing whitespace"
     why = (
         "The page compares these values exactly: ' 1' is not 1, a chat id with a trailing "

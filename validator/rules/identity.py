@@ -330,7 +330,7 @@ class SignatureMismatch(Rule):
     name = "signature-mismatch"
     severity = "error"
     family = "identity"
-    triggers = frozenset({spec.SBS_MM})
+    triggers = frozenset({signals.REJECTED})
     summary = "A secret is known and a well-formed sbs_mm is wrong; carries the diagnosis"
     why = (
         "The page recomputes md5(md5(sbs + '_' + AppSecret) + '_' + ranstr) and rejects the "
@@ -367,7 +367,7 @@ class SignatureNotChecked(Rule):
     name = "signature-not-checked"
     severity = "info"
     family = "identity"
-    triggers = frozenset({spec.SBS_MM})
+    triggers = frozenset({signals.UNVERIFIED})
     summary = "A signature is present but no secret is known for the app"
     why = (
         "Without the AppSecret the validator can check the shape of sbs_mm but not whether it "

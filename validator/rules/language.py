@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from validator import spec
 from validator.model import Finding
 from validator.resolve import normalise_language
+from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
 
 
@@ -17,7 +18,7 @@ class UnsupportedLang(Rule):
     name = "unsupported-lang"
     severity = "warning"
     family = "language"
-    triggers = frozenset({spec.LANG})
+    triggers = frozenset({signals.LANG_ISSUE})
     summary = "lang not in the profile and not normalisable; says what the page falls back to"
     why = (
         "The page shows the documented languages only. For any other lang the documentation "
@@ -53,7 +54,7 @@ class NonCanonicalLang(Rule):
     name = "non-canonical-lang"
     severity = "warning"
     family = "language"
-    triggers = frozenset({spec.LANG})
+    triggers = frozenset({signals.LANG_ISSUE})
     summary = "lang normalises to a supported code (pt-BR→pt, ZH-CN/zh_CN→zh-cn, en-US→en)"
     why = (
         "The documentation promises only the listed codes. The page probably normalises "
@@ -88,7 +89,7 @@ class EmptyLang(Rule):
     name = "empty-lang"
     severity = "warning"
     family = "language"
-    triggers = frozenset({spec.LANG})
+    triggers = frozenset({signals.LANG_ISSUE})
     summary = "lang= with no value"
     why = (
         "An empty lang sets nothing: the page uses the browser's language. Usually a "

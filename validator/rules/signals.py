@@ -10,10 +10,11 @@ nothing, which is most of them for a healthy link.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
 
 from validator import spec
-from validator.model import DirectLink
+from validator.model import DirectLink, Param
 from validator.rules.placeholders import may_hold_placeholder
 
 NOT_URL = "@not-url"
@@ -27,7 +28,6 @@ DUPLICATE = "@duplicate"
 UNKNOWN = "@unknown"
 SECRET = "@secret"
 PERCENT = "@percent"
-PERCENT_25 = "@percent-25"
 PLUS = "@plus"
 EMPTY_PAIR = "@empty-pair"
 UNSAFE = "@unsafe"
@@ -41,23 +41,44 @@ DIRECT_ISSUE = "@direct-issue"
 #: ``sbs``, ``sbs_mm`` and ``ranstr`` are not all there with a 32 lower-case hex ``sbs_mm``.
 SIGNATURE_SHAPE = "@signature-shape"
 
+#: ``lang`` is present and not exactly a code of the profile.
+LANG_ISSUE = "@lang-issue"
+#: A public context and ``sbs`` or a customer field present.
+PUBLIC_PII = "@public-pii"
+#: A customer field the page reads is empty.
+EMPTY_FIELD = "@empty-field"
+#: A ``%`` not followed by two hex digits in the query.
+BAD_PERCENT = "@bad-percent"
+#: A decoded name or value holds U+FFFD (what invalid UTF-8 decodes to).
+REPLACEMENT = "@replacement-character"
+#: A whitespace-sensitive value the page reads has surrounding whitespace.
+EDGE_SPACE = "@edge-space"
+#: The browser's identity is ``rejected`` / ``unverified``.
+REJECTED = "@rejected"
+UNVERIFIED = "@unverified"
+
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_PERSONAL = frozenset((spec.SBS, *spec.CUSTOMER_FIELDS))
+
+if TYPE_CHECKING:
+    from validator.config import Config
 
 _UNSAFE = re.compile(r"[\x00-\x20\"'<>{}|\\^`\x7f-\U0010ffff]")
 
 
 def link_signals(
     link: DirectLink,
-    names: Collection[str],
+    first_params: Mapping[str, Param],
+    config: Config,
     *,
-    base_path: str | None,
-    allowed_hosts: bool,
-    url_length_limit: int,
     secret_known: bool,
     same_in_sdk: bool,
-    verified: bool,
+    identity: str,
 ) -> frozenset[str]:
     """The parameter names present plus the facts that hold for ``link``."""
+    names = first_params.keys()
+    base_path = config.base_path
     signals: set[str] = set(names)
     if not link.is_url:
         signals.add(NOT_URL)
@@ -69,7 +90,7 @@ def link_signals(
         signals.add(USERINFO)
     if link.fragment_params:
         signals.add(FRAGMENT)
-    if allowed_hosts:
+    if config.allowed_hosts:
         signals.add(HOSTS)
     if link.trailing_slash:
         signals.add(TRAILING_SLASH)
@@ -82,8 +103,10 @@ def link_signals(
     query = link.query or ""
     if "%" in query:
         signals.add(PERCENT)
-        if "%25" in query:
-            signals.add(PERCENT_25)
+        if _BAD_PERCENT.search(query) is not None:
+            signals.add(BAD_PERCENT)
+        if any("\ufffd" in p.value or "\ufffd" in p.name for p in link.params):
+            signals.add(REPLACEMENT)
     if "+" in query:
         signals.add(PLUS)
     if query and (
@@ -93,7 +116,7 @@ def link_signals(
     start, end = link.content_span
     if _UNSAFE.search(link.input, start, end) is not None or link.removed_whitespace:
         signals.add(UNSAFE)
-    if end - start > url_length_limit:
+    if end - start > config.url_length_limit:
         signals.add(LONG)
     if " " in query or "+" in query or "%" in query:
         signals.add(SPACE)
@@ -101,8 +124,27 @@ def link_signals(
         signals.add(PLACEHOLDER)
     if not same_in_sdk:
         signals.add(DIVERGE)
-    if verified:
+    if identity == "verified":
         signals.add(VERIFIED)
+    elif identity == "rejected":
+        signals.add(REJECTED)
+    elif identity == "unverified":
+        signals.add(UNVERIFIED)
+    lang = first_params.get(spec.LANG)
+    if lang is not None and lang.value not in config.languages:
+        signals.add(LANG_ISSUE)
+    if config.is_public and not _PERSONAL.isdisjoint(names):
+        signals.add(PUBLIC_PII)
+    if any(
+        (param := first_params.get(name)) is not None and not param.value
+        for name in spec.CUSTOMER_FIELDS
+    ):
+        signals.add(EMPTY_FIELD)
+    for name in spec.WHITESPACE_SENSITIVE_PARAMS:
+        param = first_params.get(name)
+        if param is not None and param.value != param.value.strip() and param.value.strip():
+            signals.add(EDGE_SPACE)
+            break
     if _direct_issue(link, names):
         signals.add(DIRECT_ISSUE)
     if _signature_shape_issue(link, names):
