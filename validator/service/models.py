@@ -22,6 +22,7 @@ from pydantic import (
 
 from validator import spec
 from validator.rules import RULES, SelectorError, resolve_selectors
+from validator.service.problems import SECRET_FIELD_REASON
 
 #: The longest link (in characters) a request may hold: twice what common web
 #: servers accept in a request line (8 KiB), far past DL509's 2,000.
@@ -84,7 +85,7 @@ class RequestModel(BaseModel):
             for key in data:
                 if isinstance(key, str) and is_secret_like(key):
                     raise ValueError(
-                        f"secrets are never sent to the API: remove the field {key!r}; "
+                        f"{SECRET_FIELD_REASON}: remove the field {key!r}; "
                         "the server reads each app's secret from its own configuration"
                     )
         return data

@@ -34,6 +34,9 @@ CANNOT_BUILD = "urn:directlink:problem:cannot-build"
 TOO_LONG_FOR_QR = "urn:directlink:problem:too-long-for-qr"
 INTERNAL_ERROR = "urn:directlink:problem:internal-error"
 
+#: How the request models begin the reason for refusing a secret-like field.
+SECRET_FIELD_REASON = "secrets are never sent to the API"
+
 logger = logging.getLogger("validator.service")
 
 
@@ -141,7 +144,7 @@ def validation_problem(request: Request, errors: Sequence[Mapping[str, Any]]) ->
     params = [_invalid_param(e) for e in errors]
     type_ = INVALID_REQUEST
     title = "The request is not valid"
-    if any(p.reason.startswith("secrets are never sent") for p in params):
+    if any(p.reason.startswith(SECRET_FIELD_REASON) for p in params):
         type_, title = SECRET_IN_REQUEST, "Secrets are never sent to the API"
     elif any(
         str(e.get("type")) == "too_long" and _location(e.get("loc", ())) == "body.links"
