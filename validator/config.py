@@ -68,15 +68,16 @@ class Config:
     #: The file the configuration came from, if any.
     source: str | None = field(default=None, compare=False)
 
-    @property
+    # Cached: the checks read these for every link.
+    @cached_property
     def languages(self) -> tuple[str, ...]:
         return spec.LANGUAGE_PROFILES[self.profile]
 
-    @property
+    @cached_property
     def is_public(self) -> bool:
         return self.context in spec.PUBLIC_CONTEXTS
 
-    @property
+    @cached_property
     def url_length_limit(self) -> int:
         if self.max_url_length is not None:
             return self.max_url_length

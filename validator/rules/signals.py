@@ -60,6 +60,8 @@ UNVERIFIED = "@unverified"
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PERSONAL = frozenset((spec.SBS, *spec.CUSTOMER_FIELDS))
+_CUSTOMER_FIELDS = frozenset(spec.CUSTOMER_FIELDS)
+_WHITESPACE_SENSITIVE = frozenset(spec.WHITESPACE_SENSITIVE_PARAMS)
 
 if TYPE_CHECKING:
     from validator.config import Config
@@ -105,8 +107,10 @@ def link_signals(
         signals.add(PERCENT)
         if _BAD_PERCENT.search(query) is not None:
             signals.add(BAD_PERCENT)
-        if any("\ufffd" in p.value or "\ufffd" in p.name for p in link.params):
-            signals.add(REPLACEMENT)
+        for param in link.params:
+            if "\ufffd" in param.value or "\ufffd" in param.name:
+                signals.add(REPLACEMENT)
+                break
     if "+" in query:
         signals.add(PLUS)
     if query and (
@@ -135,16 +139,17 @@ def link_signals(
         signals.add(LANG_ISSUE)
     if config.is_public and not _PERSONAL.isdisjoint(names):
         signals.add(PUBLIC_PII)
-    if any(
-        (param := first_params.get(name)) is not None and not param.value
-        for name in spec.CUSTOMER_FIELDS
-    ):
-        signals.add(EMPTY_FIELD)
-    for name in spec.WHITESPACE_SENSITIVE_PARAMS:
-        param = first_params.get(name)
-        if param is not None and param.value != param.value.strip() and param.value.strip():
+    for name, param in first_params.items():
+        value = param.value
+        if not value:
+            if name in _CUSTOMER_FIELDS:
+                signals.add(EMPTY_FIELD)
+        elif (
+            name in _WHITESPACE_SENSITIVE
+            and (value[0].isspace() or value[-1].isspace())
+            and not value.isspace()
+        ):
             signals.add(EDGE_SPACE)
-            break
     if _direct_issue(link, names):
         signals.add(DIRECT_ISSUE)
     if _signature_shape_issue(link, names):
