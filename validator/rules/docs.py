@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from typing import Any
 
@@ -42,14 +43,19 @@ def rule_to_dict(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _text(text: str) -> str:
+    """Prose for Markdown: angle brackets and pipes escaped so they are not read as markup."""
+    return html.escape(text, quote=False).replace("|", "&#124;")
+
+
 def rule_markdown(rule: Rule, heading: str = "###") -> str:
     lines = [
         f"{heading} {rule.code} `{rule.name}`",
         "",
-        f"**{rule.summary}.** Default severity: {rule.severity}. "
+        f"**{_text(rule.summary)}.** Default severity: {rule.severity}. "
         f"Fix: {fix_label(rule)}{'; batch rule' if rule.batch else ''}.",
         "",
-        rule.why,
+        _text(rule.why),
         "",
         "Bad:",
         "",
@@ -61,7 +67,7 @@ def rule_markdown(rule: Rule, heading: str = "###") -> str:
         "",
     ]
     if rule.fixable and rule.fix_description:
-        lines[4:4] = [f"Fix: {rule.fix_description}", ""]
+        lines[6:6] = [f"Fix: {_text(rule.fix_description)}", ""]
     return "\n".join(lines)
 
 
@@ -102,7 +108,7 @@ def render_markdown() -> str:
     for rule in RULES:
         lines.append(
             f"| [{rule.code}](#{rule.code.lower()}-{rule.name}) | `{rule.name}` | "
-            f"{rule.severity} | {fix_label(rule)} | {rule.summary.replace('|', '&#124;')} |"
+            f"{rule.severity} | {fix_label(rule)} | {_text(rule.summary)} |"
         )
     lines.append("")
     family = None
