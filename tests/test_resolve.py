@@ -148,6 +148,8 @@ def test_empty_pairs_spans() -> None:
         ("zh_CN", DEFAULT_LANGUAGES, "zh-cn"),
         ("zh-Hans", DEFAULT_LANGUAGES, "zh-cn"),
         ("zh-MO", DEFAULT_LANGUAGES, "zh-tw"),
+        ("zh-Hant-CN", DEFAULT_LANGUAGES, "zh-tw"),
+        ("zh-Hans-HK", DEFAULT_LANGUAGES, "zh-cn"),
         ("zh", DEFAULT_LANGUAGES, "zh-cn"),
         ("pt-AO", DEFAULT_LANGUAGES, "pt"),
         ("ja", LEGACY_LANGUAGES, None),

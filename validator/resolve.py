@@ -27,7 +27,7 @@ from validator.signature import Secret, verify
 # Languages ------------------------------------------------------------------
 
 _TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
-_TRADITIONAL_CHINESE = frozenset({"tw", "hk", "mo", "hant"})
+_TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
 
 
 @lru_cache(maxsize=4096)
@@ -46,7 +46,13 @@ def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
     subtags = text.split("-")
     primary = subtags[0]
     if primary == "zh":
-        code = "zh-tw" if _TRADITIONAL_CHINESE.intersection(subtags[1:]) else "zh-cn"
+        # The script decides where one is given (zh-Hans-HK is Simplified); else the region.
+        scripts = [s for s in subtags[1:] if s in ("hans", "hant")]
+        if scripts:
+            traditional = scripts[0] == "hant"
+        else:
+            traditional = not _TRADITIONAL_REGIONS.isdisjoint(subtags[1:])
+        code = "zh-tw" if traditional else "zh-cn"
         return code if code in languages else None
     return primary if primary in languages else None
 
