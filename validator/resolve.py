@@ -35,7 +35,8 @@ def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
     """The supported code ``tag`` stands for, or None.
 
     Case and ``_`` do not matter; ``pt-*`` is ``pt``; ``zh-TW``, ``zh-HK``,
-    ``zh-MO`` and ``zh-Hant*`` are ``zh-tw``; any other ``zh*`` is ``zh-cn``;
+    ``zh-MO`` and ``zh-Hant*`` are ``zh-tw`` (a script subtag wins over the
+    region: ``zh-Hans-HK`` is ``zh-cn``); any other ``zh*`` is ``zh-cn``;
     other tags count by their primary subtag (``en-US`` is ``en``).
     """
     text = tag.lower().replace("_", "-")
