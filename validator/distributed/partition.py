@@ -23,6 +23,7 @@ from validator.config import Config
 from validator.distributed import sources
 from validator.distributed.placement import Shift, place
 from validator.distributed.sources import Unit, UnitLinks
+from validator.extract import SkipFile
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.model import DirectLink
@@ -69,19 +70,25 @@ class Source:
     kind: SourceKind
 
 
+_LOCATION_KEY = b'{"location":'
+
+
 @dataclass(slots=True)
 class PartitionAudit:
     """One partition's checked links, kept on the worker until the driver collects them.
 
-    The records are the local audit's JSON lines, zlib-compressed (a tenth of
-    their size), with lines counted from the partition's first line; Dask
-    spills them to the worker's disk under memory pressure.
+    Each record is the local audit's JSON line, kept in two zlib-compressed
+    streams (a tenth of the size; Dask spills them to the worker's disk under
+    memory pressure): its ``location`` (lines counted from the partition's
+    first line) and the rest of the line. Placing a record at its absolute
+    line then rewrites only the small location, never the whole record.
     """
 
     source: Source
     #: The local audit's per-task counts (links, findings, opaque links, ranstr hashes).
     counts: local._TaskResult
-    compressed: bytes
+    locations: bytes
+    rests: bytes
     newlines: int = 0
     records_seen: int = 0
     #: For a bag: the record (0-based in the partition) of each checked link.
@@ -94,8 +101,15 @@ class PartitionAudit:
     def record_number(self, number: int) -> int:
         return self.record_numbers[number] if self.record_numbers else 0
 
+    def _parts(self) -> tuple[list[bytes], list[bytes]]:
+        return (zlib.decompress(self.locations).split(b"\n")[:-1],
+                zlib.decompress(self.rests).split(b"\n")[:-1])
+
     def lines(self) -> list[bytes]:
-        return zlib.decompress(self.compressed).splitlines()
+        """Every record's JSON line, as written (lines relative to the partition)."""
+        locations, rests = self._parts()
+        return [_LOCATION_KEY + location + rest
+                for location, rest in zip(locations, rests, strict=True)]
 
     def records(self) -> Iterator[dict[str, Any]]:
         for line in self.lines():
@@ -104,18 +118,48 @@ class PartitionAudit:
 
     def render(self, shift: Shift, causes: Mapping[int, Mapping[str, str]]) -> bytes:
         """The records as JSON lines at their absolute places, compressed for the trip."""
-        lines = self.lines()
-        if shift != Shift() or causes:
-            for number, line in enumerate(lines):
-                cause = causes.get(number)
-                if shift == Shift() and cause is None:
-                    continue
+        locations, rests = self._parts()
+        out: list[bytes] = []
+        moved = shift != Shift()
+        for number, (location, rest) in enumerate(zip(locations, rests, strict=True)):
+            if moved:
+                placed = place(jsonio.loads(location.decode("utf-8")), shift,
+                               self.record_number(number))
+                location = _dumps(placed).encode("utf-8")
+            line = _LOCATION_KEY + location + rest
+            cause = causes.get(number)
+            if cause is not None:
                 record = jsonio.loads(line.decode("utf-8"))
-                record["location"] = place(record["location"], shift, self.record_number(number))
-                if cause is not None:
-                    record["signature_cause"] = dict(cause)
-                lines[number] = _dumps(record).encode("utf-8")
-        return zlib.compress(b"".join(line + b"\n" for line in lines), 1)
+                record["signature_cause"] = dict(cause)
+                line = _dumps(record).encode("utf-8")
+            out.append(line)
+        return zlib.compress(b"".join(line + b"\n" for line in out), 1)
+
+
+class _RecordPacker:
+    """Splits records into location and rest as they come, and compresses both streams."""
+
+    def __init__(self) -> None:
+        self._locations = zlib.compressobj(1)
+        self._rests = zlib.compressobj(1)
+        self._location_chunks: list[bytes] = []
+        self._rest_chunks: list[bytes] = []
+        self.count = 0
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        line = _dumps(record).encode("utf-8")
+        location = _dumps(record["location"]).encode("utf-8")
+        prefix = _LOCATION_KEY + location
+        if not line.startswith(prefix):  # pragma: no cover - records start with their location
+            raise ValueError("a link record does not start with its location")
+        self._location_chunks.append(self._locations.compress(location + b"\n"))
+        self._rest_chunks.append(self._rests.compress(line[len(prefix):] + b"\n"))
+        self.count += 1
+
+    def finish(self) -> tuple[bytes, bytes]:
+        self._location_chunks.append(self._locations.flush())
+        self._rest_chunks.append(self._rests.flush())
+        return b"".join(self._location_chunks), b"".join(self._rest_chunks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,74 +179,85 @@ def _dumps(record: Mapping[str, Any]) -> str:
 
 
 def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> PartitionAudit:
-    """Check every link a partition holds, as the local audit checks a task's links."""
+    """Check every link a partition holds, as the local audit checks a task's links.
+
+    The links are checked as they are extracted: a partition never holds more
+    than one link's objects at once, besides the compressed records.
+    """
     local_settings = settings.local()
     counts = local._TaskResult(0, source.path, source.kind)
-    counts.error = found.error
-    counts.skip_reason = found.skip_reason
-    packer = zlib.compressobj(1)
-    chunks: list[bytes] = []
-    written = 0
+    packer = _RecordPacker()
     unexplained: list[tuple[int, str, str, str, str | None]] = []
     numbers: list[int] = []
     opaque_numbers: list[int] = []
     hashes = array("q")
     # The local audit's window: a mismatch is first tried against the links just before it.
     window: deque[DirectLink] = deque(maxlen=local.BATCH_WINDOW)
-    record_numbers = found.record_numbers or (0,) * len(found.links)
-    for item, number in zip(found.links, record_numbers, strict=True):
-        if isinstance(item, OpaqueLink):
-            counts.opaque.append({
-                "url": item.url,
-                "tracker": item.tracker,
-                "location": local.location_to_dict(item.location),
-            })
-            opaque_numbers.append(number)
-            continue
-        record, report = local._check_record(item, local_settings, window)
-        window.append(report.link)
-        ranstr = report.link.ranstr
-        hashes.append(local.ranstr_hash(ranstr) if ranstr else 0)
-        local._count(counts, report, record)
-        cause = record.get("signature_cause")
-        link = report.link
-        if (cause is not None and cause["hypothesis"] == local.UNKNOWN_CAUSE
-                and link.sbs is not None and link.ranstr is not None and link.sbs_mm is not None):
-            unexplained.append((written, link.sbs, link.ranstr, link.sbs_mm, link.app_id))
-        # Compressed as they come: a block's records never sit uncompressed all at once.
-        chunks.append(packer.compress((_dumps(record) + "\n").encode("utf-8")))
-        written += 1
-        numbers.append(number)
+    try:
+        for item, number in found.links:
+            if isinstance(item, OpaqueLink):
+                counts.opaque.append({
+                    "url": item.url,
+                    "tracker": item.tracker,
+                    "location": local.location_to_dict(item.location),
+                })
+                opaque_numbers.append(number)
+                continue
+            record, report = local._check_record(item, local_settings, window)
+            window.append(report.link)
+            link = report.link
+            hashes.append(local.ranstr_hash(link.ranstr) if link.ranstr else 0)
+            local._count(counts, report, record)
+            cause = record.get("signature_cause")
+            if (cause is not None and cause["hypothesis"] == local.UNKNOWN_CAUSE
+                    and link.sbs is not None and link.ranstr is not None
+                    and link.sbs_mm is not None):
+                unexplained.append((packer.count, link.sbs, link.ranstr, link.sbs_mm,
+                                    link.app_id))
+            packer.add(record)
+            numbers.append(number)
+    except SkipFile as skip:
+        counts.skip_reason = str(skip)
+    except OSError as error:
+        counts.error = error.strerror or str(error)
+    except UnicodeDecodeError as error:
+        counts.error = f"cannot decode: {error.reason}"
     counts.ranstr_hashes = hashes.tobytes()
-    bag = bool(found.record_numbers)
-    chunks.append(packer.flush())
-    compressed = b"".join(chunks)
-    return PartitionAudit(source, counts, compressed, found.newlines, found.records,
-                          tuple(numbers) if bag else (), tuple(opaque_numbers) if bag else (),
-                          tuple(unexplained))
+    locations, rests = packer.finish()
+    # Record numbers only vary in a bag partition; elsewhere they are all 0 and not kept.
+    numbered = any(numbers) or any(opaque_numbers)
+    return PartitionAudit(source, counts, locations, rests, found.newlines, found.records,
+                          tuple(numbers) if numbered else (),
+                          tuple(opaque_numbers) if numbered else (), tuple(unexplained))
 
 
 def read_and_audit(unit: Unit, settings: WorkerSettings) -> PartitionAudit:
     entry = unit.entry
     found = sources.read_unit(unit, settings.link_filter())
     block = unit.number if isinstance(unit, sources.TextBlock) else 0
-    logger.info("directlink: read %s block %d: %d links", entry.path, block, len(found.links))
-    return audit_links(found, Source(entry.path, entry.kind), settings)
+    audited = audit_links(found, Source(entry.path, entry.kind), settings)
+    logger.info("directlink: read %s block %d: %d links", entry.path, block,
+                audited.counts.links)
+    return audited
 
 
 def audit_bag_partition(records: Iterable[Any], label: str,
                         settings: WorkerSettings) -> PartitionAudit:
-    found = sources.scan_bag_partition(records, path=label, link_filter=settings.link_filter())
-    logger.info("directlink: read a partition of %s: %d links", label, len(found.links))
-    return audit_links(found, Source(label, "text"), settings)
+    # A bag partition may be any iterable (a lazy map): it is counted, so it is listed.
+    listed = records if isinstance(records, list) else list(records)
+    found = sources.scan_bag_partition(listed, path=label, link_filter=settings.link_filter())
+    audited = audit_links(found, Source(label, "text"), settings)
+    logger.info("directlink: read a partition of %s: %d links", label, audited.counts.links)
+    return audited
 
 
 def audit_column_partition(cells: Any, column: str, label: str,
                            settings: WorkerSettings) -> PartitionAudit:
     found = sources.scan_column_partition(cells, column=column, path=label,
                                           link_filter=settings.link_filter())
-    logger.info("directlink: read a partition of %s: %d links", label, len(found.links))
-    return audit_links(found, Source(label, "text"), settings)
+    audited = audit_links(found, Source(label, "text"), settings)
+    logger.info("directlink: read a partition of %s: %d links", label, audited.counts.links)
+    return audited
 
 
 def summarise(partition: PartitionAudit) -> PartitionSummary:

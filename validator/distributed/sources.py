@@ -22,7 +22,7 @@ from __future__ import annotations
 import io
 import os
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,21 +87,21 @@ class WholeFile:
 Unit = TextBlock | WholeFile
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UnitLinks:
-    """What one work unit found: links with lines counted from the unit's start."""
+    """What one work unit holds: its links, produced lazily, and what is known beforehand.
 
-    links: tuple[Found, ...]
+    ``links`` yields ``(link, record number)`` with lines counted from the
+    unit's start; the record number (0-based in the unit) matters for a bag
+    and is 0 elsewhere. Iterating may raise :class:`SkipFile` (binary, not an
+    image ...) or :class:`OSError`: the caller counts what came before.
+    """
+
+    links: Iterator[tuple[Found, int]]
     #: Newlines in the unit: the lines the next block of the same file starts after.
     newlines: int = 0
-    #: Why the whole file is not audited (binary, not an image ...), where it is not.
-    skip_reason: str | None = None
-    #: Why the file could not be read, where it could not.
-    error: str | None = None
     #: Records (bag elements, column cells) in the unit.
     records: int = 0
-    #: For a bag: the record (0-based in the unit) each link was found in.
-    record_numbers: tuple[int, ...] = ()
 
 
 def is_url(source: str) -> bool:
@@ -191,36 +191,34 @@ def plan_units(surveyed: Survey, block_bytes: int = DEFAULT_BLOCK_BYTES) -> list
 
 
 def read_unit(unit: Unit, link_filter: LinkFilter) -> UnitLinks:
-    """The links of one unit; a file that cannot be read is reported, never raised."""
-    try:
-        if isinstance(unit, TextBlock):
-            return _read_block(unit, link_filter)
-        return _read_whole(unit.entry, link_filter)
-    except SkipFile as skip:
-        return UnitLinks((), skip_reason=str(skip))
-    except OSError as error:
-        return UnitLinks((), error=error.strerror or str(error))
+    """The links of one unit, streamed: a block is read at once (it is cut at newlines),
+    a whole file as the local audit reads it."""
+    if isinstance(unit, TextBlock):
+        return _read_block(unit, link_filter)
+    return UnitLinks(_numbered(_read_whole(unit.entry, link_filter)))
+
+
+def _numbered(links: Iterator[Found]) -> Iterator[tuple[Found, int]]:
+    for link in links:
+        yield link, 0
 
 
 def _read_block(block: TextBlock, link_filter: LinkFilter) -> UnitLinks:
     with fsspec.open(block.entry.url, "rb") as stream:
         data = read_block(stream, block.offset, block.length, delimiter=b"\n")
-    if block.number == 0 and is_binary(data[:SNIFF_BYTES]):
-        raise SkipFile("binary file")
     encoding = block.encoding if block.number == 0 else "utf-8"
-    links = tuple(
-        scan_stream(io.BytesIO(data), path=block.entry.path, link_filter=link_filter,
-                    encoding=encoding)
-    )
-    return UnitLinks(links, data.count(b"\n"))
+    links = scan_stream(io.BytesIO(data), path=block.entry.path, link_filter=link_filter,
+                        encoding=encoding)
+    return UnitLinks(_numbered(links), data.count(b"\n"))
 
 
-def _read_whole(entry: FileEntry, link_filter: LinkFilter) -> UnitLinks:
+def _read_whole(entry: FileEntry, link_filter: LinkFilter) -> Iterator[Found]:
     if entry.local:
-        return UnitLinks(tuple(extract_path(entry.path, link_filter=link_filter, kind=entry.kind)))
+        yield from extract_path(entry.path, link_filter=link_filter, kind=entry.kind)
+        return
     with fsspec.open(entry.url, "rb") as stream:
         data = stream.read()
-    return UnitLinks(tuple(_extract_bytes(data, entry, link_filter)))
+    yield from _extract_bytes(data, entry, link_filter)
 
 
 def _extract_bytes(data: bytes, entry: FileEntry, link_filter: LinkFilter) -> Iterator[Found]:
@@ -252,24 +250,23 @@ def _extract_bytes(data: bytes, entry: FileEntry, link_filter: LinkFilter) -> It
 
 
 def scan_bag_partition(
-    records: Iterable[Any], *, path: str, link_filter: LinkFilter
+    records: Sequence[Any], *, path: str, link_filter: LinkFilter
 ) -> UnitLinks:
     """Links in one partition of a bag of strings; each element is one record.
 
     Lines and columns count inside the record, as they do inside an e-mail
-    part; ``record_numbers`` holds each link's record (0-based in the
-    partition): the driver names the record once it knows the partitions before.
-    A missing value (None) holds no link.
+    part; the driver names the record (``part``) once it knows how many
+    records the partitions before hold. A missing value (None) holds no link.
     """
-    links: list[Found] = []
-    numbers: list[int] = []
-    count = 0
-    for count, record in enumerate(records, start=1):
-        if isinstance(record, str):
-            for link in scan_string(record, path=path, kind="text", link_filter=link_filter):
-                links.append(link)
-                numbers.append(count - 1)
-    return UnitLinks(tuple(links), records=count, record_numbers=tuple(numbers))
+
+    def links() -> Iterator[tuple[Found, int]]:
+        for number, record in enumerate(records):
+            if isinstance(record, str):
+                for link in scan_string(record, path=path, kind="text",
+                                        link_filter=link_filter):
+                    yield link, number
+
+    return UnitLinks(links(), records=len(records))
 
 
 def scan_column_partition(
@@ -279,11 +276,13 @@ def scan_column_partition(
 
     ``Location.part`` names the cell by its index label, as a CSV cell is named.
     """
-    links: list[Found] = []
-    for label, cell in cells.items():
-        if isinstance(cell, str):
-            where = f"row {label}, column {column!r}"
-            links.extend(
-                scan_string(cell, path=path, kind="text", link_filter=link_filter, part=where)
-            )
-    return UnitLinks(tuple(links), records=len(cells))
+
+    def links() -> Iterator[tuple[Found, int]]:
+        for label, cell in cells.items():
+            if isinstance(cell, str):
+                where = f"row {label}, column {column!r}"
+                for link in scan_string(cell, path=path, kind="text", link_filter=link_filter,
+                                        part=where):
+                    yield link, 0
+
+    return UnitLinks(links(), records=len(cells))
