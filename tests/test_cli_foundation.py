@@ -135,3 +135,18 @@ def test_python_dash_m_runs_the_command() -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert completed.stdout.strip() == "https://visitorchat.twt.com/direct/demo_app"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sign", "--sbs", "1", "--ranstr", "2", "pasted-secret-value"],
+        ["build", "--app-id", "a", "pasted-secret-value"],
+        ["pasted-secret-value"],
+    ],
+)
+def test_stray_arguments_are_not_echoed(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert "pasted-secret-value" not in result.output
+    assert "not shown" in result.output

@@ -17,7 +17,39 @@ class InputError(click.ClickException):
     exit_code = EXIT_USAGE
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _DirectlinkGroup(click.Group):
+    """Usage errors that would echo a stray argument say so without echoing it.
+
+    A stray positional argument is often a secret pasted in the wrong place;
+    it must not be printed back into a terminal or a CI log.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as error:
+            if error.message.startswith("Got unexpected extra argument"):
+                raise click.UsageError(
+                    "unexpected extra argument (not shown, in case it is a secret: "
+                    "secrets are read from --secret-env, --secret-file or --secret-prompt)",
+                    error.ctx,
+                ) from None
+            raise
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = click.utils.make_str(args[0]) if args else ""
+        if args and self.get_command(ctx, name) is None and not name.startswith("-"):
+            commands = ", ".join(self.list_commands(ctx))
+            ctx.fail(f"no such command (not shown); the commands are: {commands}")
+        return super().resolve_command(ctx, args)
+
+
+@click.group(
+    cls=_DirectlinkGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="directlink")
 def cli() -> None:
     """Validate, build, sign and explain chat-page direct links.
