@@ -34,7 +34,7 @@ def rule_options(function: F) -> F:
             "--select",
             multiple=True,
             metavar="RULES",
-            help="Only these rules: codes, prefixes (DL3) or names, comma-separated. "
+            help="Only these rules: codes, prefixes (DL3), names or families, comma-separated. "
             "Replaces the configured selection.",
         ),
         click.option(

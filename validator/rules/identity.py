@@ -399,9 +399,11 @@ def is_secret_like_name(name: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _secret_forms(secret: Secret) -> tuple[str, ...]:
-    """The secret as it may be written in a URL: raw and percent-encoded (either hex case)."""
-    value = secret.reveal()
+def _secret_forms(value: str) -> tuple[str, ...]:
+    """The secret as it may be written in a URL: raw and percent-encoded (either hex case).
+
+    Keyed by the secret's text, whose hash Python caches (a Secret hashes with SHA-256).
+    """
     encoded = quote(value.encode("utf-8"), safe="")
     forms = {value, encoded, _lower_hex(encoded), quote(value, safe="/:@!$'()*,;~")}
     return tuple(sorted(forms, key=len, reverse=True))
@@ -464,7 +466,7 @@ def _find_secret(
             return param.span, "a parameter name"  # never quote the name: it holds the secret
         if value in param.value:
             return param.span, param.name
-    for form in _secret_forms(secret):
+    for form in _secret_forms(value):
         at = text.find(form)
         if at >= 0:
             for param in params:
