@@ -843,3 +843,24 @@ def test_secret_like_pattern_agrees_with_the_check() -> None:
         assert (pattern.search(name) is not None) == is_secret_like(name)
 
     agree()
+
+
+def test_create_app_without_settings_reads_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'other_app = "{OTHER_APP_SECRET}"\n', encoding="utf-8")
+    config = tmp_path / "directlink.toml"
+    config.write_text('ignore = ["DL313"]\n', encoding="utf-8")
+    monkeypatch.setenv("DIRECTLINK_APP_SECRET", APP_SECRET)
+    monkeypatch.setenv("DIRECTLINK_SECRETS_FILE", str(secrets))
+    monkeypatch.setenv("DIRECTLINK_CONFIG", str(config))
+    with TestClient(create_app()) as from_env:
+        report = from_env.post("/v1/check", json={"link": SIGNED}).json()
+        other = from_env.post(
+            "/v1/explain", json={"link": SIGNED.replace("demo_app", "other_app")}
+        ).json()
+    assert report["outcome"]["identity"] == "verified"  # the env secret serves every app
+    assert "DL313" not in [f["code"] for f in report["findings"]]
+    assert other["verdict"] == "mismatch"  # other_app has its own secret
+    assert other["diagnosis"]["matches"][0] == "other-secret"
