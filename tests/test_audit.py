@@ -179,6 +179,16 @@ def test_a_secret_written_into_a_link_is_masked_everywhere(tmp_path: Path) -> No
     assert SECRET.reveal() not in records[0]["text"]
 
 
+def test_a_lone_surrogate_from_a_json_escape_is_audited(tmp_path: Path) -> None:
+    (tmp_path / "odd.log").write_text(
+        '{"u":"https:\\/\\/visitorchat.twt.com\\/direct\\/demo_app?chatid=\\ud800x"}\n',
+        encoding="utf-8",
+    )
+    records, summary = records_of(tmp_path, jobs=1)
+    assert summary["links"] == 1
+    assert records[0]["url"].endswith("chatid=\ud800x")  # type: ignore[union-attr]
+
+
 def test_redact_pii_masks_customer_fields_in_every_format(tmp_path: Path) -> None:
     write_tree(tmp_path)
     runner = CliRunner()

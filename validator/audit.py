@@ -192,6 +192,8 @@ class _TaskResult:
     opaque: list[dict[str, Any]] = field(default_factory=list)
     #: 64-bit hash of each link's ranstr (0 where it has none), in record order.
     ranstr_hashes: bytes = b""
+    #: Where each record starts in the spool, so the batch rules read back only theirs.
+    record_offsets: bytes = b""
 
 
 _SETTINGS: _Settings | None = None
@@ -264,9 +266,11 @@ def _run_task(task: _Task) -> _TaskResult:
     result = _TaskResult(task.index, task.path, task.kind)
     link_filter = LinkFilter(settings.hosts or None)
     hashes = array("q")
+    offsets = array("q")
+    position = 0
     window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
     try:
-        with open(task.spool, "w", encoding="utf-8") as spool:
+        with open(task.spool, "wb") as spool:
             for item in _extract(task, link_filter):
                 if isinstance(item, OpaqueLink):
                     opaque = {
@@ -287,7 +291,10 @@ def _run_task(task: _Task) -> _TaskResult:
                 ranstr = report.link.ranstr
                 hashes.append(ranstr_hash(ranstr) if ranstr else 0)
                 _count(result, report, record)
-                spool.write(jsonio.dumps(record) + "\n")
+                line = jsonio.dumps_bytes(record) + b"\n"
+                spool.write(line)
+                offsets.append(position)
+                position += len(line)
     except SkipFile as skip:
         result.skip_reason = str(skip)
     except OSError as error:
@@ -295,6 +302,7 @@ def _run_task(task: _Task) -> _TaskResult:
     except UnicodeDecodeError as error:
         result.error = f"cannot decode: {error.reason}"
     result.ranstr_hashes = hashes.tobytes()
+    result.record_offsets = offsets.tobytes()
     return result
 
 
@@ -744,24 +752,42 @@ def _batch_index(tasks: Sequence[_Task], results: Sequence[_TaskResult],
         values.frombytes(result.ranstr_hashes)
         hashes[result.index] = values
     repeated = _repeated_hashes(results)
+    offsets = {result.index: result.record_offsets for result in results}
     groups: dict[str, RanstrGroup] = {}
     if repeated:
         for task in tasks:
             task_hashes = hashes.get(task.index)
-            if task_hashes is None or not any(value in repeated for value in task_hashes):
+            if task_hashes is None:
                 continue
-            with open(task.spool, encoding="utf-8") as stream:
-                for number, line in enumerate(stream):
-                    if task_hashes[number] not in repeated:
-                        continue
-                    record = jsonio.loads(line)
-                    param = _first_param(record, "ranstr")
-                    if param is None:
-                        continue
-                    group = groups.setdefault(param[0], RanstrGroup(param[0]))
-                    group.add((task.index, number), record)
+            numbers = [number for number, value in enumerate(task_hashes) if value in repeated]
+            if not numbers:
+                continue
+            for number, line in _read_records(task.spool, numbers, offsets.get(task.index, b"")):
+                record = jsonio.loads(line)
+                param = _first_param(record, "ranstr")
+                if param is None:
+                    continue
+                group = groups.setdefault(param[0], RanstrGroup(param[0]))
+                group.add((task.index, number), record)
     template = _reuse_template(groups, config)
     return BatchIndex(hashes, groups, template)
+
+
+def _read_records(spool: str, numbers: Sequence[int],
+                  offsets_bytes: bytes) -> Iterator[tuple[int, bytes]]:
+    """The spool lines ``numbers`` (ascending): by their offsets where known, else by reading on."""
+    offsets = array("q")
+    offsets.frombytes(offsets_bytes)
+    with open(spool, "rb") as stream:
+        if offsets:
+            for number in numbers:
+                stream.seek(offsets[number])
+                yield number, stream.readline()
+            return
+        wanted = set(numbers)
+        for number, line in enumerate(stream):
+            if number in wanted:
+                yield number, line
 
 
 def _reuse_template(groups: Mapping[str, RanstrGroup], config: Config) -> dict[str, Any] | None:

@@ -20,16 +20,32 @@ except ImportError:  # pragma: no cover - the audit extra is not installed
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON text on one line, non-ASCII characters as they are."""
+    """Compact JSON on one line (non-ASCII as it is with orjson, escaped without it)."""
     if HAVE_ORJSON:
         try:
             return orjson.dumps(value).decode("utf-8")
         except TypeError:
             pass
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _stdlib_dumps(value)
 
 
-def loads(text: str) -> Any:
+def _stdlib_dumps(value: Any) -> str:
+    # ASCII with \u escapes: a lone surrogate (which orjson refuses) stays valid JSON
+    # that any UTF-8 reader can take.
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def dumps_bytes(value: Any) -> bytes:
+    """:func:`dumps` as UTF-8 bytes (what a spool file holds)."""
+    if HAVE_ORJSON:
+        try:
+            return orjson.dumps(value)
+        except TypeError:
+            pass
+    return _stdlib_dumps(value).encode("ascii")
+
+
+def loads(text: str | bytes) -> Any:
     if HAVE_ORJSON:
         try:
             return orjson.loads(text)
