@@ -92,6 +92,19 @@ def check_baseline(count: int) -> float:
     return (time.process_time() - started) / len(links)
 
 
+def check_command_baseline(folder: Path, count: int) -> float:
+    """CPU seconds per link of ``directlink check - --format jsonl`` on ``count`` links."""
+    links = Path(folder) / "links.txt"
+    links.write_text("\n".join(sample_links(count, seed=3)) + "\n", encoding="utf-8")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with links.open("rb") as stdin:
+        subprocess.run([sys.executable, "-m", "validator", "check", "-", "--format", "jsonl",
+                        "--output", os.devnull], stdin=stdin, check=False)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu / count
+
+
 @dataclass
 class Run:
     jobs: int
@@ -146,6 +159,8 @@ def main() -> None:
     per_check = check_baseline(options.check_sample)
     print(f"check() alone: {per_check * 1e6:.1f} us/link ({1 / per_check:,.0f} links/s)")
     with tempfile.TemporaryDirectory(prefix="bench-audit-") as folder:
+        per_command = check_command_baseline(Path(folder), options.check_sample)
+        print(f"directlink check - --format jsonl: {per_command * 1e6:.1f} us/link (CPU)")
         log = Path(folder) / "app.log"
         size, links = write_log(log, options.size_mb)
         print(f"log: {size / 1e6:.0f} MB, {links:,} links")
@@ -172,6 +187,9 @@ def main() -> None:
     if 1 in by_jobs:
         ratio = by_jobs[1].cpu_seconds / by_jobs[1].links / per_check
         print(f"audit per link vs check alone: {ratio:.2f}x (jobs 1, CPU, target <= 1.3x)")
+        command_ratio = by_jobs[1].cpu_seconds / by_jobs[1].links / per_command
+        print(f"audit per link vs the check command on the same kind of links: "
+              f"{command_ratio:.2f}x (jobs 1, CPU)")
     largest = max(runs, key=lambda run: run.peak_bytes)
     print(f"peak memory, all processes: {largest.peak_bytes / 1e6:.0f} MB at "
           f"{largest.size / 1e6:.0f} MB (jobs {largest.jobs}), {small.peak_bytes / 1e6:.0f} MB at "
