@@ -1,6 +1,6 @@
 """Audit many links: find them in files and folders, check each, then the batch rules.
 
-    >>> from validator import audit
+    >>> from validator.audit import audit
     >>> with audit(["templates/"], secrets=secrets_by_app) as result:
     ...     print(result.summary.links, result.summary.by_severity)
     ...     for record in result.records():
@@ -14,8 +14,9 @@ however many links there are. Results are read back in task order, so the
 output order is deterministic whatever the number of workers. The batch
 rules (DL310 ``ranstr-reused``) then look across every link: the tasks send
 a 64-bit hash of each ``ranstr``, and only links whose hash repeats are read
-back and compared. A signature mismatch is diagnosed against the other links
-of the same file or chunk (hypothesis ``other-link-values``).
+back and compared. A signature mismatch is diagnosed against the 32 links
+before it in the same file (hypothesis ``other-link-values``), and grouped by
+its cause and source in the summary.
 
 Every path is accounted for in :attr:`AuditResult.paths` (audited, skipped
 with a reason, or unreadable with a reason) and every link in the summary.
@@ -34,7 +35,6 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO
 
@@ -824,9 +824,3 @@ def _repeated_hashes(results: Sequence[_TaskResult]) -> set[int]:
             repeated.add(current)
     return repeated
 
-
-def _relative(path: str) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path
