@@ -126,6 +126,22 @@ def test_signature_mismatches_grouped_by_cause_and_source(tmp_path: Path) -> Non
     assert upper["text"].startswith("3 links: ")
 
 
+def test_a_signature_made_with_another_links_values_is_diagnosed(tmp_path: Path) -> None:
+    from validator.signature import sign
+
+    shared = "Rr1Aa2Bb3Cc4Dd5E"
+    first = f"{BASE}?direct=1&chatid=a&sbs=cust-a&sbs_mm={sign('cust-a', shared, SECRET)}" \
+        f"&ranstr={shared}"
+    # The template signed the second customer with the first link's ranstr.
+    second = f"{BASE}?direct=1&chatid=b&sbs=cust-b&sbs_mm={sign('cust-b', shared, SECRET)}" \
+        "&ranstr=Zz9Yy8Xx7Ww6Vv5U"
+    (tmp_path / "sent.log").write_text(f"{first}\n{second}\n", encoding="utf-8")
+    records, summary = records_of(tmp_path, secret=SECRET, jobs=1)
+    assert records[1]["signature_cause"]["hypothesis"] == "other-link-values"  # type: ignore[index]
+    [group] = summary["signature_groups"]  # type: ignore[misc]
+    assert (group["cause"], group["count"]) == ("other-link-values", 1)
+
+
 def test_summary_counts_match_the_records(tmp_path: Path) -> None:
     write_tree(tmp_path)
     records, summary = records_of(tmp_path, secret=SECRET, jobs=2)
