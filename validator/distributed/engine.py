@@ -193,13 +193,20 @@ def _collect(
         spool = os.path.join(spool_dir, f"{index:08d}.jsonl")
         spools.append(spool)
         with open(spool, "wb") as stream:
-            stream.write(zlib.decompress(data))
+            unpacker = zlib.decompressobj()
+            for start in range(0, len(data), _WRITE_CHUNK):
+                stream.write(unpacker.decompress(data[start:start + _WRITE_CHUNK]))
+            stream.write(unpacker.flush())
         items, numbers = opaque_lists[index]
         opaque.append([
             {**item, "location": place(item["location"], placed[index], number)}
             for item, number in zip(items, numbers or (0,) * len(items), strict=True)
         ])
     return spools, opaque
+
+
+#: Compressed bytes decompressed at a time while a spool file is written.
+_WRITE_CHUNK = 1 << 20
 
 
 def _opaque(part: PartitionAudit) -> tuple[list[dict[str, Any]], tuple[int, ...]]:

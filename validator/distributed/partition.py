@@ -117,9 +117,14 @@ class PartitionAudit:
             yield record
 
     def render(self, shift: Shift, causes: Mapping[int, Mapping[str, str]]) -> bytes:
-        """The records as JSON lines at their absolute places, compressed for the trip."""
+        """The records as JSON lines at their absolute places, compressed for the trip.
+
+        Compressed line by line as they are placed: no uncompressed copy of the
+        whole partition is made besides the two decompressed streams.
+        """
         locations, rests = self._parts()
-        out: list[bytes] = []
+        packer = zlib.compressobj(1)
+        chunks: list[bytes] = []
         moved = shift != Shift()
         for number, (location, rest) in enumerate(zip(locations, rests, strict=True)):
             if moved:
@@ -132,8 +137,9 @@ class PartitionAudit:
                 record = jsonio.loads(line.decode("utf-8"))
                 record["signature_cause"] = dict(cause)
                 line = _dumps(record).encode("utf-8")
-            out.append(line)
-        return zlib.compress(b"".join(line + b"\n" for line in out), 1)
+            chunks.append(packer.compress(line + b"\n"))
+        chunks.append(packer.flush())
+        return b"".join(chunks)
 
 
 class _RecordPacker:
