@@ -41,7 +41,7 @@ from validator.distributed import batch, partition, sources
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
 from validator.distributed.placement import PartitionKind, Shift, place, shifts
 from validator.extract.walk import PathEntry
-from validator.signature import Secret
+from validator.signature import Secret, as_secret
 
 
 @dataclass(slots=True)
@@ -100,8 +100,8 @@ def dask_audit(
     *,
     bags: Mapping[str, Any] | None = None,
     columns: Mapping[str, Any] | None = None,
-    secret: Secret | None = None,
-    secrets: Mapping[str, Secret] | None = None,
+    secret: Secret | str | None = None,
+    secrets: Mapping[str, Secret | str] | None = None,
     config: Config | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
@@ -124,7 +124,14 @@ def dask_audit(
     """
     announce = on_pass or (lambda name: None)
     config = config or Config()
-    settings = WorkerSettings(config, secret, dict(secrets or {}), render_text, color)
+    # Secrets travel to the workers as Secret objects only, whatever the caller gave.
+    settings = WorkerSettings(
+        config,
+        None if secret is None else as_secret(secret),
+        {app: as_secret(value) for app, value in (secrets or {}).items()},
+        render_text,
+        color,
+    )
     plan = _Plan()
     announce("survey")
     _plan_paths(paths, settings, plan, include=include, exclude=exclude,
