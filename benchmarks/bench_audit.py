@@ -113,6 +113,13 @@ class Run:
     seconds: float
     cpu_seconds: float
     peak_bytes: int
+    #: CPU time of the audit's own (parent) process: the part that does not run in parallel.
+    parent_cpu_seconds: float = 0.0
+
+    def parallel_bound(self, jobs: int) -> float:
+        """Amdahl: the speed-up ``jobs`` idle cores allow, given the parent's serial share."""
+        serial = self.parent_cpu_seconds / self.cpu_seconds if self.cpu_seconds else 1.0
+        return 1 / (serial + (1 - serial) / jobs)
 
     @property
     def per_link(self) -> float:
@@ -127,7 +134,11 @@ def run_audit(log: Path, jobs: int, links: int) -> Run:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watched = psutil.Process(process.pid)
     peak = 0
+    parent_cpu = 0.0
     while process.poll() is None:
+        with contextlib.suppress(psutil.Error):
+            times = watched.cpu_times()
+            parent_cpu = times.user + times.system
         try:
             family = [watched, *watched.children(recursive=True)]
             total = 0
@@ -145,7 +156,7 @@ def run_audit(log: Path, jobs: int, links: int) -> Run:
     if process.returncode not in (0, 1):
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"audit failed ({process.returncode}): {error}")
-    return Run(jobs, log.stat().st_size, links, seconds, cpu, peak)
+    return Run(jobs, log.stat().st_size, links, seconds, cpu, peak, parent_cpu)
 
 
 def main() -> None:
@@ -184,6 +195,11 @@ def main() -> None:
     if 1 in by_jobs and 2 in by_jobs:
         speedup = by_jobs[1].seconds / by_jobs[2].seconds
         print(f"jobs 2 vs jobs 1 (wall): {speedup:.2f}x (target >= 1.7x)")
+        two = by_jobs[2]
+        print(f"jobs 2, serial share of the parent: {two.parent_cpu_seconds:.1f} s of "
+              f"{two.cpu_seconds:.1f} s CPU -> at most {two.parallel_bound(2):.2f}x on two idle "
+              f"cores (CPU per link jobs 2 / jobs 1: "
+              f"{two.cpu_seconds / by_jobs[1].cpu_seconds:.2f})")
     if 1 in by_jobs:
         ratio = by_jobs[1].cpu_seconds / by_jobs[1].links / per_check
         print(f"audit per link vs check alone: {ratio:.2f}x (jobs 1, CPU, target <= 1.3x)")
