@@ -32,7 +32,7 @@ from distributed import Client, LocalCluster
 from validator import Secret, sign
 from validator.audit import AuditResult, audit
 from validator.cli import cli
-from validator.distributed import WorkerSettings, dask_audit
+from validator.distributed import WorkerSettings, batch, dask_audit
 from validator.signature import inner_digest
 
 SECRET_TEXT = "k9-Distributed-Secret-7f3e"
@@ -136,8 +136,9 @@ def local_audit(paths: list[Any], **options: Any) -> dict[str, Any]:
         return everything(result)
 
 
-def distributed_audit(paths: list[Any], **options: Any) -> dict[str, Any]:
-    with dask_audit(paths, block_bytes=BLOCK_BYTES, **options) as result:
+def distributed_audit(paths: list[Any], block_bytes: int = BLOCK_BYTES,
+                      **options: Any) -> dict[str, Any]:
+    with dask_audit(paths, block_bytes=block_bytes, **options) as result:
         return everything(result)
 
 
@@ -211,14 +212,15 @@ def test_a_mismatch_explained_by_a_link_in_another_file(tmp_path: Path, client: 
 
 
 def test_a_worker_killed_mid_run_loses_no_link(tmp_path: Path, client: Client) -> None:
-    for file_number in range(16):
-        lines = [f"{signed('demo_app', file_number * 500 + n)} n={n}" for n in range(120)]
+    for file_number in range(20):
+        lines = [f"{signed('demo_app', file_number * 500 + n)} n={n}" for n in range(200)]
         (tmp_path / f"part-{file_number:02d}.log").write_text("\n".join(lines) + "\n")
     expected = local_audit([tmp_path], secret=SECRET)
     outcome: dict[str, Any] = {}
 
     def run() -> None:
-        outcome["result"] = distributed_audit([tmp_path], secret=SECRET)
+        # Blocks of 8 kB: 100 partitions, each long enough to be caught running.
+        outcome["result"] = distributed_audit([tmp_path], block_bytes=8192, secret=SECRET)
 
     pids = client.run(os.getpid)
     runner = threading.Thread(target=run)
@@ -228,7 +230,7 @@ def test_a_worker_killed_mid_run_loses_no_link(tmp_path: Path, client: Client) -
     runner.join(timeout=60)
     assert not runner.is_alive()
     got = outcome["result"]
-    assert got["summary"]["links"] == expected["summary"]["links"] == 16 * 120
+    assert got["summary"]["links"] == expected["summary"]["links"] == 20 * 200
     assert got["records"] == expected["records"]
     assert got["summary"] == expected["summary"]
     assert victim not in client.scheduler_info()["workers"] or pids[victim] not in \
@@ -338,3 +340,16 @@ def test_no_secret_in_task_keys_or_logs(corpus: Path, client: Client) -> None:
     inner = inner_digest("cust00000", SECRET)
     for forbidden in (SECRET_TEXT, OTHER_SECRET_TEXT, inner):
         assert forbidden not in text
+
+
+def test_many_hash_buckets_give_the_same_findings(
+    corpus: Path, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One bucket per partition: the DL310 links of different files meet in different buckets.
+    monkeypatch.setattr(batch, "PARTITIONS_PER_BUCKET", 1)
+    paths = [corpus / "logs", corpus / "pages"]
+    got = distributed_audit(paths, block_bytes=8192, secret=SECRET, secrets=BY_APP)
+    expected = local_audit(paths, secret=SECRET, secrets=BY_APP)
+    assert got["records"] == expected["records"]
+    assert got["summary"] == expected["summary"]
+    assert got["summary"]["by_code"]["DL310"] == 6

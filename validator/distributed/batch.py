@@ -44,7 +44,7 @@ MAX_CROSS_LINK_MISMATCHES = 1000
 #: about an hour of one core); on larger runs only the first mismatches are tried.
 MAX_CROSS_LINK_PAIRS = 2_000_000_000
 #: Check partitions per hash bucket when the ranstr hashes are shuffled ...
-PARTITIONS_PER_BUCKET = 8
+PARTITIONS_PER_BUCKET = 64
 #: ... and at most this many buckets: a shuffle makes one small task per partition and bucket.
 MAX_BUCKETS = 64
 
