@@ -23,6 +23,7 @@ pytest.importorskip(
     reason="the dask extra is not installed: pip install 'directlink-validator[dask]'",
 )
 
+import dask
 import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
@@ -353,3 +354,13 @@ def test_many_hash_buckets_give_the_same_findings(
     assert got["records"] == expected["records"]
     assert got["summary"] == expected["summary"]
     assert got["summary"]["by_code"]["DL310"] == 6
+
+
+def test_without_a_cluster_on_a_local_scheduler(tmp_path: Path) -> None:
+    (tmp_path / "a.log").write_text(
+        "\n".join(signed("demo_app", n, ranstr=SHARED_RANSTR if n < 2 else None)
+                  for n in range(30)), encoding="utf-8")
+    expected = local_audit([tmp_path], secret=SECRET)
+    with dask.config.set(scheduler="synchronous"):
+        got = distributed_audit([tmp_path], block_bytes=1024, secret=SECRET)
+    assert got == expected

@@ -239,14 +239,15 @@ def _fetch_in_order(tasks: Sequence[Any]) -> Iterator[bytes]:
 
 
 def _client() -> Any:
+    """The distributed client Dask computes with now, or None (a local scheduler is set)."""
+    from dask.base import get_scheduler
+
     try:
-        from distributed import default_client
+        from distributed import Client
     except ImportError:  # pragma: no cover - the dask extra brings distributed
         return None
-    try:
-        return default_client()
-    except ValueError:
-        return None
+    owner = getattr(get_scheduler(), "__self__", None)
+    return owner if isinstance(owner, Client) else None
 
 
 def _final_counts(

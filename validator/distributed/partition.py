@@ -242,8 +242,7 @@ def read_and_audit(unit: Unit, settings: WorkerSettings) -> PartitionAudit:
     found = sources.read_unit(unit, settings.link_filter())
     block = unit.number if isinstance(unit, sources.TextBlock) else 0
     audited = audit_links(found, Source(entry.path, entry.kind), settings)
-    logger.info("directlink: read %s block %d: %d links", entry.path, block,
-                audited.counts.links)
+    _log("directlink: read %s block %d: %d links", entry.path, block, audited.counts.links)
     return audited
 
 
@@ -253,7 +252,7 @@ def audit_bag_partition(records: Iterable[Any], label: str,
     listed = records if isinstance(records, list) else list(records)
     found = sources.scan_bag_partition(listed, path=label, link_filter=settings.link_filter())
     audited = audit_links(found, Source(label, "text"), settings)
-    logger.info("directlink: read a partition of %s: %d links", label, audited.counts.links)
+    _log("directlink: read a partition of %s: %d links", label, audited.counts.links)
     return audited
 
 
@@ -262,8 +261,19 @@ def audit_column_partition(cells: Any, column: str, label: str,
     found = sources.scan_column_partition(cells, column=column, path=label,
                                           link_filter=settings.link_filter())
     audited = audit_links(found, Source(label, "text"), settings)
-    logger.info("directlink: read a partition of %s: %d links", label, audited.counts.links)
+    _log("directlink: read a partition of %s: %d links", label, audited.counts.links)
     return audited
+
+
+def _log(message: str, *arguments: object) -> None:
+    """One line in the worker's log; nothing where a task runs outside a Dask worker."""
+    try:
+        from distributed import get_worker
+
+        get_worker()
+    except (ImportError, ValueError):
+        return
+    logger.info(message, *arguments)
 
 
 def summarise(partition: PartitionAudit) -> PartitionSummary:
