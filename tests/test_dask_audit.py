@@ -33,7 +33,7 @@ from distributed import Client, LocalCluster
 from validator import Secret, sign
 from validator.audit import AuditResult, audit
 from validator.cli import cli
-from validator.distributed import WorkerSettings, batch, dask_audit
+from validator.distributed import ClusterError, WorkerSettings, batch, dask_audit, dask_client
 from validator.signature import inner_digest
 
 SECRET_TEXT = "k9-Distributed-Secret-7f3e"
@@ -332,6 +332,8 @@ def test_no_secret_in_task_keys_or_logs(corpus: Path, client: Client) -> None:
 
     # Task keys hash their arguments: the settings' token is random, not the secret's hash.
     assert tokenize(one) != tokenize(two)
+    # A failed task's arguments are logged with their repr: the secret is masked there.
+    assert SECRET_TEXT not in repr(one) and "Secret('********')" in repr(one)
     distributed_audit([corpus / "logs"], secret=SECRET, secrets=BY_APP)
     logs = [line for lines in client.get_worker_logs().values() for _, line in lines]
     logs += [line for lines in client.get_worker_logs(nanny=True).values() for _, line in lines]
@@ -364,3 +366,10 @@ def test_without_a_cluster_on_a_local_scheduler(tmp_path: Path) -> None:
     with dask.config.set(scheduler="synchronous"):
         got = distributed_audit([tmp_path], block_bytes=1024, secret=SECRET)
     assert got == expected
+
+
+def test_an_unreachable_scheduler_is_one_clear_error() -> None:
+    address = "tcp://127.0.0.1:9"
+    expected = re.escape(f"cannot reach the Dask scheduler at {address}")
+    with pytest.raises(ClusterError, match=expected), dask_client(address, timeout=1):
+        pass  # pragma: no cover - never reached
