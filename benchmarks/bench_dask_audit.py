@@ -15,14 +15,15 @@ the whole process tree (resident set sizes summed, sampled every 20 ms):
 
 and, in this process on a cluster started beforehand, ``dask_audit`` alone
 with the time of each pass (the cluster's start-up left out), so the fixed
-costs and the per-link costs can be told apart. Both reports must agree: the
-links, findings and summaries are compared. The generated files are deleted.
+costs and the per-link costs can be told apart. Both JSON Lines reports must
+be identical, byte for byte. The generated files are deleted.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import itertools
 import json
 import random
@@ -86,10 +87,11 @@ class Run:
     seconds: float
     peak_bytes: int
     summary: dict[str, Any]
+    digest: str
 
 
 def run_cli(label: str, log: Path, output: Path, extra: list[str]) -> Run:
-    command = [sys.executable, "-m", "validator", "audit", str(log), "--format", "json",
+    command = [sys.executable, "-m", "validator", "audit", str(log), "--format", "jsonl",
                "--output", str(output), "--fail-on", "never", "--quiet", *extra]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -107,17 +109,21 @@ def run_cli(label: str, log: Path, output: Path, extra: list[str]) -> Run:
     if process.returncode not in (0, 1):
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"{label} failed ({process.returncode}): {error}")
-    summary = _summary(output)
+    summary, digest = _read_report(output)
     output.unlink()
-    return Run(label, seconds, peak, summary)
+    return Run(label, seconds, peak, summary, digest)
 
 
-def _summary(output: Path) -> dict[str, Any]:
-    """The summary of a JSON report, read without holding the whole report twice."""
-    with output.open(encoding="utf-8") as stream:
-        document = json.load(stream)
-    summary: dict[str, Any] = document["summary"]
-    return summary
+def _read_report(output: Path) -> tuple[dict[str, Any], str]:
+    """The summary (the last line of a JSON Lines report) and a digest of the whole report."""
+    digest = hashlib.sha256()
+    last = b""
+    with output.open("rb") as stream:
+        for line in stream:
+            digest.update(line)
+            last = line
+    summary: dict[str, Any] = json.loads(last)
+    return summary, digest.hexdigest()
 
 
 def timed_passes(log: Path, workers: int, block_bytes: int) -> tuple[dict[str, float], int]:
@@ -157,7 +163,7 @@ def main() -> None:
         size, links = write_log(log, options.size_mb)
         print(f"log: {size / 1e6:.0f} MB, {links:,} links; {options.workers} processes each")
         jobs = ["--jobs", str(options.workers)]
-        output = Path(folder) / "report.json"
+        output = Path(folder) / "report.jsonl"
         local = run_cli(f"local --jobs {options.workers}", log, output, jobs)
         on_dask = run_cli(f"dask LocalCluster x{options.workers}", log, output,
                           [*jobs, "--engine", "dask"])
@@ -169,8 +175,8 @@ def main() -> None:
         print(f"{run.label:<24} {run.seconds:8.1f} {links / run.seconds:9,.0f} "
               f"{size / 1e6 / run.seconds:6.2f} {run.peak_bytes / 1e6:8.0f}")
     print(f"dask / local time: {on_dask.seconds / local.seconds:.2f}x")
-    same = local.summary == on_dask.summary
-    print(f"same summary (links, findings by code and severity, paths): {same}")
+    same = local.summary == on_dask.summary and local.digest == on_dask.digest
+    print(f"identical JSON Lines reports (every link, finding and the summary): {same}")
     print()
     print(f"dask passes (in process, block {options.block_mb} MB):")
     for name, value in passes.items():
