@@ -16,7 +16,6 @@ from validator.report.document import ReportDocument, finding_position, findings
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
-INFORMATION_URI = "https://github.com/directlink-validator/directlink-validator"
 
 
 def _uri(path: str) -> str:
@@ -49,7 +48,6 @@ def write(document: ReportDocument, stream: TextIO) -> None:
         "name": "directlink",
         "version": document.tool_version,
         "semanticVersion": document.tool_version,
-        "informationUri": INFORMATION_URI,
         "rules": rules,
     }
     stream.write(f'"tool": {{"driver": {json.dumps(driver, ensure_ascii=False)}}},\n')
