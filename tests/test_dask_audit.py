@@ -84,6 +84,13 @@ def write_corpus(root: Path) -> None:
         + f"\nreused {signed('shop_app', 99, ranstr=SHARED_RANSTR, secret=OTHER_SECRET)}\n",
         encoding="utf-8",
     )
+    # A secret pasted into links (DL309), also inside a redirect wrapper: never shown.
+    (logs / "leak.log").write_text(
+        f"{HOST}/demo_app?direct=1&chatid=s&app_secret={SECRET_TEXT}\n"
+        f"https://www.google.com/url?q={HOST}/shop_app%3Fdirect%3D1%26chatid%3Dt%26secret%3D"
+        f"{OTHER_SECRET_TEXT}&sa=D\n",
+        encoding="utf-8",
+    )
     (logs / "wide.log").write_text(
         "\n".join(f"héllo wörld {signed('demo_app', 5000 + n)}" for n in range(3)),
         encoding="utf-16",
@@ -157,6 +164,9 @@ def test_same_findings_as_the_local_audit(corpus: Path, client: Client) -> None:
     assert {"DL101", "DL202", "DL307", "DL310", "DL503"} <= set(summary["by_code"])
     causes = {group["cause"] for group in summary["signature_groups"]}
     assert "other-link-values" in causes
+    assert "DL309" in summary["by_code"]
+    text = json.dumps(got["records"]) + json.dumps(summary)
+    assert SECRET_TEXT not in text and OTHER_SECRET_TEXT not in text
 
 
 def test_ranstr_reused_across_files_on_different_workers(corpus: Path, client: Client) -> None:
