@@ -203,8 +203,13 @@ _SECRET_PATTERN: re.Pattern[str] | None = None
 def _install(settings: _Settings) -> None:
     global _SETTINGS, _SECRET_PATTERN
     _SETTINGS = settings
+    _SECRET_PATTERN = secret_pattern(settings)
+
+
+def secret_pattern(settings: _Settings) -> re.Pattern[str] | None:
+    """Every form of every secret the run knows, to mask them (None: no secret known)."""
     known = [*settings.secrets.values(), *([settings.secret] if settings.secret else [])]
-    _SECRET_PATTERN = redaction_pattern(known)
+    return redaction_pattern(known)
 
 
 def _without_secrets(item: Any, pattern: re.Pattern[str]) -> Any:
@@ -273,20 +278,9 @@ def _run_task(task: _Task) -> _TaskResult:
         with open(task.spool, "wb") as spool:
             for item in _extract(task, link_filter):
                 if isinstance(item, OpaqueLink):
-                    opaque = {
-                        "url": item.url,
-                        "tracker": item.tracker,
-                        "location": location_to_dict(item.location),
-                    }
-                    if _SECRET_PATTERN is not None and _SECRET_PATTERN.search(item.url):
-                        opaque = _without_secrets(opaque, _SECRET_PATTERN)
-                    result.opaque.append(opaque)
+                    result.opaque.append(opaque_record(item, _SECRET_PATTERN))
                     continue
-                record, report = _check_record(item, settings, window)
-                pattern = _SECRET_PATTERN
-                if pattern is not None and pattern.search(item.wrapped_url or item.url):
-                    # A secret written into the link itself (DL309) is never shown.
-                    record = _without_secrets(record, pattern)
+                record, report = checked_record(item, settings, window, _SECRET_PATTERN)
                 window.append(report.link)
                 ranstr = report.link.ranstr
                 hashes.append(ranstr_hash(ranstr) if ranstr else 0)
@@ -349,6 +343,31 @@ def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
         "verbatim": item.verbatim,
         "report": compact,
     }
+
+
+def opaque_record(item: OpaqueLink, pattern: re.Pattern[str] | None) -> dict[str, Any]:
+    """A click-tracking link as the summary lists it (a secret written into it masked).
+
+    Shared with the Dask engine (:mod:`validator.distributed`), as :func:`checked_record`.
+    """
+    opaque: dict[str, Any] = {
+        "url": item.url,
+        "tracker": item.tracker,
+        "location": location_to_dict(item.location),
+    }
+    if pattern is not None and pattern.search(item.url):
+        opaque = _without_secrets(opaque, pattern)
+    return opaque
+
+
+def checked_record(item: ExtractedLink, settings: _Settings, window: Sequence[DirectLink],
+                   pattern: re.Pattern[str] | None) -> tuple[dict[str, Any], Report]:
+    """One link checked into its record and report, as every audit engine does it."""
+    record, report = _check_record(item, settings, window)
+    if pattern is not None and pattern.search(item.wrapped_url or item.url):
+        # A secret written into the link itself (DL309) is never shown.
+        record = _without_secrets(record, pattern)
+    return record, report
 
 
 def _check_record(item: ExtractedLink, settings: _Settings,

@@ -20,7 +20,6 @@ from typing import Any
 
 from validator import audit as local
 from validator.config import Config
-from validator.diagnose import redaction_pattern
 from validator.distributed import sources
 from validator.distributed.placement import Shift, place
 from validator.distributed.sources import Unit, UnitLinks
@@ -201,25 +200,14 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     # The local audit's window: a mismatch is first tried against the links just before it.
     window: deque[DirectLink] = deque(maxlen=local.BATCH_WINDOW)
     # As the local audit: every form of a known secret written into a link is masked.
-    secrets = [*settings.secrets.values(), *([settings.secret] if settings.secret else [])]
-    pattern = redaction_pattern(secrets)
+    pattern = local.secret_pattern(local_settings)
     try:
         for item, number in found.links:
             if isinstance(item, OpaqueLink):
-                opaque: dict[str, Any] = {
-                    "url": item.url,
-                    "tracker": item.tracker,
-                    "location": local.location_to_dict(item.location),
-                }
-                if pattern is not None and pattern.search(item.url):
-                    opaque = local._without_secrets(opaque, pattern)
-                counts.opaque.append(opaque)
+                counts.opaque.append(local.opaque_record(item, pattern))
                 opaque_numbers.append(number)
                 continue
-            record, report = local._check_record(item, local_settings, window)
-            if pattern is not None and pattern.search(item.wrapped_url or item.url):
-                # A secret written into the link itself (DL309) is never shown.
-                record = local._without_secrets(record, pattern)
+            record, report = local.checked_record(item, local_settings, window, pattern)
             window.append(report.link)
             link = report.link
             hashes.append(local.ranstr_hash(link.ranstr) if link.ranstr else 0)
