@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+from extract_helpers import position_of
+
 from validator.extract import ExtractedLink, extract_path
 
 BASE = "https://visitorchat.twt.com/direct/demo_app"
@@ -44,6 +46,7 @@ def write_eml(tmp_path: Path) -> Path:
 
 def test_every_part_decoded_with_part_locations(tmp_path: Path) -> None:
     path = write_eml(tmp_path)
+    raw = path.read_text(encoding="ascii")
     links = [item for item in extract_path(path) if isinstance(item, ExtractedLink)]
     assert [link.url for link in links] == [
         f"{BASE}?direct=1&chatid=6",
@@ -51,7 +54,40 @@ def test_every_part_decoded_with_part_locations(tmp_path: Path) -> None:
     ]
     text_link, html_link = links
     assert text_link.location.kind == "eml"
-    assert text_link.location.part == "part 2 text/plain"
-    assert (text_link.location.line, text_link.location.column) == (2, 12)
-    assert html_link.location.part == "part 3 text/html"
-    assert (html_link.location.line, html_link.location.column) == (2, 13)
+    # Encoded parts: the location is the part's first body line in the file, and
+    # the part name says where the link is in the decoded text.
+    first_body_line = raw.splitlines().index("Content-Transfer-Encoding: base64") + 3
+    assert (text_link.location.line, text_link.location.column) == (first_body_line, 1)
+    assert text_link.location.part == "part 2 text/plain, decoded line 2 column 12"
+    html_body_line = raw.splitlines().index("Content-Transfer-Encoding: quoted-printable") + 3
+    assert (html_link.location.line, html_link.location.column) == (html_body_line, 1)
+    assert html_link.location.part == "part 3 text/html, decoded line 2 column 13"
+
+
+def test_a_part_written_as_it_is_is_located_in_the_file(tmp_path: Path) -> None:
+    message = (
+        "From: a@example.com\r\n"
+        "Subject: hi\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/mixed; boundary="b1"\r\n'
+        "\r\n"
+        "preamble\r\n"
+        "--b1\r\n"
+        'Content-Type: multipart/alternative; boundary="b2"\r\n'
+        "\r\n"
+        "--b2\r\n"
+        "Content-Type: text/plain; charset=us-ascii\r\n"
+        "Content-Transfer-Encoding: 7bit\r\n"
+        "\r\n"
+        "Hello\r\n"
+        f"  see {BASE}?direct=1&chatid=7 please\r\n"
+        "--b2--\r\n"
+        "--b1--\r\n"
+    )
+    path = tmp_path / "plain.eml"
+    path.write_bytes(message.encode("ascii"))
+    [link] = [item for item in extract_path(path) if isinstance(item, ExtractedLink)]
+    assert (link.location.line, link.location.column) == position_of(message.replace(
+        "\r\n", "\n"), "https://")
+    assert link.location.part == "part 3 text/plain"
+    assert link.verbatim
