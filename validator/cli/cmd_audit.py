@@ -37,9 +37,11 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
               help="Dask scheduler address for --engine dask (default: start a local "
               "cluster of --jobs worker processes).")
 @click.option("--include", multiple=True, metavar="GLOB",
-              help="Only audit files in folders whose path matches GLOB (repeatable).")
+              help="In folders, only audit files whose path (relative to the folder given) or "
+              "name matches GLOB (repeatable; ** allowed).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
-              help="Skip files and folders matching GLOB (repeatable).")
+              help="Skip files and folders whose relative path or name matches GLOB "
+              "(repeatable; vendor/** skips a folder).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary: findings only.")
 @click.option("--redact-pii", is_flag=True,
               help="Mask email, phone, name, nickname and sbs in every output.")
