@@ -27,7 +27,14 @@ _SCRIPT = r"""
 const { kind, inputs } = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const out = inputs.map((text) => {
   if (kind === 'query') {
-    return { ok: true, pairs: [...new URLSearchParams(text)] };
+    // The standard UTF-8-encodes the string before percent-decoding. Node 20's
+    // string constructor gets raw non-ASCII beside a bad escape wrong ("é%F2"
+    // gives two U+FFFD, not "é" and one), so encode the non-ASCII text first,
+    // exactly as the URL parser does before the page reads location.search.
+    const wellFormed = text.replace(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+    const encoded = wellFormed.replace(/[^\x00-\x7f]+/g, (run) => encodeURIComponent(run));
+    return { ok: true, pairs: [...new URLSearchParams(encoded)] };
   }
   let url;
   try { url = new URL(text); } catch (e) { return { ok: false }; }
