@@ -135,3 +135,13 @@ def test_build_of_parse_is_a_fixed_point_after_one_step(tail: str) -> None:
     link = parse("https://visitorchat.twt.com/direct/app?" + tail)
     once = build(link)
     assert build(parse(once)) == once
+
+
+def test_derived_ranstr_is_stable_per_seed_and_secret() -> None:
+    from validator.build import derived_ranstr
+
+    first = derived_ranstr("k", "https://h/direct/a?sbs=1")
+    assert first == derived_ranstr(Secret("k"), "https://h/direct/a?sbs=1")
+    assert len(first) == 24 and first.replace("-", "").replace("_", "").isalnum()
+    assert first != derived_ranstr("k2", "https://h/direct/a?sbs=1")
+    assert first != derived_ranstr("k", "https://h/direct/a?sbs=2")

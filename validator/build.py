@@ -8,6 +8,9 @@ secret, the builder fills ``ranstr`` and ``sbs_mm``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets as _random
 from collections.abc import Iterable
 from urllib.parse import quote
@@ -17,7 +20,7 @@ from yarl import URL
 from validator import spec
 from validator.model import DirectLink
 from validator.query import encode_query
-from validator.signature import Secret, sign
+from validator.signature import Secret, as_secret, sign
 
 #: Characters a browser leaves bare in a path segment (besides letters, digits, ``-._~``).
 _PATH_SEGMENT_SAFE = "!$%&'()*+,;=:@[]^|"
@@ -33,6 +36,19 @@ class BuildError(ValueError):
 def new_ranstr() -> str:
     """A fresh, URL-safe random string of :data:`GENERATED_RANSTR_LENGTH` characters."""
     return _random.token_urlsafe(18)
+
+
+def derived_ranstr(secret: Secret | str, seed: str) -> str:
+    """A ``ranstr`` that only the secret's holder can predict, the same for the same ``seed``.
+
+    Fixes suggested in reports use it so that checking a link twice gives the
+    same report (CI diffs, caches), while nobody without the secret can guess
+    it: HMAC-SHA256 keyed by the secret, URL-safe base64, 24 characters.
+    """
+    key = as_secret(secret).reveal().encode("utf-8")
+    message = b"directlink ranstr\0" + seed.encode("utf-8", "surrogatepass")
+    digest = hmac.new(key, message, hashlib.sha256).digest()[:18]
+    return base64.urlsafe_b64encode(digest).decode("ascii")
 
 
 def build(

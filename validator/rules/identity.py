@@ -9,7 +9,7 @@ from itertools import pairwise
 from urllib.parse import quote
 
 from validator import spec
-from validator.build import new_ranstr
+from validator.build import derived_ranstr
 from validator.model import Finding, Fix, Param
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, value_span
@@ -50,7 +50,7 @@ def _resign_fix(rule: Rule, context: LinkContext) -> Fix | None:
     edits: list[tuple[str, str | None]] = []
     appended: list[str] = []
     if ranstr_param is None:
-        ranstr = new_ranstr()
+        ranstr = derived_ranstr(secret, context.link.input)
         appended.append(f"{spec.RANSTR}={ranstr}")
         edits.append((spec.RANSTR, ranstr))
     else:
