@@ -242,3 +242,12 @@ def test_raw_plus_in_phone_reads_as_a_space() -> None:
     (finding,) = _of("DL402", check(url).findings)
     assert "%2B" in finding.message and finding.fix is not None and not finding.fix.safe
     assert "DL402" not in check(f"{B}?phone=%2B8613800000000").codes()
+
+
+def test_a_short_secret_inside_a_random_value_is_no_exposure() -> None:
+    from validator import Secret, build, check
+
+    secret = Secret("x")
+    url = build("demo_app", sbs="42", ranstr="xkcdXYZxyz0123456789", secret=secret)
+    assert "DL309" not in [f.code for f in check(url, secret=secret).findings]
+    assert "DL309" in [f.code for f in check(url + "&note=x", secret=secret).findings]
