@@ -233,3 +233,23 @@ def test_parser_fills_every_model_field_in_order() -> None:
 def test_app_id_spans(url: str, app_id: str, span: tuple[int, int], trailing: bool) -> None:
     link = parse(url)
     assert (link.app_id, link.app_id_span, link.trailing_slash) == (app_id, span, trailing)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://h/direct/a?%z\r\r#x", "https://h/direct/a?a=\r\r&b=1", "https://h/direct/a?k\n"],
+)
+def test_empty_values_next_to_dropped_newlines_keep_ordered_spans(url: str) -> None:
+    for param in parse(url).params:
+        for start, end in (param.span, param.name_span, param.value_span):
+            assert 0 <= start <= end <= len(url)
+        assert param.span[0] <= param.value_span[0] and param.value_span[1] == param.span[1]
+
+
+@given(st.text(alphabet="ab=&%\t\n\r#?+", max_size=30))
+def test_spans_are_ordered_with_dropped_whitespace(tail: str) -> None:
+    url = "https://h/direct/a?" + tail
+    link = parse(url)
+    for param in (*link.params, *link.fragment_params):
+        for start, end in (param.span, param.name_span, param.value_span):
+            assert 0 <= start <= end <= len(url)

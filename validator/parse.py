@@ -312,14 +312,17 @@ class _Parser:
                 if positions is None:
                     fields = (name, value, piece, offset, name_end, value_start, piece_end)
                 else:
+                    original_end = positions[piece_end - 1] + 1
+                    # An empty value starts where the piece ends, not at the
+                    # next kept character (which may lie past dropped newlines).
                     fields = (
                         name,
                         value,
                         piece,
                         positions[offset],
                         self.end_position(offset, name_end),
-                        positions[value_start],
-                        positions[piece_end - 1] + 1,
+                        positions[value_start] if value_start < piece_end else original_end,
+                        original_end,
                     )
                 result.append(_new_tuple(Param, fields))
                 if name not in first:
