@@ -130,3 +130,12 @@ def test_fixing_is_idempotent_and_removes_what_it_fixed(
     for finding in remaining:
         fixable = finding.fix is not None and finding.fix.replacements
         assert not (fixable and (finding.fix.safe or unsafe)), (result.fixed, finding)  # type: ignore[union-attr]
+
+
+def test_fix_is_idempotent_when_dropping_pairs_exposes_trailing_controls() -> None:
+    # Found by the parse_check fuzz harness: the first pass dropped the query,
+    # leaving control characters at the end that only a second fix removed.
+    from validator import fix
+
+    once = fix("https://:pz\u0001\u0000?=%%FF&&=a+bx/direat=0")
+    assert fix(once) == once

@@ -67,9 +67,10 @@ def fix_link(
         if not chosen:
             break
         text = apply_replacements(text, [r for _, f in chosen for r in f.replacements])
+        # Dropping the last pair can leave a bare "?" or expose characters at
+        # the end that the browser strips; tidy both before the next pass.
+        text = _drop_empty_query(text).strip(_C0_AND_SPACE)
         applied.extend((finding.code, fix.description) for finding, fix in chosen)
-    if applied:
-        text = _drop_empty_query(text)
     return FixResult(original, text, tuple(applied))
 
 
