@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from validator.signature import Secret
+from validator.textfiles import UnreadableFile, read_text
 
 DEFAULT_SECRET_ENV = "DIRECTLINK_APP_SECRET"
 #: ``label = "..."``: a line of a TOML map (a secret a line has no quoted value).
@@ -115,17 +116,8 @@ def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
 
 
 def _read(path: str | os.PathLike[str]) -> str:
-    name = os.fspath(path)
     try:
         # utf-8-sig: a byte-order mark some Windows editors write is not part of the secret.
-        return Path(name).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise SecretSourceError(f"secret file {name} does not exist") from None
-    except IsADirectoryError:
-        raise SecretSourceError(f"secret file {name} is a directory") from None
-    except PermissionError:
-        raise SecretSourceError(f"secret file {name} cannot be read: permission denied") from None
-    except UnicodeDecodeError:
-        raise SecretSourceError(f"secret file {name} is not UTF-8 text") from None
-    except OSError as error:
-        raise SecretSourceError(f"secret file {name} cannot be read: {error.strerror}") from None
+        return read_text(path, "secret file", encoding="utf-8-sig")
+    except UnreadableFile as error:
+        raise SecretSourceError(str(error)) from None

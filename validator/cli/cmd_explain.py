@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
@@ -14,6 +13,7 @@ from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.model import DirectLink
 from validator.parse import parse
 from validator.report.explain_text import render_diagnosis
+from validator.textfiles import UnreadableFile, read_text
 
 
 @cli.command("explain")
@@ -105,17 +105,9 @@ def _one_link(argument: str) -> DirectLink:
 
 def _batch(path: str) -> list[DirectLink]:
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"batch file {path} does not exist") from None
-    except IsADirectoryError:
-        raise InputError(f"batch file {path} is a directory") from None
-    except PermissionError:
-        raise InputError(f"batch file {path} cannot be read: permission denied") from None
-    except UnicodeDecodeError:
-        raise InputError(f"batch file {path} is not UTF-8 text") from None
-    except OSError as error:
-        raise InputError(f"batch file {path} cannot be read: {error.strerror}") from None
+        text = read_text(path, "batch file")
+    except UnreadableFile as error:
+        raise InputError(str(error)) from None
     links = [parse(line) for line in text.splitlines() if line.strip()]
     if not links:
         raise InputError(f"batch file {path} holds no links")
