@@ -9,6 +9,7 @@ free of every finding that was fixed, and fixing it again changes nothing.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -76,7 +77,7 @@ def fix_link(
 
 def choose_fixes(findings: Sequence[Finding], *, unsafe: bool) -> list[tuple[Finding, Fix]]:
     """The fixes to apply in one pass: applicable and not overlapping one another."""
-    taken: list[tuple[Span, str]] = []
+    taken = _TakenSpans()
     chosen: list[tuple[Finding, Fix]] = []
     candidates = [
         (finding, finding.fix)
@@ -87,14 +88,47 @@ def choose_fixes(findings: Sequence[Finding], *, unsafe: bool) -> list[tuple[Fin
     ]
     candidates.sort(key=lambda item: min(span[0] for span, _ in item[1].replacements))
     for finding, candidate in candidates:
-        new = [r for r in candidate.replacements if r not in taken]
-        if any(_overlaps(a, b) for a, _ in new for b, _ in taken):
+        new = [r for r in candidate.replacements if r not in taken.replacements]
+        if any(taken.overlaps(span) for span, _ in new):
             continue
         if not new and candidate.replacements:
             continue  # the same edit is already taken (e.g. two rules re-encoding one pair)
-        taken.extend(new)
+        for replacement in new:
+            taken.add(replacement)
         chosen.append((finding, candidate))
     return chosen
+
+
+class _TakenSpans:
+    """Edits chosen so far, kept sorted so overlap tests look at two neighbours only.
+
+    Two spans overlap when they share a character or start at the same place
+    (two insertions at one point would be ambiguous). Chosen spans never
+    overlap one another, so sorted by start they are also sorted by end.
+    """
+
+    __slots__ = ("ends", "replacements", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.replacements: set[tuple[Span, str]] = set()
+
+    def overlaps(self, span: Span) -> bool:
+        start, end = span
+        index = bisect.bisect_left(self.starts, start)
+        if index < len(self.starts) and (
+            self.starts[index] == start or self.starts[index] < end
+        ):
+            return True
+        return index > 0 and _overlaps(span, (self.starts[index - 1], self.ends[index - 1]))
+
+    def add(self, replacement: tuple[Span, str]) -> None:
+        (start, end), _ = replacement
+        index = bisect.bisect_left(self.starts, start)
+        self.starts.insert(index, start)
+        self.ends.insert(index, end)
+        self.replacements.add(replacement)
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -74,18 +74,31 @@ _LONG_NAMES = tuple(sorted(name for name in spec.KNOWN_PARAMS if len(name) >= 5)
 
 
 def _within_distance(a: str, b: str, limit: int) -> bool:
-    """Levenshtein distance of ``a`` and ``b`` is at most ``limit`` (banded, early exit)."""
+    """Levenshtein distance of ``a`` and ``b`` is at most ``limit``.
+
+    Only the diagonal band ``|i - j| <= limit`` can stay within the limit, so
+    only it is computed (cells outside count as over the limit), with an
+    early exit once a whole row is over.
+    """
     if abs(len(a) - len(b)) > limit:
         return False
-    previous = list(range(len(b) + 1))
+    if a == b:
+        return True
+    over = limit + 1
+    width = len(b)
+    previous = [j if j <= limit else over for j in range(width + 1)]
     for i, ca in enumerate(a, start=1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, start=1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-        if min(current) > limit:
+        low = max(1, i - limit)
+        high = min(width, i + limit)
+        current = [over] * (width + 1)
+        current[0] = i if i <= limit else over
+        for j in range(low, high + 1):
+            cost = previous[j - 1] + (ca != b[j - 1])
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, cost, over)
+        if min(current[max(0, low - 1) : high + 1]) > limit:
             return False
         previous = current
-    return previous[-1] <= limit
+    return previous[width] <= limit
 
 
 @lru_cache(maxsize=4096)
