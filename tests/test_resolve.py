@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator import check, parse, sign
+from validator.query import percent_decode_strict
 from validator.resolve import (
     choose_language,
     describe,
@@ -184,3 +187,33 @@ def test_describe_outcome() -> None:
         "opens the home page in Deutsch as an anonymous visitor"
     )
     assert describe(check("nonsense").outcome).startswith("does not open")
+
+
+def _reference_sdk_values(query: str) -> dict[str, str] | None:
+    """The native SDK's reading, written plainly: None where it rejects the query."""
+    values: dict[str, str] = {}
+    for piece in query.split("&"):
+        if not piece:
+            return None
+        raw_name, _, raw_value = piece.partition("=")
+        name = percent_decode_strict(raw_name)
+        value = percent_decode_strict(raw_value)
+        if not raw_name or name is None or value is None:
+            return None
+        values[name] = value  # a later value replaces an earlier one
+    return values
+
+
+@given(st.text(alphabet="ab=&+%2Fe\u00e9\ufffd", max_size=16))
+def test_sdk_reading_matches_a_plain_reference(query: str) -> None:
+    link = parse("https://h/direct/a?" + query)
+    reading = read_as_sdk(link)
+    expected = _reference_sdk_values(query) if query else {}
+    if expected is None:
+        assert reading.rejected_reason is not None
+    else:
+        assert reading.rejected_reason is None
+        assert dict(reading.values) == expected
+        browser = {p.name: p.value for p in reversed(link.params)}
+        if reading.same_as_browser:
+            assert expected == browser and len(link.params) == len(expected)

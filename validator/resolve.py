@@ -183,6 +183,19 @@ def read_as_sdk(link: DirectLink) -> SdkReading:
         return SdkReading({}, f"the SDK opens only https URLs, not {link.scheme}", link.scheme_span)
     if link.username or link.password is not None:
         return SdkReading({}, "the SDK rejects URLs with user info", link.authority_span)
+    query = link.query or ""
+    first = link.first_values
+    if (
+        "+" not in query
+        and len(first) == len(link.params)
+        and "" not in first
+        and not has_invalid_percent(query)
+        and not empty_pairs(link)
+        and not any("\ufffd" in name or "\ufffd" in value for name, value in first.items())
+    ):
+        # No "+", no repeated or empty key, no bad escape or byte, no empty
+        # pair: the SDK decodes every pair exactly as the browser does.
+        return SdkReading(dict(first), same_as_browser=True)
     values: dict[str, str] = {}
     same = True
     for param in link.params:
