@@ -10,8 +10,8 @@ import pytest
 from audit_fixtures import BASE, SECRET, write_tree
 from click.testing import CliRunner
 
-import validator.audit as audit_module
-from validator.audit import audit
+import validator.auditing as audit_module
+from validator.auditing import audit
 from validator.cli import cli
 
 

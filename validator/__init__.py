@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from validator.build import BuildError, build, new_ranstr, rebuild
 from validator.check import check, check_many
 from validator.config import Config, ConfigError, load_config
@@ -39,11 +41,21 @@ __all__ = [
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
+    from validator.auditing import AuditResult as AuditResult
+    from validator.auditing import audit as audit
+    from validator.service import create_app as create_app
+
 
 def __getattr__(name: str) -> object:
-    # ``create_app`` (the HTTP service) needs the ``server`` extra: imported only when asked for.
+    # ``create_app`` (the HTTP service) needs the ``server`` extra, and ``audit``
+    # the extractors' (``audit``, ``qr``): imported only when asked for.
     if name == "create_app":
         from validator.service import create_app
 
         return create_app
+    if name in ("audit", "AuditResult"):
+        from validator import auditing
+
+        return getattr(auditing, name)
     raise AttributeError(f"module 'validator' has no attribute {name!r}")

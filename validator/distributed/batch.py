@@ -1,13 +1,13 @@
 """Batch rules across partitions: what one link's findings need from links on other workers.
 
 * DL310 ``ranstr-reused``. Each partition gives the 64-bit hash of every
-  link's ``ranstr`` (the local audit's :func:`~validator.audit.ranstr_hash`).
+  link's ``ranstr`` (the local audit's :func:`~validator.auditing.ranstr_hash`).
   The hashes go into a Dask DataFrame and ``value_counts(split_out=...)``
   shuffles them by value, so no machine ever holds them all; only the
   repeated values come back. Each partition then sends its links with a
   repeated hash, placed at their final locations, through a second shuffle
   keyed by hash; every group (all links that may share one ``ranstr``, in
-  link order) runs the local audit's :func:`~validator.audit.batch_rule_findings`
+  link order) runs the local audit's :func:`~validator.auditing.batch_rule_findings`
   on the worker that holds it. The findings a link gets depend only on the
   links of its group, so they are those of one audit over every link.
 * Cross-link signature diagnosis (hypothesis ``other-link-values``). A
@@ -29,7 +29,7 @@ from typing import Any
 import dask
 from dask.delayed import delayed
 
-from validator import audit as local
+from validator import auditing as local
 from validator.config import Config
 from validator.diagnose import hypothesis
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
@@ -132,7 +132,7 @@ def ranstr_reuse(
     shifts: Sequence[Shift],
     config: Config,
 ) -> local.BatchIndex:
-    """DL310 over every partition, as the local audit's :class:`~validator.audit.BatchIndex`.
+    """DL310 over every partition, as the local audit's :class:`~validator.auditing.BatchIndex`.
 
     Two hash-partitioned shuffles made of plain tasks: every partition splits
     its distinct hashes into buckets (hash modulo the bucket count) and one

@@ -14,7 +14,7 @@ default scheduler when there is none):
    partition;
 4. **collect**: records come back one partition at a time (the driver's
    memory stays flat), placed at their absolute lines, into the same spool
-   files and :class:`validator.audit.AuditResult` the local audit returns,
+   files and :class:`validator.auditing.AuditResult` the local audit returns,
    so every report format works unchanged.
 
 Secrets travel to workers only inside :class:`~validator.distributed.partition.WorkerSettings`:
@@ -35,7 +35,7 @@ from typing import Any
 import dask
 from dask.delayed import Delayed, delayed
 
-from validator import audit as local
+from validator import auditing as local
 from validator.config import Config
 from validator.distributed import batch, partition, sources
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
@@ -117,7 +117,7 @@ def dask_audit(
     to a ``dask.bag.Bag`` of strings or a ``dask.dataframe.Series``; a bag
     element or a cell is one record, named in ``Location.part``. Plain-text
     files are read in blocks of ``block_bytes``. The result is the local
-    audit's :class:`~validator.audit.AuditResult` (use it as a context
+    audit's :class:`~validator.auditing.AuditResult` (use it as a context
     manager: it removes its spool files on exit). ``on_pass`` is called with
     the name of each pass as it starts: ``survey``, ``check``, ``batch``,
     ``collect``.

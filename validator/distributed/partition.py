@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator import audit as local
+from validator import auditing as local
 from validator.config import Config
 from validator.distributed import sources
 from validator.distributed.placement import Shift, place

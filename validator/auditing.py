@@ -1,6 +1,6 @@
 """Audit many links: find them in files and folders, check each, then the batch rules.
 
-    >>> from validator.audit import audit
+    >>> from validator.auditing import audit
     >>> with audit(["templates/"], secrets=secrets_by_app) as result:
     ...     print(result.summary.links, result.summary.by_severity)
     ...     for record in result.records():
