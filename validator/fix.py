@@ -13,6 +13,7 @@ import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from validator import spec
 from validator.check import SecretLike, check
 from validator.config import Config
 from validator.model import DirectLink, Finding, Fix, Span
@@ -20,8 +21,6 @@ from validator.parse import parse
 
 #: Passes before giving up on reaching a fixed point (each pass re-checks the link).
 MAX_PASSES = 10
-
-_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +59,7 @@ def fix_link(
 ) -> FixResult:
     """Like :func:`fix`, also telling which fixes were applied."""
     original = url.input if isinstance(url, DirectLink) else url
-    text = original.strip(_C0_AND_SPACE)
+    text = original.strip(spec.C0_CONTROL_OR_SPACE)
     applied: list[tuple[str, str]] = []
     for _ in range(MAX_PASSES):
         report = check(text, secret=secret, secrets=secrets, config=config)
@@ -70,7 +69,7 @@ def fix_link(
         text = apply_replacements(text, [r for _, f in chosen for r in f.replacements])
         # Dropping the last pair can leave a bare "?" or expose characters at
         # the end that the browser strips; tidy both before the next pass.
-        text = _drop_empty_query(text).strip(_C0_AND_SPACE)
+        text = _drop_empty_query(text).strip(spec.C0_CONTROL_OR_SPACE)
         applied.extend((finding.code, fix.description) for finding, fix in chosen)
     return FixResult(original, text, tuple(applied))
 
@@ -82,9 +81,7 @@ def choose_fixes(findings: Sequence[Finding], *, unsafe: bool) -> list[tuple[Fin
     candidates = [
         (finding, finding.fix)
         for finding in findings
-        if finding.fix is not None
-        and finding.fix.replacements
-        and (finding.fix.safe or unsafe)
+        if finding.fix is not None and finding.fix.replacements and (finding.fix.safe or unsafe)
     ]
     candidates.sort(key=lambda item: min(span[0] for span, _ in item[1].replacements))
     for finding, candidate in candidates:
@@ -117,9 +114,7 @@ class _TakenSpans:
     def overlaps(self, span: Span) -> bool:
         start, end = span
         index = bisect.bisect_left(self.starts, start)
-        if index < len(self.starts) and (
-            self.starts[index] == start or self.starts[index] < end
-        ):
+        if index < len(self.starts) and (self.starts[index] == start or self.starts[index] < end):
             return True
         return index > 0 and _overlaps(span, (self.starts[index - 1], self.ends[index - 1]))
 

@@ -25,7 +25,6 @@ _SPECIAL_AUTHORITY_END = re.compile(r"[/\\?#]")
 _AUTHORITY_END = re.compile(r"[/?#]")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-_C0_AND_SPACE = "".join(chr(c) for c in range(0x21))
 _SPECIAL_PORTS: dict[str, int | None] = {
     "http": 80,
     "https": 443,
@@ -107,8 +106,8 @@ class _Parser:
             # A JavaScript string holding a lone surrogate reaches the URL
             # parser as U+FFFD (USVString conversion); same length, same spans.
             text = _SURROGATE.sub("\ufffd", text)
-        self.lead = len(text) - len(text.lstrip(_C0_AND_SPACE))
-        end = len(text.rstrip(_C0_AND_SPACE)) if self.lead < len(text) else self.lead
+        self.lead = len(text) - len(text.lstrip(spec.C0_CONTROL_OR_SPACE))
+        end = len(text.rstrip(spec.C0_CONTROL_OR_SPACE)) if self.lead < len(text) else self.lead
         self.positions: list[int] | None = None
         content = text[self.lead : end] if (self.lead or end < len(text)) else text
         if "\t" in content or "\n" in content or "\r" in content:

@@ -10,7 +10,6 @@ every invalid sequence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import quote, unquote_to_bytes
 
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -64,36 +63,16 @@ def decodes_to_valid_utf8(text: str) -> bool:
     return True
 
 
-def iter_pairs(query: str, offset: int = 0) -> Iterator[tuple[int, int, int]]:
-    """Yield ``(start, equals, end)`` for each non-empty piece of ``query``.
-
-    Positions are in ``query`` shifted by ``offset``; ``equals`` is -1 where
-    the piece has no ``=``.
-    """
-    start = 0
-    length = len(query)
-    while start <= length:
-        end = query.find("&", start)
-        if end < 0:
-            end = length
-        if end > start:
-            equals = query.find("=", start, end)
-            yield (
-                start + offset,
-                equals + offset if equals >= 0 else -1,
-                end + offset,
-            )
-        start = end + 1
-
-
 def decode_pairs(query: str) -> list[tuple[str, str]]:
-    """All name/value pairs of a query, as ``URLSearchParams`` lists them."""
+    """All name/value pairs of a query, as ``URLSearchParams`` lists them.
+
+    The parser splits the same way while also keeping offsets (``parse``).
+    """
     pairs: list[tuple[str, str]] = []
-    for start, equals, end in iter_pairs(query):
-        if equals < 0:
-            pairs.append((form_decode(query[start:end]), ""))
-        else:
-            pairs.append((form_decode(query[start:equals]), form_decode(query[equals + 1 : end])))
+    for piece in query.split("&"):
+        if piece:
+            name, _, value = piece.partition("=")
+            pairs.append((form_decode(name), form_decode(value)))
     return pairs
 
 

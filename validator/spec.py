@@ -127,6 +127,9 @@ SECURE_SCHEME: Final = "https"
 DEFAULT_BASE: Final = "https://visitorchat.twt.com"
 PRODUCTION_HOSTS: Final = ("visitorchat.twt.com", "visitor.chattwt.com")
 
+#: What browsers strip from both ends of a URL before parsing it (C0 controls and space).
+C0_CONTROL_OR_SPACE: Final = "".join(chr(c) for c in range(0x21))
+
 MIN_RANSTR_LENGTH: Final = 16
 MAX_URL_LENGTH: Final = 2000
 
