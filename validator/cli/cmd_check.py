@@ -24,6 +24,7 @@ from validator.report.check_document import (
     open_output,
     writing_to,
 )
+from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
 from validator.serialize import report_to_dict
 
@@ -163,7 +164,7 @@ def _write_text(
 ) -> None:
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
         if fixed_link is not None:
-            click.echo(redact(f"fixed: {fixed_link}", mask), color=color)
+            click.echo(terminal_text(redact(f"fixed: {fixed_link}", mask)), color=color)
         text = render_report(report, source=source, color=color)
         click.echo(redact(text, mask), color=color)
         click.echo("")

@@ -9,6 +9,7 @@ from validator.cli.main import EXIT_CLEAN, cli
 from validator.cli.options import load_secrets, read_links, secret_options
 from validator.diagnose import redact, redaction_pattern
 from validator.fix import fix_link
+from validator.report.terminal import terminal_text
 
 
 @cli.command("fix")
@@ -55,8 +56,8 @@ def fix_command(
         shown = redact(result.fixed, mask)
         if shown != result.fixed:
             click.echo(f"{source}: the link holds the AppSecret (DL309); masked", err=True)
-        click.echo(shown)
+        click.echo(terminal_text(shown))
         if show_fixes:
             for code, description in result.applied:
-                click.echo(f"{source}: {code} {description}", err=True)
+                click.echo(f"{source}: {code} {terminal_text(description)}", err=True)
     raise SystemExit(EXIT_CLEAN)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from validator import __version__
@@ -16,6 +18,25 @@ class InputError(click.ClickException):
 
     exit_code = EXIT_USAGE
 
+    def format_message(self) -> str:
+        # Messages quote paths and values the user gave: never raw on a terminal.
+        from validator.report.terminal import terminal_text
+
+        return terminal_text(self.message)
+
+
+def _safe_error(error: click.ClickException) -> click.ClickException:
+    """``error`` with its message rendered for a terminal (click quotes option values)."""
+    from validator.report.terminal import terminal_text
+
+    message = error.format_message()
+    if terminal_text(message) == message:
+        return error
+    if isinstance(error, click.UsageError):
+        return click.UsageError(terminal_text(message), error.ctx)
+    # Other click errors (a file that cannot be opened, an abort) are input errors.
+    return InputError(terminal_text(message))
+
 
 class _DirectlinkGroup(click.Group):
     """Usage errors that would echo a stray argument say so without echoing it.
@@ -23,6 +44,18 @@ class _DirectlinkGroup(click.Group):
     A stray positional argument is often a secret pasted in the wrong place;
     it must not be printed back into a terminal or a CI log.
     """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as error:
+            raise _safe_error(error) from None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -34,7 +67,9 @@ class _DirectlinkGroup(click.Group):
                     "secrets are read from --secret-env, --secret-file or --secret-prompt)",
                     error.ctx,
                 ) from None
-            raise
+            raise _safe_error(error) from None
+        except click.ClickException as error:
+            raise _safe_error(error) from None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 import click
 
 from validator.diagnose import DIGEST, LITERAL, SECRET, Diagnosis, Step, hypothesis
+from validator.report.terminal import is_unsafe, terminal_text
 
 SPACE_MARK = "␣"
 LEGEND = (
@@ -60,7 +61,7 @@ def visible(value: str, mark: Style = _plain) -> tuple[str, bool]:
             pieces.append(mark(SPACE_MARK))
         elif ch == "+":
             pieces.append(mark("⟨+⟩"))
-        elif code < 0x20 or code == 0x7F or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+        elif is_unsafe(ch):
             pieces.append(mark(f"⟨{_CONTROL_NAMES.get(ch, f'U+{code:04X}')}⟩"))
         elif code > 0x7E:
             shown = ch if unicodedata.category(ch)[0] not in ("Z", "M") else ""
@@ -73,15 +74,8 @@ def visible(value: str, mark: Style = _plain) -> tuple[str, bool]:
 
 
 def printable(text: str) -> str:
-    """``text`` with control characters marked, so nothing in it drives the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(
-        f"⟨{_CONTROL_NAMES.get(ch, f'U+{ord(ch):04X}')}⟩"
-        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-        else ch
-        for ch in text
-    )
+    """``text`` as :func:`~validator.report.terminal.terminal_text` renders it for a terminal."""
+    return terminal_text(text)
 
 
 def _cleaner(diagnosis: Diagnosis) -> Callable[[str], str]:
@@ -193,7 +187,7 @@ def render_diagnosis(
     else:
         lines.append(styles["bad"]("Verdict: MISMATCH") + f" — {clean(diagnosis.headline)}")
         if diagnosis.given_problem:
-            lines.append(f"  {diagnosis.given_problem}")
+            lines.append(f"  {clean(diagnosis.given_problem)}")
         any_marker = _render_sdk(diagnosis, lines, styles) or any_marker
         lines.append("")
         if diagnosis.details:
@@ -243,7 +237,7 @@ def _render_matches(diagnosis: Diagnosis, lines: list[str], styles: dict[str, St
     any_marker = False
     lines.append(styles["head"]("Mistakes that reproduce the given sbs_mm") + " (best first)")
     for number, match in enumerate(diagnosis.details, start=1):
-        lines.append(f"  {number}. [{match.hypothesis}] {match.description}")
+        lines.append(f"  {number}. [{match.hypothesis}] {clean(match.description)}")
         lines.append(f"     what:  {clean(match.variant)}")
         if match.secret_label is not None:
             lines.append(f"     secret: candidate labelled {clean(match.secret_label)!r}")
@@ -255,7 +249,7 @@ def _render_matches(diagnosis: Diagnosis, lines: list[str], styles: dict[str, St
         step_lines, used = _step_lines(match.steps, diagnosis.redact, styles, "     ")
         any_marker = any_marker or used
         lines.extend(step_lines)
-        lines.append(f"     fix:   {match.fix}")
+        lines.append(f"     fix:   {clean(match.fix)}")
         if match.uppercase:
             lines.append(f"            {hypothesis('uppercase-hex').fix}")
     if diagnosis.suggested:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, TextIO
 
 from validator.report.document import ReportDocument, finding_position, findings_of
+from validator.report.terminal import terminal_text as safe
 
 
 def write(document: ReportDocument, stream: TextIO) -> None:
@@ -29,29 +30,29 @@ def write_findings(document: ReportDocument, stream: TextIO, *, show_clean: bool
         location = record["location"]
         if location["path"] != current:
             current = location["path"]
-            stream.write(f"\n{current}\n" if current else "\n")
+            stream.write(f"\n{safe(current)}\n" if current else "\n")
         place = f"{location['line']}:{location['column']}"
         extra = [item for item in (location.get("part"), location.get("json_path")) if item]
-        suffix = f"  ({', '.join(extra)})" if extra else ""
+        suffix = f"  ({', '.join(safe(str(item)) for item in extra)})" if extra else ""
         if record.get("wrappers"):
-            suffix += f"  unwrapped from {' > '.join(record['wrappers'])}"
+            suffix += f"  unwrapped from {' > '.join(safe(str(w)) for w in record['wrappers'])}"
         rendered = record.get("text")
         if rendered:
             # The check command's own rendering: link, underlines, page, findings.
-            stream.write(f"{current}:{place}{suffix}\n{rendered}\n")
+            stream.write(f"{safe(current or '')}:{place}{suffix}\n{rendered}\n")
             for finding in findings[_count_rendered(rendered, findings):]:
                 stream.write(f"  {finding['severity']:<8} {finding['code']} {finding['name']}  "
-                             f"{finding['message']}\n")
+                             f"{safe(finding['message'])}\n")
             stream.write("\n")
             continue
-        stream.write(f"  {place:<8} {record['url']}{suffix}\n")
+        stream.write(f"  {place:<8} {safe(record['url'])}{suffix}\n")
         for finding in findings:
             _line, column, _ = finding_position(record, finding)
             stream.write(f"           {finding['code']} {finding['severity']:<7} "
-                         f"{finding['message']}  [{finding['name']}, col {column}]\n")
+                         f"{safe(finding['message'])}  [{finding['name']}, col {column}]\n")
         cause = record.get("signature_cause")
         if cause:
-            stream.write(f"           signature: {cause['headline']}\n")
+            stream.write(f"           signature: {safe(cause['headline'])}\n")
 
 
 def _count_rendered(rendered: str, findings: list[dict[str, Any]]) -> int:
@@ -70,19 +71,20 @@ def write_summary(document: ReportDocument, stream: TextIO) -> None:
     if problems:
         stream.write("\nPaths not audited:\n")
         for path in problems:
-            stream.write(f"  {path['path']}: {path['status']} ({path.get('reason') or ''})\n")
+            reason = safe(str(path.get("reason") or ""))
+            stream.write(f"  {safe(path['path'])}: {path['status']} ({reason})\n")
     groups = summary.get("signature_groups") or []
     if groups:
         stream.write("\nSignature mismatches by cause:\n")
         for group in groups:
-            stream.write(f"  {group['text']}\n")
+            stream.write(f"  {safe(group['text'])}\n")
     opaque = summary.get("opaque") or []
     if opaque:
         stream.write(f"\n{len(opaque)} opaque click-tracking links (their target is unknown):\n")
         for item in opaque[:20]:
             location = item["location"]
-            stream.write(f"  {location['path']}:{location['line']}:{location['column']} "
-                         f"{item['tracker']}\n")
+            stream.write(f"  {safe(location['path'])}:{location['line']}:{location['column']} "
+                         f"{safe(item['tracker'])}\n")
     by_severity = summary.get("by_severity", {})
     stream.write(
         f"\n{summary.get('links', 0)} links in {summary.get('audited', 0)} files "

@@ -22,11 +22,11 @@ from collections.abc import Callable
 import click
 
 from validator.model import Finding, Report, Severity, Span
+from validator.report.terminal import escape, is_unsafe, terminal_text
 from validator.resolve import describe
 
 _COLOURS: dict[str, str] = {"error": "red", "warning": "yellow", "info": "cyan"}
 _MARKS: dict[str, str] = {"error": "^", "warning": "^", "info": "-"}
-_VISIBLE = {"\t": "→", "\n": "↵", "\r": "↵"}
 INDENT = "  "
 
 
@@ -36,24 +36,17 @@ def _width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
 
 
-def _visible(ch: str) -> str:
-    if ch in _VISIBLE:
-        return _VISIBLE[ch]
-    if not ch.isprintable() or "\ud800" <= ch <= "\udfff":
-        return "�"
-    return ch
-
-
 def _columns(text: str) -> list[int]:
-    """Display column of each character of ``text`` (and of its end)."""
+    """Display column of each character of ``text`` as rendered (and of its end).
+
+    An escaped character takes the width of its escape, so underlines stay
+    under the characters they mark.
+    """
     columns = [0]
     for ch in text:
-        columns.append(columns[-1] + max(_width(_visible(ch)), 0))
+        width = len(escape(ch)) if is_unsafe(ch) else _width(ch)
+        columns.append(columns[-1] + width)
     return columns
-
-
-def _display(text: str) -> str:
-    return "".join(_visible(ch) for ch in text)
 
 
 def render_report(
@@ -67,7 +60,7 @@ def render_report(
     paint = _painter(color)
     lines: list[str] = []
     if source:
-        lines.append(paint(source, bold=True))
+        lines.append(paint(terminal_text(source), bold=True))
     lines.extend(INDENT + line for line in _annotated_link(report, paint))
     lines.append(INDENT + paint("page: ", bold=True) + _page_line(report))
     for finding in report.findings:
@@ -80,11 +73,11 @@ def render_report(
 def _page_line(report: Report) -> str:
     browser = report.outcomes.get("browser")
     sdk = report.outcomes.get("sdk")
-    line = describe(report.outcome)
+    line = terminal_text(describe(report.outcome))
     if browser is not None and sdk is not None and describe(sdk) != describe(browser):
-        line += f"; in the app (SDK): {describe(sdk)}"
+        line += f"; in the app (SDK): {terminal_text(describe(sdk))}"
     for assumption in report.outcome.assumptions:
-        line += f"\n{INDENT}      (note: {assumption})"
+        line += f"\n{INDENT}      (note: {terminal_text(assumption)})"
     return line
 
 
@@ -93,10 +86,11 @@ def _finding_lines(
 ) -> list[str]:
     severity = paint(f"{finding.severity:<8}", fg=_COLOURS[finding.severity], bold=True)
     code = paint(finding.code, bold=True)
-    lines = [f"{severity} {code} {finding.name}  {finding.message}"]
+    lines = [f"{severity} {code} {finding.name}  {terminal_text(finding.message)}"]
     if show_fixes and finding.fix is not None:
         kind = "fix" if finding.fix.safe else "fix (unsafe, --unsafe-fixes)"
-        lines.append(" " * 9 + paint(f"{kind}: {finding.fix.description}", fg="green"))
+        description = terminal_text(finding.fix.description)
+        lines.append(" " * 9 + paint(f"{kind}: {description}", fg="green"))
     return lines
 
 
@@ -104,7 +98,7 @@ def _annotated_link(report: Report, paint: Callable[..., str]) -> list[str]:
     text = report.link.input
     columns = _columns(text)
     shown = [(f, f.span) for f in report.findings if f.span is not None]
-    lines = [_display(text)]
+    lines = [terminal_text(text)]
     if not shown:
         return lines
     marks: list[tuple[int, int, Finding]] = []
