@@ -10,8 +10,8 @@ import pytest
 from audit_fixtures import BASE, SECRET, write_tree
 from click.testing import CliRunner
 
-import validator.auditing as audit_module
-from validator.auditing import audit
+import validator.audit.tasks as audit_tasks
+from validator.audit import audit
 from validator.cli import cli
 
 
@@ -67,7 +67,7 @@ def test_large_text_files_are_split_without_losing_or_moving_links(
              range(1, 2001)]
     log.write_text("\n".join(lines) + "\n", encoding="utf-8")
     whole, _ = records_of(tmp_path, jobs=1)
-    monkeypatch.setattr(audit_module, "SPLIT_BYTES", 4096)
+    monkeypatch.setattr(audit_tasks, "SPLIT_BYTES", 4096)
     split, summary = records_of(tmp_path, jobs=2)
     assert split == whole
     assert summary["links"] == 2000

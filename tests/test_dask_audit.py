@@ -31,7 +31,7 @@ from click.testing import CliRunner
 from distributed import Client, LocalCluster
 
 from validator import Secret, sign
-from validator.auditing import AuditResult, audit
+from validator.audit import AuditResult, audit
 from validator.cli import cli
 from validator.distributed import ClusterError, WorkerSettings, batch, dask_audit, dask_client
 from validator.signature import inner_digest

@@ -502,7 +502,7 @@ def test_explain_says_when_the_signature_sits_in_the_fragment() -> None:
 
 
 def test_hypothesis_inputs_hide_secret_and_inner_digest() -> None:
-    from validator.hypotheses import Inputs
+    from validator.mistakes import Inputs
 
     inner = inner_digest(SBS, SECRET)
     inputs = Inputs(SBS, RANSTR, SECRET, None, None, (), (), inner, "0" * 32)

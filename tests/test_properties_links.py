@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from validator import check, parse, rebuild
 from validator import strategies as dls
@@ -36,8 +37,8 @@ def test_valid_links_in_every_dialect_are_clean(link: dls.LinkSpec) -> None:
 
 @pytest.mark.parametrize("dialect", dls.DIALECTS, ids=[d.name for d in dls.DIALECTS])
 @settings(max_examples=5)
-@given(data=dls.st.data())
-def test_each_dialect_is_clean(dialect: dls.Dialect, data: dls.st.DataObject) -> None:
+@given(data=st.data())
+def test_each_dialect_is_clean(dialect: dls.Dialect, data: st.DataObject) -> None:
     link = data.draw(dls.link_specs(dialect=dialect, chat=True, signed=True))
     report = check(link.url, secret=link.secret)
     assert report.worst() in (None, "info"), [f.message for f in report.findings]
@@ -45,9 +46,9 @@ def test_each_dialect_is_clean(dialect: dls.Dialect, data: dls.st.DataObject) ->
 
 @pytest.mark.parametrize("mutation", dls.MUTATIONS, ids=MUTATION_IDS)
 @settings(max_examples=4)
-@given(data=dls.st.data())
+@given(data=st.data())
 def test_mutation_fires_its_rule_and_nothing_unrelated(
-    mutation: dls.Mutation, data: dls.st.DataObject
+    mutation: dls.Mutation, data: st.DataObject
 ) -> None:
     mutated = data.draw(dls.mutated_links([mutation]))
     report = check(mutated.url, secret=mutated.secret, config=config_for(mutation))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from validator.build import BuildError, build, new_ranstr, rebuild
@@ -42,8 +43,8 @@ __all__ = [
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
-    from validator.auditing import AuditResult as AuditResult
-    from validator.auditing import audit as audit
+    from validator.audit import AuditResult as AuditResult
+    from validator.audit import audit as audit
     from validator.service import create_app as create_app
 
 
@@ -55,7 +56,8 @@ def __getattr__(name: str) -> object:
 
         return create_app
     if name in ("audit", "AuditResult"):
-        from validator import auditing
-
-        return getattr(auditing, name)
+        # Importing the package binds ``validator.audit`` to it: a callable module,
+        # so ``validator.audit(paths, ...)`` runs the audit either way.
+        package = importlib.import_module("validator.audit")
+        return package if name == "audit" else getattr(package, name)
     raise AttributeError(f"module 'validator' has no attribute {name!r}")

@@ -2,7 +2,7 @@
 
 The correct rule is ``md5(md5(sbs + "_" + AppSecret) + "_" + ranstr)``, lower-case
 hex, UTF-8 of the values the page decodes. On a mismatch every entry of
-:data:`~validator.hypotheses.HYPOTHESES` recomputes the signature the way a
+:data:`~validator.mistakes.HYPOTHESES` recomputes the signature the way a
 mistaken server would; the ones that reproduce the given value are reported,
 best first, or the cause is honestly unknown.
 
@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from validator.hypotheses import (
+from validator.mistakes import (
     DIGEST,
     HYPOTHESES,
     HYPOTHESIS_IDS,

@@ -12,7 +12,7 @@ from typing import TextIO
 
 import click
 
-from validator.auditing import AuditResult, ProgressCallback, audit
+from validator.audit import AuditResult, ProgressCallback, audit
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.dask_engine import ENGINES, run_dask_audit
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli

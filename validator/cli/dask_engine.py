@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
-from validator.auditing import AuditResult
+from validator.audit import AuditResult
 from validator.cli.main import InputError
 from validator.config import Config
 from validator.signature import Secret

@@ -1,13 +1,13 @@
 """Batch rules across partitions: what one link's findings need from links on other workers.
 
 * DL310 ``ranstr-reused``. Each partition gives the 64-bit hash of every
-  link's ``ranstr`` (the local audit's :func:`~validator.auditing.ranstr_hash`).
+  link's ``ranstr`` (the local audit's :func:`~validator.audit.ranstr_hash`).
   The hashes go into a Dask DataFrame and ``value_counts(split_out=...)``
   shuffles them by value, so no machine ever holds them all; only the
   repeated values come back. Each partition then sends its links with a
   repeated hash, placed at their final locations, through a second shuffle
   keyed by hash; every group (all links that may share one ``ranstr``, in
-  link order) runs the local audit's :func:`~validator.auditing.batch_rule_findings`
+  link order) runs the local audit's :class:`~validator.audit.BatchIndex`
   on the worker that holds it. The findings a link gets depend only on the
   links of its group, so they are those of one audit over every link.
 * Cross-link signature diagnosis (hypothesis ``other-link-values``). A
@@ -29,7 +29,7 @@ from typing import Any
 import dask
 from dask.delayed import delayed
 
-from validator import auditing as local
+from validator.audit import BatchIndex, RanstrGroup, first_param, reuse_template
 from validator.config import Config
 from validator.diagnose import hypothesis
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
@@ -110,7 +110,7 @@ def placed_members(
     return members
 
 
-def bucket_groups(pieces: Sequence[list[Member]]) -> dict[str, local.RanstrGroup]:
+def bucket_groups(pieces: Sequence[list[Member]]) -> dict[str, RanstrGroup]:
     """The links of one bucket grouped by ``ranstr``, each group filled in link order.
 
     A group keeps what the DL310 finding says: how many links share the
@@ -118,11 +118,11 @@ def bucket_groups(pieces: Sequence[list[Member]]) -> dict[str, local.RanstrGroup
     """
     members = sorted((member for piece in pieces for member in piece),
                      key=lambda member: member[1])
-    groups: dict[str, local.RanstrGroup] = {}
+    groups: dict[str, RanstrGroup] = {}
     for _, key, record in members:
-        param = local._first_param(record, "ranstr")
+        param = first_param(record, "ranstr")
         if param is not None:
-            groups.setdefault(param[0], local.RanstrGroup(param[0])).add(key, record)
+            groups.setdefault(param[0], RanstrGroup(param[0])).add(key, record)
     return groups
 
 
@@ -131,8 +131,8 @@ def ranstr_reuse(
     summaries: Sequence[PartitionSummary],
     shifts: Sequence[Shift],
     config: Config,
-) -> local.BatchIndex:
-    """DL310 over every partition, as the local audit's :class:`~validator.auditing.BatchIndex`.
+) -> BatchIndex:
+    """DL310 over every partition, as the local audit's :class:`~validator.audit.BatchIndex`.
 
     Two hash-partitioned shuffles made of plain tasks: every partition splits
     its distinct hashes into buckets (hash modulo the bucket count) and one
@@ -145,7 +145,7 @@ def ranstr_reuse(
         index for index, summary in enumerate(summaries)
         if any(array("q", summary.counts.ranstr_hashes))
     ]
-    groups: dict[str, local.RanstrGroup] = {}
+    groups: dict[str, RanstrGroup] = {}
     hashes: dict[int, array[int]] = {}
     if with_ranstr:
         buckets = min(MAX_BUCKETS, max(1, len(with_ranstr) // PARTITIONS_PER_BUCKET))
@@ -170,7 +170,7 @@ def ranstr_reuse(
                 values = array("q", summaries[index].counts.ranstr_hashes)
                 if repeated.intersection(values):
                     hashes[index] = values
-    return local.BatchIndex(hashes, groups, local._reuse_template(groups, config))
+    return BatchIndex(hashes, groups, reuse_template(groups, config))
 
 
 # Cross-link signature diagnosis --------------------------------------------------------------

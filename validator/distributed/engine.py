@@ -14,7 +14,7 @@ default scheduler when there is none):
    partition;
 4. **collect**: records come back one partition at a time (the driver's
    memory stays flat), placed at their absolute lines, into the same spool
-   files and :class:`validator.auditing.AuditResult` the local audit returns,
+   files and :class:`validator.audit.AuditResult` the local audit returns,
    so every report format works unchanged.
 
 Secrets travel to workers only inside :class:`~validator.distributed.partition.WorkerSettings`:
@@ -35,7 +35,7 @@ from typing import Any
 import dask
 from dask.delayed import Delayed, delayed
 
-from validator import auditing as local
+from validator.audit import UNKNOWN_CAUSE, AuditResult, PathResult, TaskResult, summarise
 from validator.config import Config
 from validator.distributed import batch, partition, sources
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
@@ -49,7 +49,7 @@ class _Plan:
     tasks: list[Delayed] = field(default_factory=list)
     #: ``(kind, path)`` of each task, for the line and record shifts.
     partitions: list[tuple[PartitionKind, str]] = field(default_factory=list)
-    settled: list[local.PathResult] = field(default_factory=list)
+    settled: list[PathResult] = field(default_factory=list)
 
     def add(self, task: Delayed, kind: PartitionKind, path: str) -> None:
         self.tasks.append(task)
@@ -70,7 +70,7 @@ def _plan_paths(
         if isinstance(entry, PathEntry):
             status = "unreadable" if entry.error is not None else "skipped"
             plan.settled.append(
-                local.PathResult(entry.path, status, None, entry.error or entry.skip_reason)
+                PathResult(entry.path, status, None, entry.error or entry.skip_reason)
             )
         else:
             entries.append(entry)
@@ -109,7 +109,7 @@ def dask_audit(
     render_text: bool = False,
     color: bool = False,
     on_pass: Callable[[str], None] | None = None,
-) -> local.AuditResult:
+) -> AuditResult:
     """Audit on the current Dask client: files, folders, globs and fsspec URLs (``paths``),
     Dask bags of strings (``bags``) and Dask DataFrame columns (``columns``).
 
@@ -117,7 +117,7 @@ def dask_audit(
     to a ``dask.bag.Bag`` of strings or a ``dask.dataframe.Series``; a bag
     element or a cell is one record, named in ``Location.part``. Plain-text
     files are read in blocks of ``block_bytes``. The result is the local
-    audit's :class:`~validator.auditing.AuditResult` (use it as a context
+    audit's :class:`~validator.audit.AuditResult` (use it as a context
     manager: it removes its spool files on exit). ``on_pass`` is called with
     the name of each pass as it starts: ``survey``, ``check``, ``batch``,
     ``collect``.
@@ -163,7 +163,7 @@ def dask_audit(
         _final_counts(index, summary, causes, opaque[index])
         for index, summary in enumerate(summaries)
     ]
-    paths_out, summary = local._summarise([], results, plan.settled)
+    paths_out, summary = summarise(results, plan.settled)
     # As the local audit counts the batch findings into its summary.
     findings, newly_flagged, severity = reuse.totals()
     if findings and severity is not None:
@@ -171,7 +171,7 @@ def dask_audit(
         summary.by_code["DL310"] += findings
         summary.by_code_severity[("DL310", severity)] += findings
     summary.links_with_findings += newly_flagged
-    return local.AuditResult(paths_out, summary, spools, reuse, spool_dir, config)
+    return AuditResult(paths_out, summary, spools, reuse, spool_dir, config)
 
 
 def _collect(
@@ -255,7 +255,7 @@ def _final_counts(
     summary: PartitionSummary,
     causes: Mapping[tuple[int, int], Mapping[str, str]],
     opaque: Sequence[dict[str, Any]],
-) -> local._TaskResult:
+) -> TaskResult:
     """The partition's counts with placed opaque links and causes the cross-link pass found."""
     counts = summary.counts
     counts.index = index
@@ -268,7 +268,7 @@ def _final_counts(
         signature = list(counts.signature)
         for item in explained:
             unknown = next(i for i, (cause, _) in enumerate(signature)
-                           if cause == local.UNKNOWN_CAUSE)
+                           if cause == UNKNOWN_CAUSE)
             del signature[unknown]
             signature.append(item)
         counts.signature = signature

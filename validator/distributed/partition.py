@@ -18,7 +18,17 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator import auditing as local
+from validator.audit import (
+    BATCH_WINDOW,
+    UNKNOWN_CAUSE,
+    AuditSettings,
+    TaskResult,
+    checked_record,
+    count_link,
+    opaque_record,
+    ranstr_hash,
+    secret_pattern,
+)
 from validator.config import Config
 from validator.distributed import sources
 from validator.distributed.placement import Shift, place
@@ -49,8 +59,8 @@ class WorkerSettings:
     def __dask_tokenize__(self) -> tuple[str, str]:
         return ("directlink-worker-settings", self.token)
 
-    def local(self) -> local._Settings:
-        return local._Settings(self.config, self.secret, dict(self.secrets),
+    def local(self) -> AuditSettings:
+        return AuditSettings(self.config, self.secret, dict(self.secrets),
                                tuple(self.config.allowed_hosts), self.render_text, self.color)
 
     def secret_for(self, app_id: str | None) -> Secret | None:
@@ -86,7 +96,7 @@ class PartitionAudit:
 
     source: Source
     #: The local audit's per-task counts (links, findings, opaque links, ranstr hashes).
-    counts: local._TaskResult
+    counts: TaskResult
     locations: bytes
     rests: bytes
     newlines: int = 0
@@ -173,7 +183,7 @@ class PartitionSummary:
     """What the driver needs of a partition before it collects the records."""
 
     source: Source
-    counts: local._TaskResult
+    counts: TaskResult
     newlines: int
     records_seen: int
     unexplained: tuple[tuple[int, str, str, str, str | None], ...] = ()
@@ -191,29 +201,29 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     than one link's objects at once, besides the compressed records.
     """
     local_settings = settings.local()
-    counts = local._TaskResult(0, source.path, source.kind)
+    counts = TaskResult(0, source.path, source.kind)
     packer = _RecordPacker()
     unexplained: list[tuple[int, str, str, str, str | None]] = []
     numbers: list[int] = []
     opaque_numbers: list[int] = []
     hashes = array("q")
     # The local audit's window: a mismatch is first tried against the links just before it.
-    window: deque[DirectLink] = deque(maxlen=local.BATCH_WINDOW)
+    window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
     # As the local audit: every form of a known secret written into a link is masked.
-    pattern = local.secret_pattern(local_settings)
+    pattern = secret_pattern(local_settings)
     try:
         for item, number in found.links:
             if isinstance(item, OpaqueLink):
-                counts.opaque.append(local.opaque_record(item, pattern))
+                counts.opaque.append(opaque_record(item, pattern))
                 opaque_numbers.append(number)
                 continue
-            record, report = local.checked_record(item, local_settings, window, pattern)
+            record, report = checked_record(item, local_settings, window, pattern)
             window.append(report.link)
             link = report.link
-            hashes.append(local.ranstr_hash(link.ranstr) if link.ranstr else 0)
-            local._count(counts, report, record)
+            hashes.append(ranstr_hash(link.ranstr) if link.ranstr else 0)
+            count_link(counts, report, record)
             cause = record.get("signature_cause")
-            if (cause is not None and cause["hypothesis"] == local.UNKNOWN_CAUSE
+            if (cause is not None and cause["hypothesis"] == UNKNOWN_CAUSE
                     and link.sbs is not None and link.ranstr is not None
                     and link.sbs_mm is not None):
                 unexplained.append((packer.count, link.sbs, link.ranstr, link.sbs_mm,

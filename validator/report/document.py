@@ -1,7 +1,7 @@
 """What every output format renders: checked link records, the summary, the paths.
 
 A record is the JSON-ready form of one checked link (see
-:func:`validator.auditing.location_to_dict` and
+:func:`validator.audit.location_to_dict` and
 :func:`validator.serialize.report_to_dict`)::
 
     {"location": {...}, "url": ..., "wrappers": [...], "wrapped_url": ...,

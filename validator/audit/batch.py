@@ -1,0 +1,178 @@
+"""The batch rules: DL310 ``ranstr-reused`` looks across every link of an audit.
+
+The tasks send a 64-bit hash of each ``ranstr`` (:func:`ranstr_hash`), and only
+links whose hash repeats are read back from the spool and compared. The
+finding's name and severity come from the rules engine (config applied); its
+message names the other links' locations.
+"""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.audit.spool import read_records
+from validator.audit.tasks import Task
+from validator.audit.worker import TaskResult, ranstr_hash
+from validator.check import check_many, selected_rules
+from validator.config import Config
+from validator.report import jsonio
+from validator.rules import BatchRule
+from validator.serialize import finding_to_dict
+
+#: Other links' locations a DL310 message names.
+SHOWN_LOCATIONS = 5
+
+
+@dataclass(slots=True)
+class RanstrGroup:
+    """The links sharing one ``ranstr``: how many, a few places, whether they differ."""
+
+    ranstr: str
+    count: int = 0
+    texts: list[str] = field(default_factory=list)
+    places: list[tuple[tuple[int, int], str]] = field(default_factory=list)
+    clean_members: int = 0
+
+    def add(self, key: tuple[int, int], record: Mapping[str, Any]) -> None:
+        self.count += 1
+        if len(self.texts) < 2 and record["url"] not in self.texts:
+            self.texts.append(record["url"])
+        if len(self.places) <= SHOWN_LOCATIONS:
+            self.places.append((key, _where(record)))
+        if not record["report"]["findings"]:
+            self.clean_members += 1
+
+    @property
+    def reused(self) -> bool:
+        """Two different links share it (the same link twice does not count)."""
+        return len(self.texts) > 1
+
+
+class BatchIndex:
+    """Batch findings (DL310 ``ranstr-reused``) computed per record as records are read.
+
+    Holds a 64-bit hash per link and a small summary per reused ``ranstr``, never
+    the records themselves, so memory stays flat however many links share one.
+    """
+
+    def __init__(self, hashes: Mapping[int, array[int]], groups: Mapping[str, RanstrGroup],
+                 template: dict[str, Any] | None) -> None:
+        self._hashes = hashes
+        self._groups = groups
+        self._template = template
+        self._reused_hashes = {ranstr_hash(ranstr) for ranstr, group in groups.items()
+                               if group.reused} if template is not None else set()
+
+    def concerns(self, key: tuple[int, int]) -> bool:
+        hashes = self._hashes.get(key[0])
+        return hashes is not None and key[1] < len(hashes) and hashes[key[1]] in self._reused_hashes
+
+    def findings_for(self, key: tuple[int, int], record: Mapping[str, Any]) -> list[dict[str, Any]]:
+        if self._template is None or not self.concerns(key):
+            return []
+        param = first_param(record, "ranstr")
+        if param is None:
+            return []
+        ranstr, span = param
+        group = self._groups.get(ranstr)
+        if group is None or not group.reused:
+            return []
+        others = [where for place, where in group.places if place != key][:SHOWN_LOCATIONS]
+        more = group.count - 1 - len(others)
+        shown = ", ".join(others) + (f" and {more} more" if more > 0 else "")
+        finding = dict(self._template)
+        finding["message"] = (f"ranstr={ranstr!r} is also used by {group.count - 1} other "
+                              f"link{'s' if group.count > 2 else ''}: at {shown}")
+        finding["span"] = list(span)
+        return [finding]
+
+    def totals(self) -> tuple[int, int, str | None]:
+        """(findings, links that had no finding before, severity)."""
+        if self._template is None:
+            return 0, 0, None
+        reused = [group for group in self._groups.values() if group.reused]
+        return (sum(group.count for group in reused),
+                sum(group.clean_members for group in reused), self._template["severity"])
+
+
+def first_param(record: Mapping[str, Any], name: str) -> tuple[str, tuple[int, int]] | None:
+    """The first parameter ``name`` of a record: its value and the span of the value."""
+    for param in record["report"]["link"]["params"]:
+        if param["name"] == name:
+            start, end = param["span"]
+            raw = param["raw"]
+            equals = raw.find("=")
+            value_start = start + equals + 1 if equals >= 0 else end
+            return param["value"], (value_start, end)
+    return None
+
+
+def batch_index(tasks: Sequence[Task], results: Sequence[TaskResult],
+                 config: Config) -> BatchIndex:
+    """Find the links whose ``ranstr`` repeats (by hash), read only those back, group them."""
+    hashes: dict[int, array[int]] = {}
+    for result in results:
+        values = array("q")
+        values.frombytes(result.ranstr_hashes)
+        hashes[result.index] = values
+    repeated = repeated_hashes(results)
+    offsets = {result.index: result.record_offsets for result in results}
+    groups: dict[str, RanstrGroup] = {}
+    if repeated:
+        for task in tasks:
+            task_hashes = hashes.get(task.index)
+            if task_hashes is None:
+                continue
+            numbers = [number for number, value in enumerate(task_hashes) if value in repeated]
+            if not numbers:
+                continue
+            for number, line in read_records(task.spool, numbers, offsets.get(task.index, b"")):
+                record = jsonio.loads(line)
+                param = first_param(record, "ranstr")
+                if param is None:
+                    continue
+                group = groups.setdefault(param[0], RanstrGroup(param[0]))
+                group.add((task.index, number), record)
+    template = reuse_template(groups, config)
+    return BatchIndex(hashes, groups, template)
+
+
+def reuse_template(groups: Mapping[str, RanstrGroup], config: Config) -> dict[str, Any] | None:
+    """The rules engine's DL310 finding for one reused ``ranstr``: its name and severity
+    (config overrides applied), or None where the configuration leaves the rule out."""
+    sample = next((group for group in groups.values() if group.reused), None)
+    if sample is None or not _batch_rules(config):
+        return None
+    reports = check_many(sample.texts, config=config)
+    for finding in reports[0].findings:
+        if finding.code == "DL310":
+            return finding_to_dict(finding)
+    return None
+
+
+def _batch_rules(config: Config) -> tuple[BatchRule, ...]:
+    return selected_rules(config)[1]
+
+
+def _where(record: Mapping[str, Any]) -> str:
+    location = record["location"]
+    return f"{location['path']}:{location['line']}:{location['column']}"
+
+
+def repeated_hashes(results: Sequence[TaskResult]) -> set[int]:
+    every = array("q")
+    for result in results:
+        every.frombytes(result.ranstr_hashes)
+    ordered = sorted(every)
+    del every
+    repeated: set[int] = set()
+    for previous, current in itertools.pairwise(ordered):
+        if previous == current and current != 0:
+            repeated.add(current)
+    return repeated
+
+

@@ -1,0 +1,281 @@
+"""What one audit worker does: check the links of one task into its spool, and count them.
+
+Each task writes its checked links as JSON lines into a spool file of its own
+and sends back only its counts (a :class:`TaskResult`), so memory stays flat
+however many links there are. A signature mismatch is diagnosed against the
+:data:`BATCH_WINDOW` links before it in the same file (hypothesis
+``other-link-values``). The Dask engine (:mod:`validator.distributed`)
+checks its partitions with the same functions.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from array import array
+from collections import Counter, deque
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.audit.tasks import Task
+from validator.check import check
+from validator.config import Config
+from validator.diagnose import redact, redaction_pattern
+from validator.extract import SkipFile, extract_path
+from validator.extract.candidates import LinkFilter
+from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
+from validator.extract.text import scan_stream
+from validator.model import DirectLink, Report
+from validator.report import jsonio
+from validator.report.text import render_report
+from validator.serialize import finding_to_dict, outcome_to_dict
+from validator.signature import Secret
+
+#: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
+BATCH_WINDOW = 32
+#: The hypothesis id a signature finding is grouped under when no hypothesis explains it.
+UNKNOWN_CAUSE = "unknown-cause"
+SIGNATURE_CODES = frozenset({"DL306", "DL307"})
+_HEX = re.compile(r"[0-9A-Fa-f]{16,128}")
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """What every worker needs: configuration, secrets, allowed hosts, text rendering."""
+
+    config: Config
+    secret: Secret | None
+    secrets: Mapping[str, Secret]
+    hosts: tuple[str, ...]
+    #: Render each link as the check command's text (for ``--format text``).
+    render_text: bool = False
+    color: bool = False
+
+
+
+@dataclass(slots=True)
+class TaskResult:
+    """A task's counts and what the batch rules and the summary need of it."""
+
+    index: int
+    path: str
+    kind: SourceKind
+    error: str | None = None
+    skip_reason: str | None = None
+    links: int = 0
+    links_with_findings: int = 0
+    by_severity: Counter[str] = field(default_factory=Counter)
+    by_code: Counter[str] = field(default_factory=Counter)
+    by_code_severity: Counter[tuple[str, str]] = field(default_factory=Counter)
+    signature: list[tuple[str, str]] = field(default_factory=list)
+    opaque: list[dict[str, Any]] = field(default_factory=list)
+    #: 64-bit hash of each link's ranstr (0 where it has none), in record order.
+    ranstr_hashes: bytes = b""
+    #: Where each record starts in the spool, so the batch rules read back only theirs.
+    record_offsets: bytes = b""
+
+
+#: The settings :func:`install` gave this process (the pool's initializer).
+_SETTINGS: AuditSettings | None = None
+_SECRET_PATTERN: re.Pattern[str] | None = None
+
+
+def install(settings: AuditSettings) -> None:
+    """Give this process the settings :func:`run_task` reads."""
+    global _SETTINGS, _SECRET_PATTERN
+    _SETTINGS = settings
+    _SECRET_PATTERN = secret_pattern(settings)
+
+
+def secret_pattern(settings: AuditSettings) -> re.Pattern[str] | None:
+    """Every form of every secret the run knows, to mask them (None: no secret known)."""
+    known = [*settings.secrets.values(), *([settings.secret] if settings.secret else [])]
+    return redaction_pattern(known)
+
+
+def _without_secrets(item: Any, pattern: re.Pattern[str]) -> Any:
+    """``item`` with every form of every known secret shown as ``<AppSecret>``."""
+    if isinstance(item, str):
+        return redact(item, pattern)
+    if isinstance(item, dict):
+        return {key: _without_secrets(value, pattern) for key, value in item.items()}
+    if isinstance(item, list):
+        return [_without_secrets(value, pattern) for value in item]
+    return item
+
+
+def ranstr_hash(ranstr: str) -> int:
+    """A 64-bit hash, the same in every process (equal hashes are compared in full after)."""
+    data = ranstr.encode("utf-8", "surrogatepass")
+    value = (zlib.crc32(data) << 31) ^ zlib.adler32(data) ^ len(data)
+    return value or 1
+
+
+def location_to_dict(location: Location) -> dict[str, Any]:
+    return {
+        "path": location.path,
+        "line": location.line,
+        "column": location.column,
+        "kind": location.kind,
+        "json_path": location.json_path,
+        "part": location.part,
+    }
+
+
+
+def _signature_cause(report: Report, secret: Secret | None,
+                     batch: Sequence[DirectLink]) -> tuple[str, str] | None:
+    """``(hypothesis id, headline)`` for a link with a signature finding and a known secret."""
+    if secret is None or not SIGNATURE_CODES.intersection(report.codes()):
+        return None
+    link = report.link
+    sbs, ranstr, given = link.sbs, link.ranstr, link.sbs_mm
+    if sbs is None or ranstr is None or given is None or not _HEX.fullmatch(given):
+        # A placeholder or garbage in sbs_mm is a template problem, not a signing one.
+        return None
+    from validator.diagnose import diagnose_signature
+
+    others = [other for other in batch if other.input != link.input]
+    diagnosis = diagnose_signature(sbs, ranstr, given, secret, batch=others)
+    if diagnosis.ok:
+        return None
+    if diagnosis.matches:
+        return diagnosis.matches[0], diagnosis.headline.rstrip(".")
+    return UNKNOWN_CAUSE, "signature mismatch of unknown cause"
+
+
+def run_task(task: Task) -> TaskResult:
+    """Check every link of ``task`` into its spool; return the counts."""
+    settings = _SETTINGS
+    assert settings is not None, "worker settings not installed"
+    result = TaskResult(task.index, task.path, task.kind)
+    link_filter = LinkFilter(settings.hosts or None)
+    hashes = array("q")
+    offsets = array("q")
+    position = 0
+    window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
+    try:
+        with open(task.spool, "wb") as spool:
+            for item in _extract(task, link_filter):
+                if isinstance(item, OpaqueLink):
+                    result.opaque.append(opaque_record(item, _SECRET_PATTERN))
+                    continue
+                record, report = checked_record(item, settings, window, _SECRET_PATTERN)
+                window.append(report.link)
+                ranstr = report.link.ranstr
+                hashes.append(ranstr_hash(ranstr) if ranstr else 0)
+                count_link(result, report, record)
+                line = jsonio.dumps_bytes(record) + b"\n"
+                spool.write(line)
+                offsets.append(position)
+                position += len(line)
+    except SkipFile as skip:
+        result.skip_reason = str(skip)
+    except OSError as error:
+        result.error = error.strerror or str(error)
+    except UnicodeDecodeError as error:
+        result.error = f"cannot decode: {error.reason}"
+    result.ranstr_hashes = hashes.tobytes()
+    result.record_offsets = offsets.tobytes()
+    return result
+
+
+def _extract(task: Task, link_filter: LinkFilter) -> Iterator[ExtractedLink | OpaqueLink]:
+    if task.end is None:
+        yield from extract_path(task.path, link_filter=link_filter, kind=task.kind)
+        return
+    with open(task.path, "rb") as stream:
+        stream.seek(task.start)
+        yield from scan_stream(stream, path=task.path, link_filter=link_filter,
+                               encoding=task.encoding, first_line=task.first_line,
+                               limit=task.end - task.start)
+
+
+def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
+    """The JSON-ready record of one checked link, as every output format reads it.
+
+    Leaner than :func:`validator.serialize.report_to_dict` (an audit may hold
+    millions): the findings in full, what the page does (browser outcome, and
+    the SDK's where it differs) and the decoded parameters with their spans.
+    """
+    link = report.link
+    browser = report.outcome
+    sdk = report.outcomes.get("sdk")
+    compact: dict[str, Any] = {
+        "link": {
+            "app_id": link.app_id,
+            "host": link.host,
+            "params": [
+                {"name": p.name, "value": p.value, "raw": p.raw, "span": [p.start, p.end]}
+                for p in link.params
+            ],
+        },
+        "findings": [finding_to_dict(finding) for finding in report.findings],
+        "outcome": outcome_to_dict(browser),
+    }
+    if sdk is not None and sdk != browser:
+        compact["sdk_outcome"] = outcome_to_dict(sdk)
+    return {
+        "location": location_to_dict(item.location),
+        "url": item.url,
+        "wrappers": list(item.wrappers),
+        "wrapped_url": item.wrapped_url,
+        "verbatim": item.verbatim,
+        "report": compact,
+    }
+
+
+def opaque_record(item: OpaqueLink, pattern: re.Pattern[str] | None) -> dict[str, Any]:
+    """A click-tracking link as the summary lists it (a secret written into it masked).
+
+    Shared with the Dask engine (:mod:`validator.distributed`), as :func:`checked_record`.
+    """
+    opaque: dict[str, Any] = {
+        "url": item.url,
+        "tracker": item.tracker,
+        "location": location_to_dict(item.location),
+    }
+    if pattern is not None and pattern.search(item.url):
+        opaque = _without_secrets(opaque, pattern)
+    return opaque
+
+
+def checked_record(item: ExtractedLink, settings: AuditSettings, window: Sequence[DirectLink],
+                   pattern: re.Pattern[str] | None) -> tuple[dict[str, Any], Report]:
+    """One link checked into its record and report, as every audit engine does it."""
+    record, report = _check_record(item, settings, window)
+    if pattern is not None and pattern.search(item.wrapped_url or item.url):
+        # A secret written into the link itself (DL309) is never shown.
+        record = _without_secrets(record, pattern)
+    return record, report
+
+
+def _check_record(item: ExtractedLink, settings: AuditSettings,
+                  window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
+    report = check(item.parsed or item.url, secret=settings.secret, secrets=settings.secrets,
+                   config=settings.config)
+    record = link_record(item, report)
+    app_id = report.link.app_id
+    app_secret = settings.secrets.get(app_id, settings.secret) if app_id else settings.secret
+    cause = _signature_cause(report, app_secret, window)
+    if cause is not None:
+        record["signature_cause"] = {"hypothesis": cause[0], "headline": cause[1]}
+    if settings.render_text and report.findings:
+        record["text"] = render_report(report, color=settings.color, show_fixes=True)
+    return record, report
+
+
+def count_link(result: TaskResult, report: Report, record: Mapping[str, Any]) -> None:
+    """Add one checked link to a task's counts."""
+    result.links += 1
+    if report.findings:
+        result.links_with_findings += 1
+    for finding in report.findings:
+        result.by_severity[finding.severity] += 1
+        result.by_code[finding.code] += 1
+        result.by_code_severity[(finding.code, finding.severity)] += 1
+    cause = record.get("signature_cause")
+    if cause is not None:
+        result.signature.append((cause["hypothesis"], cause["headline"]))
+
