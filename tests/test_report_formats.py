@@ -201,20 +201,28 @@ def test_html_report_numbers_match_the_json_report(reports: dict[str, str]) -> N
     assert metrics["unreadable"] == summary["unreadable"]
     for severity in ("error", "warning", "info"):
         assert metrics[severity] == summary["by_severity"][severity]
-    sections = [s for s in document.iter("section") if "link" in (s.get("class") or "").split()]
-    assert len(sections) == summary["links"]
+    [script] = [s for s in document.iter("script") if s.get("id") == "report-data"]
+    island = json.loads(script.text or "")
+    assert len(island["links"]) == summary["links"]
+    assert sum(len(link["d"]) for link in island["links"]) == summary["findings"]
     bars = {(rect.get("data-code"), rect.get("data-severity")): int(rect.get("data-count") or 0)
             for rect in document.iter("{http://www.w3.org/2000/svg}rect")
             if rect.get("data-code")}
     expected = {(e["code"], e["severity"]): e["count"] for e in summary["by_code_severity"]}
     assert bars == expected
-    marks = list(document.iter("mark"))
-    assert marks, "problem spans are highlighted"
+    causes = {row.get("data-cause"): int(row.get("data-count") or 0)
+              for row in document.iter("tr") if row.get("data-cause")}
+    assert causes == {g["cause"]: g["count"] for g in summary["signature_groups"]}
+    assert causes, "the tree has signature mismatches to explain"
+    rules = {article.get("id") for article in document.iter("article")}
+    assert rules == {f"rule-{code}" for code in summary["by_code"]}
 
 
 def test_html_report_is_self_contained(reports: dict[str, str]) -> None:
     text = reports["html"]
-    assert "<script" not in text
+    assert re.search(r"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
+                     r"&#x27;none&#x27;; script-src &#x27;sha256-", text)
+    assert not re.search(r"<script[^>]* src=", text)
     assert "<link" not in text
     assert not re.search(r"""(src|href)\s*=\s*["']?https?:""", text)
     assert "@import" not in text and "url(" not in text
