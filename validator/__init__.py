@@ -13,6 +13,7 @@ from validator.fix import fix
 from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, Span
 from validator.parse import parse
 from validator.signature import Secret, sign, verify
+from validator.signing_vectors import vectors
 
 __all__ = [
     "BuildError",
@@ -37,6 +38,7 @@ __all__ = [
     "parse",
     "rebuild",
     "sign",
+    "vectors",
     "verify",
 ]
 

@@ -11,6 +11,8 @@ from validator.cli import (  # noqa: F401  (register commands)
     cmd_rules,
     cmd_serve,
     cmd_sign,
+    cmd_snippet,
+    cmd_vectors,
 )
 from validator.cli.main import cli
 

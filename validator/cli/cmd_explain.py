@@ -13,6 +13,8 @@ from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.model import DirectLink
 from validator.parse import parse
 from validator.report.explain_text import render_diagnosis
+from validator.report.snippet_text import render_fix_in_code
+from validator.signing_snippets import LANGUAGES, UnknownLanguage, fix_in_code, language_of
 from validator.textfiles import UnreadableFile, read_text
 
 
@@ -44,6 +46,13 @@ from validator.textfiles import UnreadableFile, read_text
     default=None,
     help="Colour the text output (default: when writing to a terminal).",
 )
+@click.option(
+    "--language",
+    metavar="LANG",
+    default=None,
+    help="Show the lines of `directlink snippet LANG` that fix the mistake "
+    f"({', '.join(LANGUAGES)}).",
+)
 def explain_command(
     url: str,
     secret_env: str | None,
@@ -54,6 +63,7 @@ def explain_command(
     batch_file: str | None,
     output_format: str,
     color: bool | None,
+    language: str | None,
 ) -> None:
     """Show how the signature of URL (or - for one link on stdin) is computed, check it,
     and on a mismatch name the mistake that produced it.
@@ -64,6 +74,10 @@ def explain_command(
 
     Exit status: 0 the signature is correct, 1 it is wrong, 2 usage or input error.
     """
+    try:
+        language = None if language is None else language_of(language)
+    except UnknownLanguage as error:
+        raise InputError(str(error)) from None
     link = _one_link(url)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     secret = secrets.for_app(link.app_id)
@@ -82,12 +96,18 @@ def explain_command(
         diagnosis = explain(link, secret=secret, candidates=candidates, batch=batch)
     except ExplainError as error:
         raise InputError(str(error)) from None
+    code = None if language is None or diagnosis.ok else fix_in_code(language, diagnosis.matches)
     if output_format == "json":
         data = {"url": diagnosis.redact(link.text), **diagnosis_to_dict(diagnosis)}
+        if code is not None:
+            data["fix_in_code"] = code
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         use_color = sys.stdout.isatty() if color is None else color
-        click.echo(render_diagnosis(diagnosis, url=link.text, color=use_color), color=use_color)
+        text = render_diagnosis(diagnosis, url=link.text, color=use_color)
+        if code is not None:
+            text += "\n\n" + render_fix_in_code(code, color=use_color)
+        click.echo(text, color=use_color)
     raise SystemExit(EXIT_CLEAN if diagnosis.ok else EXIT_FINDINGS)
 
 
