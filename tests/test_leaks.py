@@ -206,6 +206,8 @@ SAMPLES: dict[str, tuple[Sample, ...] | str] = {
         fails("{good}", "--batch-file", "{missing}"),
         fails("{good}", "--candidate-secrets-file", "{bad_toml_secrets}"),
         fails("https://visitorchat.twt.com/direct/demo_app?sbs=1"),
+        ok("{upper}", "--language", "php"),
+        fails("{upper}", "--language", "cobol"),
     ),
     "audit": (
         ok("{links_file}", "--jobs", "1"),
@@ -222,6 +224,8 @@ SAMPLES: dict[str, tuple[Sample, ...] | str] = {
         fails("{good}", "--select", "NO-SUCH-RULE"),
     ),
     "rules": (ok(), ok("DL309"), ok("secret-exposed"), fails("DL999")),
+    "snippet": (ok("python"), ok("c#"), fails("cobol"), fails()),
+    "vectors": (ok(), fails("stray-argument")),
     "serve": "only --help here: it starts a server; tests/test_service.py leak-tests every "
     "endpoint and its log lines",
 }
