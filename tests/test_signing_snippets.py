@@ -249,7 +249,7 @@ def test_snippet_says_where_the_secret_comes_from_and_names_its_functions(langua
 
 
 def test_every_mistake_points_at_a_line_in_every_language() -> None:
-    from validator.hypotheses import HYPOTHESIS_IDS
+    from validator.mistakes import HYPOTHESIS_IDS
 
     assert set(MISTAKE_STEPS) == set(HYPOTHESIS_IDS)
     for language in LANGUAGES:

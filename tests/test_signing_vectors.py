@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import validator
 from validator import build, sign
 from validator.cli import cli
-from validator.hypotheses import HYPOTHESIS_IDS
+from validator.mistakes import HYPOTHESIS_IDS
 from validator.signing_vectors import vectors
 
 PUBLISHED = Path(__file__).parents[1] / "docs" / "signing-vectors.json"

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from validator.hypotheses import Inputs, hypothesis, md5_of, utf8
+from validator.mistakes import Inputs, hypothesis, md5_of, utf8
 from validator.signature import Secret, sign
 
 ALGORITHM = "sbs_mm = md5(md5(sbs + '_' + AppSecret) + '_' + ranstr)"
