@@ -100,6 +100,10 @@ def test_explain_language_adds_nothing_to_a_correct_signature() -> None:
     result = run("explain", link_of("ascii"), "--secret-env", ENV, "--language", "ruby")
     assert result.exit_code == 0
     assert "Fix in" not in result.output
+    padded = link_of("ascii").replace(BY_ID["ascii"]["sbs_mm"], BY_ID["ascii"]["sbs_mm"] + "%20")
+    result = run("explain", padded, "--secret-env", ENV, "--language", "ruby")
+    assert result.exit_code == 1 and "whitespace around it" in result.output
+    assert "Fix in" not in result.output
     data = json.loads(run("explain", link_of("ascii"), "--secret-env", ENV, "--format", "json",
                           "--language", "ruby").output)
     assert "fix_in_code" not in data

@@ -96,7 +96,12 @@ def explain_command(
         diagnosis = explain(link, secret=secret, candidates=candidates, batch=batch)
     except ExplainError as error:
         raise InputError(str(error)) from None
-    code = None if language is None or diagnosis.ok else fix_in_code(language, diagnosis.matches)
+    # Code to fix: not for a right signature, nor one only wrapped in whitespace.
+    code = (
+        None
+        if language is None or diagnosis.ok or diagnosis.given.strip() == diagnosis.expected
+        else fix_in_code(language, diagnosis.matches)
+    )
     if output_format == "json":
         data = {"url": diagnosis.redact(link.text), **diagnosis_to_dict(diagnosis)}
         if code is not None:
