@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
+import sys
 import tomllib
 from collections.abc import Callable
 from importlib import resources
@@ -264,3 +266,55 @@ def test_snippets_are_package_data() -> None:
         path = PurePosixPath("snippets", item.file_name)
         assert any(fnmatch.fnmatch(str(path), p) for p in patterns), item.file_name
         assert (SNIPPET_DIR / item.file_name).is_file()
+
+
+# ---------------------------------------------------------------------------
+# The CI examples of docs/signing-kit.md, run against the snippets they name.
+
+DOCS = Path(__file__).parents[1] / "docs" / "signing-kit.md"
+
+
+def _docs_example(heading: str) -> str:
+    text = DOCS.read_text(encoding="utf-8")
+    after = text.split(f"\n{heading}", 1)[1]
+    return after.split("```", 2)[1].split("\n", 1)[1]
+
+
+def _vectors_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(vectors(), ensure_ascii=False), encoding="utf-8")
+
+
+def test_docs_python_ci_example_passes_with_the_python_snippet(tmp_path: Path) -> None:
+    (tmp_path / "myapp").mkdir()
+    (tmp_path / "myapp" / "__init__.py").write_text("")
+    shutil.copy(_snippet("python"), tmp_path / "myapp" / "links.py")
+    _vectors_file(tmp_path / "tests" / "signing-vectors.json")
+    (tmp_path / "tests" / "test_signing.py").write_text(_docs_example("Python (pytest):"))
+    output = _run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                   "-p", "no:xdist", "tests/test_signing.py"], tmp_path,
+                  env={"PYTHONPATH": str(tmp_path), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
+    assert f"{len(VECTORS)} passed" in output
+
+
+@pytest.mark.skipif(NODE is None, reason=NODE_MISSING)
+def test_docs_node_ci_example_passes_with_the_node_snippet(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    shutil.copy(_snippet("node"), tmp_path / "lib" / "signDirectLink.js")
+    _vectors_file(tmp_path / "tests" / "signing-vectors.json")
+    (tmp_path / "tests" / "signing.test.js").write_text(_docs_example("Node.js (`node --test`):"))
+    output = _run([str(NODE), "--test", "tests/"], tmp_path)
+    assert f"# pass {len(VECTORS)}" in output and "# fail 0" in output
+
+
+@pytest.mark.skipif(shutil.which("go") is None, reason="go not installed")
+def test_docs_go_ci_example_passes_with_the_go_snippet(tmp_path: Path) -> None:
+    shutil.copy(_snippet("go"), tmp_path / "directlink.go")
+    (tmp_path / "go.mod").write_text("module directlink\n\ngo 1.13\n")
+    _vectors_file(tmp_path / "testdata" / "signing-vectors.json")
+    imports = 'import (\n\t"encoding/json"\n\t"os"\n\t"testing"\n)\n\n'
+    example = _docs_example("Go (`go test`, in the package that holds `signDirectLink`):")
+    (tmp_path / "signing_test.go").write_text(f"package directlink\n\n{imports}{example}")
+    output = _run(["go", "test", "-count=1", "-v", "-run", "TestSignDirectLink", "."], tmp_path,
+                  env={"GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "-mod=mod"})
+    assert "--- PASS: TestSignDirectLink" in output
