@@ -79,10 +79,22 @@ VALID: tuple[Values, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class MistakeCase:
-    """An invalid vector: the values of a valid case, signed with one mistake."""
+    """An invalid vector: the values of a valid case, signed with one mistake.
+
+    Without ``variant``, the mistake's first variant that changes the
+    signature; with it, the variant whose description starts so, and ``name``
+    ends the vector's id.
+    """
 
     mistake: str
     base: str
+    variant: str | None = None
+    name: str | None = None
+
+    @property
+    def id(self) -> str:
+        head = f"{self.mistake}/{self.base}"
+        return head if self.name is None else f"{head}/{self.name}"
 
 
 #: The invalid vectors: (mistake id, valid case whose values it signs wrongly).
@@ -117,6 +129,27 @@ INVALID: tuple[MistakeCase, ...] = (
     MistakeCase("raw-digest-bytes", "ascii"),
     MistakeCase("other-secret", "ascii"),
     MistakeCase("other-link-values", "ascii"),
+    # The other variants of a mistake, each a way implementations really go wrong.
+    MistakeCase("missing-separator", "ascii", "no '_' between sbs and the secret", "inner-only"),
+    MistakeCase("missing-separator", "ascii", "no '_' between the inner digest and ranstr",
+                "outer-only"),
+    MistakeCase("wrong-separator", "ascii", "'|' instead of '_' in both steps", "pipe"),
+    MistakeCase("wrong-separator", "ascii", "':' instead of '_' before ranstr", "colon-outer"),
+    MistakeCase("swapped-order", "ascii", "ranstr before the inner digest", "outer"),
+    MistakeCase("swapped-order", "ascii", "sbs and ranstr exchanged", "values-exchanged"),
+    MistakeCase("single-md5", "ascii", "md5(sbs + AppSecret + ranstr)", "no-separators"),
+    MistakeCase("hmac-md5", "ascii", "HMAC-MD5 keyed with the AppSecret in both steps",
+                "both-steps"),
+    MistakeCase("hmac-md5", "ascii", "one HMAC-MD5(key=AppSecret, sbs + '_' + ranstr)",
+                "one-step"),
+    MistakeCase("sha1", "ascii", "SHA-1 for the outer step only", "outer-only"),
+    MistakeCase("sha256", "ascii", "SHA-256 for the inner step only", "inner-only"),
+    MistakeCase("secret-whitespace", "ascii", "the secret with a trailing CR LF", "crlf"),
+    MistakeCase("raw-digest-bytes", "ascii", "md5(raw 16 digest bytes + ranstr)", "no-separator"),
+    MistakeCase("raw-encoded-values", "nfc", "sbs percent-encoded with lower-case hex",
+                "lower-case-hex"),
+    MistakeCase("non-utf8-encoding", "nfc",
+                "the first hashed string (sbs + '_' + AppSecret) encoded as Latin-1", "latin-1"),
 )
 
 #: The other link of a batch, whose values ``other-link-values`` mixes in.
@@ -133,10 +166,10 @@ def vectors() -> dict[str, Any]:
         )
     for mistake in INVALID:
         base = by_id[mistake.base]
-        variant, digest = _mistaken(mistake.mistake, base)
+        variant, digest = _mistaken(mistake, base)
         item = hypothesis(mistake.mistake)
         comment = f"{item.description}: {variant} (values of '{base.id}')"
-        items.append(_vector(f"{mistake.mistake}/{base.id}", comment, base, digest, mistake))
+        items.append(_vector(mistake.id, comment, base, digest, mistake))
     return {
         "algorithm": ALGORITHM,
         "schema_version": SCHEMA_VERSION,
@@ -174,8 +207,9 @@ def _vector(
     return item
 
 
-def _mistaken(mistake_id: str, values: Values) -> tuple[str, str]:
-    """The first variant of the mistake that changes the signature of ``values``."""
+def _mistaken(mistake: MistakeCase, values: Values) -> tuple[str, str]:
+    """The variant of the mistake that the case names, and the ``sbs_mm`` it gives."""
+    mistake_id = mistake.mistake
     inner = md5_of(utf8(f"{values.sbs}_{values.secret}"))
     expected = md5_of(utf8(f"{inner}_{values.ranstr}"))
     inputs = Inputs(
@@ -190,7 +224,9 @@ def _mistaken(mistake_id: str, values: Values) -> tuple[str, str]:
         expected=expected,
     )
     for candidate in hypothesis(mistake_id).candidates(inputs):
+        if mistake.variant is not None and not candidate.variant.startswith(mistake.variant):
+            continue
         folded = candidate.digest.lower()
         if candidate.digest != expected and (folded != expected or mistake_id == "uppercase-hex"):
             return candidate.variant, candidate.digest
-    raise ValueError(f"mistake {mistake_id!r} does not change the signature of {values.id!r}")
+    raise ValueError(f"no variant of {mistake_id!r} changes the signature of {mistake.id!r}")
