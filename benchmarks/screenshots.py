@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from browser_support import (  # noqa: E402
     MISSING,
+    WAIT_SECONDS,
     chromium,
     clear_viewport,
     serve,
@@ -46,6 +47,12 @@ def audit_samples(target: Path) -> None:
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"audit failed ({result.returncode}): {result.stderr.strip()}")
+
+
+def wait_for(driver: Any, script: str) -> None:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.execute_script(script))
 
 
 def shoot(driver: Any, path: Path) -> None:
@@ -74,10 +81,11 @@ def inspector_shots(driver: Any, url: str, out: Path, width: int, height: int) -
         "box.dispatchEvent(new Event('input', {bubbles: true}));",
         INSPECTED,
     )
-    time.sleep(1.5)
+    wait_for(driver, "return !document.getElementById('results').hidden"
+                     " && document.getElementById('qr-note').textContent !== ''")
     shoot(driver, out / f"inspector-{width}x{height}.png")
     driver.get(url + "/docs")
-    time.sleep(1.5)
+    wait_for(driver, "return document.querySelectorAll('.opblock').length > 0")
     shoot(driver, out / f"docs-{width}x{height}.png")
 
 

@@ -9,155 +9,52 @@ why, where Chromium, its driver or selenium is not installed (Debian:
 from __future__ import annotations
 
 import io
-import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 pytest.importorskip("fastapi")
 pytest.importorskip("uvicorn")
-webdriver = pytest.importorskip(
-    "selenium.webdriver", reason="selenium is not installed (pip install selenium)"
+
+from browser_support import (
+    MISSING,
+    WAIT_SECONDS,
+    Server,
+    ServerFailed,
+    chromium,
+    serve,
+    severe_console_messages,
 )
 
-from selenium.common.exceptions import TimeoutException  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+if MISSING is None:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
 
 from validator.signature import sign  # noqa: E402
 
 SECRET = "s3cr3t/+ é&"
 APP_ID = "demo_app"
 BASE = "https://visitorchat.twt.com/direct/demo_app"
-WAIT_SECONDS = 20
-
-
-def _find(*names: str) -> str | None:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-CHROMIUM = _find("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMEDRIVER = _find("chromedriver")
-
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="no Chromium or chromedriver on PATH (apt-get install chromium chromium-driver)",
-)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class Server:
-    def __init__(self, process: subprocess.Popen[str], url: str, log: Path) -> None:
-        self.process = process
-        self.url = url
-        self.log = log
-
-    def logs(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[Server]:
-    workdir = Path(tempfile.mkdtemp(prefix="directlink-serve-"))
-    secrets_file = workdir / "secrets.json"
-    secrets_file.write_text(json.dumps({APP_ID: SECRET}), encoding="utf-8")
-    log = workdir / "server.log"
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DIRECTLINK_APP_SECRET"}
-    with log.open("w", encoding="utf-8") as sink:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "validator",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--secrets-file",
-                str(secrets_file),
-            ],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env,
-            cwd=workdir,
-        )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited early:\n{log.read_text(encoding='utf-8')}")
-            try:
-                with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the server did not start:\n{log.read_text(encoding='utf-8')}")
-                time.sleep(0.1)
-        yield Server(process, url, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        shutil.rmtree(workdir, ignore_errors=True)
+        with serve({APP_ID: SECRET}) as running:
+            yield running
+    except ServerFailed as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    assert CHROMIUM is not None and CHROMEDRIVER is not None
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="directlink-chromium-")
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,1000",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    driver = webdriver.Chrome(options=options, service=service)
-    try:
+    with chromium(1200, 1000) as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _inspect(
@@ -225,14 +122,24 @@ def test_pasted_link_shows_outcome_findings_spans_fix_and_qr(browser: Any, serve
     assert "lang=pt&" in fixed and "pt-BR" not in fixed  # safe fix: canonical language
     assert "direct=1" not in fixed  # adding direct=1 changes what the link does: unsafe
 
+    # The safely fixed link still opens the home page: no QR code to print, and why.
+    note = browser.find_element(By.ID, "qr-note")
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "DL101" in note.text)
+    assert "still has 1 error" in note.text and "Also apply fixes" in note.text
+    assert not browser.find_element(By.ID, "qr").is_displayed()
+    verdict = browser.find_element(By.ID, "signature-verdict").get_attribute("data-verdict")
+    assert verdict == "unsigned"
+
+    # Allowing the fixes that change the link re-inspects it, and the QR code appears.
+    browser.find_element(By.CSS_SELECTOR, "#options summary").click()
+    browser.find_element(By.ID, "unsafe").click()
     WebDriverWait(browser, WAIT_SECONDS).until(
         lambda d: (
             d.find_element(By.ID, "qr").is_displayed()
             and d.execute_script("return document.getElementById('qr').naturalWidth") > 0
         )
     )
-    verdict = browser.find_element(By.ID, "signature-verdict").get_attribute("data-verdict")
-    assert verdict == "unsigned"
+    assert "direct=1" in browser.find_element(By.ID, "fixed").get_attribute("value")
 
 
 def test_unsafe_fixes_when_asked(browser: Any, server: Server) -> None:
@@ -277,12 +184,11 @@ def test_page_is_readable_on_a_phone_and_loads_nothing_from_elsewhere(
         assert resources and all(
             r.startswith(server.url) or r.startswith("blob:") for r in resources
         )
-        problems = [
-            entry["message"]
-            for entry in browser.get_log("browser")
-            if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
-        ]
-        assert problems == [], "no script errors or CSP violations"
+        assert severe_console_messages(browser) == [], "no script errors or CSP violations"
+        # One column: the results come below the link, not beside it.
+        link_box = browser.find_element(By.ID, "link").rect
+        findings = browser.find_element(By.ID, "findings").rect
+        assert findings["y"] > link_box["y"] + link_box["height"]
     finally:
         browser.set_window_size(1200, 1000)
 
@@ -333,3 +239,58 @@ def test_paste_inspects_and_the_fixed_link_can_be_copied_and_reinspected(
     assert _codes(browser) == []
     outcome = browser.find_element(By.CSS_SELECTOR, '.outcome[data-client="browser"]').text
     assert "chat session" in outcome and "77" in outcome and "zh-tw" in outcome
+
+
+def _type(browser: Any, text: str) -> None:
+    box = browser.find_element(By.ID, "link")
+    box.send_keys(text)
+
+
+def test_the_page_updates_as_you_type_in_two_panes(browser: Any, server: Server) -> None:
+    browser.get(server.url + "/")
+    assert not browser.find_element(By.ID, "results").is_displayed()
+    _type(browser, f"{BASE}?chatid=7&sbs=cust-1044")
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: d.find_element(By.ID, "results").is_displayed() and "DL101" in _codes(d)
+    )
+    summary = browser.find_element(By.ID, "summary").text
+    assert summary.startswith("In a browser the link opens the home page")
+    assert "infos" in summary or "1 info" in summary
+    assert "note" not in summary and "(s)" not in summary
+    assert browser.find_element(By.ID, "status").text == "", "the summary is said once"
+    outcome = browser.find_element(By.CSS_SELECTOR, '.outcome[data-client="browser"]').text
+    assert "customer sbs=cust-1044" in outcome
+    assert "Fields shown to the agent" in outcome and "none in the link" in outcome
+    assert "nothing" not in outcome
+
+    # Two panes: the link on the left, the findings beside it on the right.
+    link_box = browser.find_element(By.ID, "marked").rect
+    findings = browser.find_element(By.ID, "findings").rect
+    assert findings["x"] >= link_box["x"] + link_box["width"]
+    assert findings["y"] < link_box["y"] + link_box["height"]
+
+    _type(browser, "&direct=1")
+    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "DL101" not in _codes(d))
+    outcome = browser.find_element(By.CSS_SELECTOR, '.outcome[data-client="browser"]').text
+    assert "chat session" in outcome
+    marks = browser.find_elements(By.CSS_SELECTOR, "#marked mark")
+    numbers = browser.find_elements(By.CSS_SELECTOR, "#marked sup")
+    assert marks and numbers and numbers[0].text == "[1]"
+
+
+def test_docs_load_from_this_server_only(browser: Any, server: Server) -> None:
+    browser.get(server.url + "/docs")
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 8
+    )
+    paths = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
+    assert {"/v1/check", "/v1/explain", "/v1/qr"} <= paths
+    browser.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-body")
+    )
+    resources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert resources and all(r.startswith(server.url) for r in resources), resources
+    assert severe_console_messages(browser) == [], "no script errors or CSP violations"

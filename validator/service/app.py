@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from validator import __version__
+from validator.service.api_docs import add_api_docs
 from validator.service.limits import BodySizeLimit
 from validator.service.openapi import error_responses, precise_openapi
 from validator.service.problems import install_problem_handlers
@@ -59,6 +60,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     install_problem_handlers(app, redactor)
     app.include_router(router)
     _add_inspector(app)
+    add_api_docs(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(SecretMask, matcher=matcher)

@@ -13,9 +13,10 @@ from validator.service.problems import problem_response
 #: Host names a loopback-bound server answers to.
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
-#: The page loads nothing from anywhere but this server, and nothing inline.
+#: The pages load nothing from anywhere but this server (images may also be data: URLs,
+#: as Swagger UI's icons are), and nothing inline.
 CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 

@@ -6,8 +6,13 @@
   const $ = (id) => document.getElementById(id);
   const SEVERITY_RANK = { info: 0, warning: 1, error: 2 };
   const MAX_QR_CHARS = 500;
+  const TYPING_PAUSE_MS = 300;
+  const PLURALS = { error: "errors", warning: "warnings", info: "infos" };
   let generation = 0;
   let qrUrl = null;
+  let typingTimer = 0;
+
+  const counted = (count, word) => count + " " + (count === 1 ? word : PLURALS[word] || word + "s");
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -82,14 +87,34 @@
     status.classList.toggle("error", Boolean(isError));
   }
 
-  function renderSummary(report) {
+  function severityCounts(findings) {
     const counts = { error: 0, warning: 0, info: 0 };
-    for (const finding of report.findings) counts[finding.severity] += 1;
+    for (const finding of findings) counts[finding.severity] += 1;
+    return counts;
+  }
+
+  // The one summary line: what a browser does, then the findings by severity word.
+  function renderSummary(report) {
+    const counts = severityCounts(report.findings);
     const summary = $("summary");
-    summary.textContent = "In a browser the link " + report.summary + ". " + counts.error +
-      " error(s), " + counts.warning + " warning(s), " + counts.info + " note(s).";
+    summary.textContent = "In a browser the link " + report.summary + ". " +
+      (report.findings.length
+        ? ["error", "warning", "info"].map((s) => counted(counts[s], s)).join(", ") + "."
+        : "No findings.");
     summary.className = "summary " + (counts.error ? "bad" : counts.warning ? "" : "good");
     return summary.textContent;
+  }
+
+  // Who the page takes the visitor for, in words that cannot be read as "no customer".
+  function identityWords(outcome) {
+    const sbs = outcome.sbs;
+    switch (outcome.identity) {
+      case "anonymous": return "anonymous visitor (the link has no sbs)";
+      case "unverified": return "customer sbs=" + sbs + ", signature not checked (no secret for this app here)";
+      case "verified": return "customer sbs=" + sbs + ", signature verified";
+      case "rejected": return "customer sbs=" + sbs + ", signature rejected by the page";
+      default: return outcome.identity;
+    }
   }
 
   function renderOutcomes(report) {
@@ -102,9 +127,18 @@
       add("View", outcome.view === "session" ? "chat session" : "home page");
       if (outcome.view === "session") add("Chat id", visible(outcome.chat_id));
       add("Language", outcome.language + " (from " + outcome.language_source + ")");
-      add("Identity", outcome.identity);
+      add("Identity", identityWords(outcome));
       const customer = Object.entries(outcome.customer || {});
-      add("Customer", customer.length ? customer.map(([k, v]) => k + ": " + v).join(", ") : "nothing");
+      const fields = el("span");
+      if (customer.length) {
+        customer.forEach(([key, value], index) => {
+          if (index) fields.append(", ");
+          fields.append(el("code", { text: key }), ": ", visible(value));
+        });
+      } else {
+        fields.append(el("span", { class: "help", text: "none in the link (name, nickname, email, phone)" }));
+      }
+      add("Fields shown to the agent", fields);
       if (outcome.rejected_reason) add("Refused", outcome.rejected_reason);
       for (const assumption of outcome.assumptions || []) add("Assumes", assumption);
       box.append(el("div", { class: "outcome", "data-client": client }, el("h4", { text: names[client] || client }), list));
@@ -199,14 +233,29 @@
     box.append(el("p", {}, "Expected ", el("code", { text: diagnosis.expected }), ", given ", el("code", { text: diagnosis.given }), "."), steps);
   }
 
-  async function renderQr(link, currentGeneration) {
+  // A QR code only for a link that works: printed, a broken one cannot be fixed any more.
+  async function renderQr(fixed, currentGeneration) {
+    const link = fixed.fixed;
     const img = $("qr");
     const note = $("qr-note");
     const download = $("qr-download");
     if (qrUrl) { URL.revokeObjectURL(qrUrl); qrUrl = null; }
     img.hidden = true;
+    img.removeAttribute("src");
     download.hidden = true;
     if (!link) { note.textContent = "No link to encode."; return; }
+    const errors = fixed.report.findings.filter((f) => f.severity === "error");
+    if (errors.length) {
+      const named = errors.map((f) => f.code + " " + f.name).join(", ");
+      const unsafeHelps = !$("unsafe").checked && errors.some((f) => f.fix && !f.fix.safe);
+      note.textContent = "No QR code: the fixed link still has " + counted(errors.length, "error") +
+        " (" + named + "). " + (unsafeHelps
+          ? "Tick “Also apply fixes that change what the link does” under Options, or fix the link by hand."
+          : "Fix the link by hand first.");
+      note.dataset.state = "withheld";
+      return;
+    }
+    note.dataset.state = "";
     if (Array.from(link).length > MAX_QR_CHARS) {
       note.textContent = "The link is too long for a QR code that phones read reliably; shorten it.";
       return;
@@ -244,20 +293,24 @@
         api("/v1/explain", { link }).catch((error) => error),
       ]);
       if (current !== generation) return;
-      const summary = renderSummary(report);
+      renderSummary(report);
       renderOutcomes(report);
       renderMarked(report);
       renderFindings(report);
       renderParams(report);
       renderSignature(signature);
       $("fixed").value = fixed.fixed;
+      const left = fixed.report.findings.map((f) => f.code + " (" + f.severity + ")").join(", ");
+      const kind = $("unsafe").checked ? "Fixes" : "Safe fixes";
       $("fixed-note").textContent = fixed.changed
-        ? "Safe fixes applied: " + (fixed.fixed_codes.length ? fixed.fixed_codes.join(", ") : "canonical form") +
-          (fixed.report.findings.length ? ". Still to look at: " + fixed.report.findings.map((f) => f.code).join(", ") + "." : ".")
-        : "Nothing to fix automatically; this is the link as given.";
+        ? kind + " applied: " + (fixed.fixed_codes.length ? fixed.fixed_codes.join(", ") : "canonical form") +
+          (left ? ". Still to look at: " + left + "." : ". Nothing is left to fix.")
+        : "Nothing to fix automatically; this is the link as given." + (left ? " Still to look at: " + left + "." : "");
       $("results").hidden = false;
-      setStatus("Inspected: " + summary);
-      renderQr(fixed.fixed, current);
+      $("link-results").hidden = false;
+      $("empty").hidden = true;
+      setStatus("");
+      renderQr(fixed, current);
     } catch (error) {
       if (current === generation) setStatus("Could not inspect the link: " + error.message, true);
     } finally {
@@ -281,7 +334,21 @@
     $("link").addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); inspect(); }
     });
-    $("link").addEventListener("paste", () => setTimeout(inspect, 0));
+    $("link").addEventListener("paste", () => { clearTimeout(typingTimer); setTimeout(inspect, 0); });
+    // Live as you type: once the typing pauses, the link is inspected again.
+    $("link").addEventListener("input", (event) => {
+      if (event.inputType === "insertFromPaste") return;  // the paste handler inspects
+      clearTimeout(typingTimer);
+      if (!$("link").value.trim()) return;
+      typingTimer = setTimeout(inspect, TYPING_PAUSE_MS);
+    });
+    for (const id of ["unsafe", "context"]) {
+      $(id).addEventListener("change", () => { if ($("link").value.trim()) inspect(); });
+    }
+    $("accept-language").addEventListener("input", () => {
+      clearTimeout(typingTimer);
+      if ($("link").value.trim()) typingTimer = setTimeout(inspect, TYPING_PAUSE_MS);
+    });
     $("copy").addEventListener("click", copyFixed);
     $("use-fixed").addEventListener("click", () => {
       $("link").value = $("fixed").value;
