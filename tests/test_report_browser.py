@@ -13,7 +13,14 @@ from typing import Any
 
 import pytest
 from audit_fixtures import SECRET, write_tree
-from browser_support import MISSING, WAIT_SECONDS, chromium, severe_console_messages
+from browser_support import (
+    MISSING,
+    WAIT_SECONDS,
+    chromium,
+    clear_viewport,
+    set_viewport,
+    severe_console_messages,
+)
 from click.testing import CliRunner
 from report_samples import large_document
 
@@ -202,3 +209,53 @@ def test_a_report_of_100000_findings_shows_its_first_page(
     browser.find_element(By.CSS_SELECTOR, 'input[name="severity"][value="error"]').click()
     assert _shown(browser)[1] == 25_000
     assert severe_console_messages(browser) == []
+
+
+def test_a_shared_address_restores_the_filters(browser: Any, report: tuple[Path, Any]) -> None:
+    path, data = report
+    browser.get(path.as_uri() + "#severity=error&sort=file")
+    WebDriverWait(browser, WAIT_SECONDS).until(
+        lambda d: d.find_element(By.ID, "result-count").text != ""
+    )
+    assert _shown(browser)[1] == data["summary"]["by_severity"]["error"]
+    box = browser.find_element(By.CSS_SELECTOR, 'input[name="severity"][value="error"]')
+    assert box.is_selected()
+    assert Select(browser.find_element(By.ID, "sort")).first_selected_option.get_attribute(
+        "value") == "file"
+
+
+def test_printing_opens_the_cards_and_leaves_the_controls_out(
+    browser: Any, report: tuple[Path, Any]
+) -> None:
+    path, _ = report
+    _open(browser, path)
+    browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    cards = _cards(browser)
+    assert cards and all(card.get_attribute("open") is not None for card in cards)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not browser.find_element(By.ID, "filters").is_displayed()
+        assert not browser.find_element(By.ID, "search").is_displayed()
+        assert browser.find_elements(By.CSS_SELECTOR, "#groups li.finding")[0].is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_on_a_phone_one_column_and_no_sideways_scrolling(
+    browser: Any, report: tuple[Path, Any]
+) -> None:
+    path, _ = report
+    set_viewport(browser, 390, 844)
+    try:
+        _open(browser, path)
+        _cards(browser)[0].find_element(By.CSS_SELECTOR, "summary").click()
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        assert browser.find_element(By.ID, "filters").get_attribute("open") is None
+        filters = browser.find_element(By.ID, "filters").rect
+        groups = browser.find_element(By.ID, "groups").rect
+        assert groups["y"] > filters["y"] + filters["height"]
+    finally:
+        clear_viewport(browser)
