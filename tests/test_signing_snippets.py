@@ -113,19 +113,28 @@ def _java(tmp: Path) -> str:
     return _run(["java", "-cp", str(tmp), "Harness", BASE, APP_ID], tmp, stdin=_input_lines())
 
 
+def _go_env(tmp: Path) -> dict[str, str]:
+    env = {
+        "GOFLAGS": "-mod=mod",
+        "GOTOOLCHAIN": "local",  # never fetch a toolchain
+        "GOPROXY": "off",  # nothing to download: the standard library only
+    }
+    if not any(os.environ.get(name) for name in ("GOCACHE", "XDG_CACHE_HOME", "HOME")):
+        env["GOCACHE"] = str(tmp / "go-build")
+    return env
+
+
 def _go(tmp: Path) -> str:
     shutil.copy(_snippet("go"), tmp / "directlink.go")
     shutil.copy(HARNESS / "harness_test.go", tmp / "harness_test.go")
     (tmp / "go.mod").write_text("module directlink\n\ngo 1.13\n")
     (tmp / "in.txt").write_text(_input_lines(), encoding="utf-8")
     env = {
+        **_go_env(tmp),
         "DIRECTLINK_HARNESS_IN": str(tmp / "in.txt"),
         "DIRECTLINK_HARNESS_OUT": str(tmp / "out.txt"),
         "DIRECTLINK_HARNESS_BASE": BASE,
         "DIRECTLINK_HARNESS_APP": APP_ID,
-        "GOFLAGS": "-mod=mod",
-        "GOTOOLCHAIN": "local",  # never fetch a toolchain
-        "GOPROXY": "off",  # nothing to download: the standard library only
     }
     _run(["go", "test", "-count=1", "-run", "TestHarness", "."], tmp, env=env)
     return (tmp / "out.txt").read_text(encoding="utf-8")
@@ -316,5 +325,5 @@ def test_docs_go_ci_example_passes_with_the_go_snippet(tmp_path: Path) -> None:
     example = _docs_example("Go (`go test`, in the package that holds `signDirectLink`):")
     (tmp_path / "signing_test.go").write_text(f"package directlink\n\n{imports}{example}")
     output = _run(["go", "test", "-count=1", "-v", "-run", "TestSignDirectLink", "."], tmp_path,
-                  env={"GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "-mod=mod"})
+                  env=_go_env(tmp_path))
     assert "--- PASS: TestSignDirectLink" in output
