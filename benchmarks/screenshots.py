@@ -41,7 +41,7 @@ SETTLE_SECONDS = 0.6
 
 def audit_samples(target: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "validator", "audit", str(ROOT / "corpora" / "samples"),
+        [sys.executable, "-m", "validator", "audit", "corpora/samples",
          "--format", "html", "--output", str(target)],
         cwd=ROOT, capture_output=True, text=True, check=False,
     )
