@@ -1,6 +1,6 @@
 """The Dask audit on a local cluster against the local ``--jobs 2`` audit, on the same log.
 
-    python benchmarks/bench_dask_audit.py [--size-mb 200] [--workers 2] [--block-mb 16]
+    python benchmarks/bench_dask_audit.py [--size-mb 20] [--workers 2] [--block-mb 16]
 
 Writes a log of about 200 bytes a line, one link a line (1,000,000 links for
 200 MB), in the mix of ``bench_audit.py`` but with every link unique, as in a
@@ -16,7 +16,9 @@ the whole process tree (resident set sizes summed, sampled every 20 ms):
 and, in this process on a cluster started beforehand, ``dask_audit`` alone
 with the time of each pass (the cluster's start-up left out), so the fixed
 costs and the per-link costs can be told apart. Both JSON Lines reports must
-be identical, byte for byte. The generated files are deleted.
+be identical, byte for byte. The target: the Dask run's peak memory at most 2x
+the local audit's with as many processes (per worker, since both run
+``--workers`` processes). The generated files are deleted.
 """
 
 from __future__ import annotations
@@ -152,7 +154,7 @@ def timed_passes(log: Path, workers: int, block_bytes: int) -> tuple[dict[str, f
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size-mb", type=int, default=200, help="size of the generated log")
+    parser.add_argument("--size-mb", type=int, default=20, help="size of the generated log")
     parser.add_argument("--workers", type=int, default=2,
                         help="local processes for both engines (--jobs)")
     parser.add_argument("--block-mb", type=int, default=16,
@@ -175,6 +177,9 @@ def main() -> None:
         print(f"{run.label:<24} {run.seconds:8.1f} {links / run.seconds:9,.0f} "
               f"{size / 1e6 / run.seconds:6.2f} {run.peak_bytes / 1e6:8.0f}")
     print(f"dask / local time: {on_dask.seconds / local.seconds:.2f}x")
+    memory = on_dask.peak_bytes / local.peak_bytes
+    print(f"dask peak per worker / local audit's: {memory:.2f}x "
+          f"(target <= 2x {'met' if memory <= 2 else 'NOT met'})")
     same = local.summary == on_dask.summary and local.digest == on_dask.digest
     print(f"identical JSON Lines reports (every link, finding and the summary): {same}")
     print()

@@ -1,0 +1,84 @@
+"""Start-up of ``directlink check URL`` against ``python -c pass``, in one process.
+
+    python benchmarks/bench_startup.py [--repeat 20] [--top 12]
+
+Pre-commit hooks and CI steps start the command once per file, so its
+start-up is most of what users wait for. Both commands run as child processes
+from this one, interleaved so machine load hits both alike; the figure is the
+best wall time of ``--repeat`` runs each, the ratio ours over the baseline's
+(target <= 3x). Also shown: the modules the command imports that take the most
+time themselves, from ``python -X importtime``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+URL = (
+    "https://visitorchat.twt.com/direct/8cba81d468aac01b4f15f8ea4ef33677"
+    "?direct=1&chatid=c1&lang=en"
+)
+
+
+def command() -> list[str]:
+    """The installed ``directlink`` script beside this interpreter, else ``python -m``."""
+    script = Path(sys.executable).with_name("directlink")
+    if script.exists():
+        return [str(script), "check", URL]
+    found = shutil.which("directlink")
+    return [found, "check", URL] if found else [sys.executable, "-m", "validator", "check", URL]
+
+
+def wall(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - started
+
+
+def slowest_imports(top: int) -> list[tuple[int, int, str]]:
+    """``(self us, cumulative us, module)`` of the ``top`` slowest imports by self time."""
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "validator", "check", URL],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    rows: list[tuple[int, int, str]] = []
+    for line in done.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, cumulative, name = line[len("import time:"):].split("|")
+        rows.append((int(own), int(cumulative), name.strip()))
+    rows.sort(reverse=True)
+    return rows[:top]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--top", type=int, default=12)
+    options = parser.parse_args()
+    ours_argv = command()
+    base_argv = [sys.executable, "-c", "pass"]
+    wall(ours_argv)  # warm the file cache and the bytecode
+    ours = base = float("inf")
+    for _ in range(options.repeat):
+        base = min(base, wall(base_argv))
+        ours = min(ours, wall(ours_argv))
+    ratio = ours / base
+    print(f"best of {options.repeat} interleaved runs")
+    print(f"python -c pass (baseline)   {base * 1e3:7.1f} ms")
+    print(f"directlink check URL        {ours * 1e3:7.1f} ms")
+    print(f"ratio: {ratio:.2f}x (target <= 3x {'met' if ratio <= 3 else 'NOT met'})")
+    print(f"\nslowest imports by their own time (python -X importtime, top {options.top}):")
+    for own, cumulative, name in slowest_imports(options.top):
+        print(f"  {own / 1e3:7.1f} ms self {cumulative / 1e3:7.1f} ms total  {name}")
+
+
+if __name__ == "__main__":
+    main()
