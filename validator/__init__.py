@@ -1,19 +1,51 @@
-"""directlink-validator: parse, check, sign and explain chat-page direct links."""
+"""directlink-validator: parse, check, sign and explain chat-page direct links.
+
+Most names below load their modules on first use, so that a command (or a
+program) pays at start-up only for what it calls. ``build``, ``check``,
+``fix`` and ``parse`` share their names with their modules and are imported
+at once: importing a submodule binds its name on the package, which would
+otherwise hide the function.
+"""
 
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING
 
-from validator.build import BuildError, build, new_ranstr, rebuild
-from validator.check import check, check_many
-from validator.config import Config, ConfigError, load_config
-from validator.diagnose import Diagnosis, explain
+__version__ = "0.1.0"
+
+from validator.build import build
+from validator.check import check
 from validator.fix import fix
-from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, Span
 from validator.parse import parse
-from validator.signature import Secret, sign, verify
-from validator.signing_vectors import vectors
+
+#: Each public name and the module that defines it.
+_HOMES: dict[str, str] = {
+    "BuildError": "validator.build",
+    "new_ranstr": "validator.build",
+    "rebuild": "validator.build",
+    "check_many": "validator.check",
+    "Config": "validator.config",
+    "ConfigError": "validator.config",
+    "load_config": "validator.config",
+    "Diagnosis": "validator.diagnose",
+    "explain": "validator.diagnose",
+    "DirectLink": "validator.model",
+    "Finding": "validator.model",
+    "Fix": "validator.model",
+    "Outcome": "validator.model",
+    "Param": "validator.model",
+    "Report": "validator.model",
+    "Span": "validator.model",
+    "Secret": "validator.signature",
+    "sign": "validator.signature",
+    "verify": "validator.signature",
+    "vectors": "validator.signing_vectors",
+    # ``create_app`` (the HTTP service) needs the ``server`` extra, and ``audit``
+    # the extractors' (``audit``, ``qr``).
+    "create_app": "validator.service",
+    "AuditResult": "validator.audit",
+}
 
 __all__ = [
     "BuildError",
@@ -42,24 +74,44 @@ __all__ = [
     "verify",
 ]
 
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.audit import AuditResult as AuditResult
     from validator.audit import audit as audit
+    from validator.build import BuildError as BuildError
+    from validator.build import new_ranstr as new_ranstr
+    from validator.build import rebuild as rebuild
+    from validator.check import check_many as check_many
+    from validator.config import Config as Config
+    from validator.config import ConfigError as ConfigError
+    from validator.config import load_config as load_config
+    from validator.diagnose import Diagnosis as Diagnosis
+    from validator.diagnose import explain as explain
+    from validator.model import DirectLink as DirectLink
+    from validator.model import Finding as Finding
+    from validator.model import Fix as Fix
+    from validator.model import Outcome as Outcome
+    from validator.model import Param as Param
+    from validator.model import Report as Report
+    from validator.model import Span as Span
     from validator.service import create_app as create_app
+    from validator.signature import Secret as Secret
+    from validator.signature import sign as sign
+    from validator.signature import verify as verify
+    from validator.signing_vectors import vectors as vectors
 
 
 def __getattr__(name: str) -> object:
-    # ``create_app`` (the HTTP service) needs the ``server`` extra, and ``audit``
-    # the extractors' (``audit``, ``qr``): imported only when asked for.
-    if name == "create_app":
-        from validator.service import create_app
-
-        return create_app
-    if name in ("audit", "AuditResult"):
+    if name == "audit":
         # Importing the package binds ``validator.audit`` to it: a callable module,
         # so ``validator.audit(paths, ...)`` runs the audit either way.
-        package = importlib.import_module("validator.audit")
-        return package if name == "audit" else getattr(package, name)
-    raise AttributeError(f"module 'validator' has no attribute {name!r}")
+        return importlib.import_module("validator.audit")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'validator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES, "audit"})

@@ -15,8 +15,6 @@ import secrets as _random
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from yarl import URL
-
 from validator import spec
 from validator.model import DirectLink
 from validator.query import encode_query
@@ -146,6 +144,8 @@ def _assemble(
             raise BuildError(f"{key} holds a lone surrogate, which no URL can carry")
     if not _encodable(app_id):
         raise BuildError("app id holds a lone surrogate")
+    from yarl import URL  # loaded by the builders, not by every command that imports this
+
     try:
         base_url = URL(base)
     except (ValueError, TypeError) as error:

@@ -1,19 +1,12 @@
-"""The ``directlink`` command."""
+"""The ``directlink`` command.
+
+Each sub-command lives in a module of its own, imported only when the command
+runs (or when help lists the commands), so that ``directlink check URL`` does
+not pay for the audit, the service or the signing kit at start-up.
+"""
 
 from __future__ import annotations
 
-from validator.cli import (  # noqa: F401  (register commands)
-    cmd_audit,
-    cmd_build,
-    cmd_check,
-    cmd_explain,
-    cmd_fix,
-    cmd_rules,
-    cmd_serve,
-    cmd_sign,
-    cmd_snippet,
-    cmd_vectors,
-)
 from validator.cli.main import cli
 
 

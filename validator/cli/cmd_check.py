@@ -14,7 +14,6 @@ from validator.check import check_many, fails
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, read_links, secret_options
-from validator.diagnose import redact, redaction_pattern
 from validator.fix import fix_link
 from validator.model import SEVERITIES, Report, Severity
 from validator.report import write_report
@@ -27,6 +26,7 @@ from validator.report.check_document import (
 from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
 from validator.serialize import report_to_dict
+from validator.signature import Secret
 
 #: Output formats of ``check``; other modules may add theirs.
 OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
@@ -120,7 +120,7 @@ def check_command(
         raise InputError(f"cannot write {output}: {error.strerror}") from None
     # A link may hold a known secret (DL309): it is never printed back.
     known = [*([secrets.secret] if secrets.secret else []), *secrets.by_app.values()]
-    mask = redaction_pattern(known)
+    mask = _secret_mask(known)
     with writing_to(stream):
         if output_format == "json":
             _write_json(sources, reports, fixed, redact_pii, mask)
@@ -137,6 +137,24 @@ def check_command(
     level = cast(Severity, fail_on)
     failed = any(fails(report, level) for report in reports)
     raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _secret_mask(known: list[Secret]) -> re.Pattern[str] | None:
+    """The pattern of every spelling of the known secrets; without secrets, none to load."""
+    if not known:
+        return None
+    from validator.diagnose import redaction_pattern
+
+    return redaction_pattern(known)
+
+
+def redact(text: str, mask: re.Pattern[str] | None) -> str:
+    """``text`` with every secret ``mask`` matches masked."""
+    if mask is None:
+        return text
+    from validator.diagnose import redact as redact_secrets
+
+    return redact_secrets(text, mask)
 
 
 def _write_json(

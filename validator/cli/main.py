@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import click
@@ -38,12 +39,36 @@ def _safe_error(error: click.ClickException) -> click.ClickException:
     return InputError(terminal_text(message))
 
 
+#: Each sub-command and the module that registers it on :data:`cli`, imported on first use.
+COMMAND_MODULES: dict[str, str] = {
+    "audit": "validator.cli.cmd_audit",
+    "build": "validator.cli.cmd_build",
+    "check": "validator.cli.cmd_check",
+    "explain": "validator.cli.cmd_explain",
+    "fix": "validator.cli.cmd_fix",
+    "rules": "validator.cli.cmd_rules",
+    "serve": "validator.cli.cmd_serve",
+    "sign": "validator.cli.cmd_sign",
+    "snippet": "validator.cli.cmd_snippet",
+    "vectors": "validator.cli.cmd_vectors",
+}
+
+
 class _DirectlinkGroup(click.Group):
     """Usage errors that would echo a stray argument say so without echoing it.
 
     A stray positional argument is often a secret pasted in the wrong place;
-    it must not be printed back into a terminal or a CI log.
+    it must not be printed back into a terminal or a CI log. Commands load
+    their module the first time they are looked up.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *COMMAND_MODULES})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            importlib.import_module(COMMAND_MODULES[cmd_name])
+        return self.commands.get(cmd_name)
 
     def make_context(
         self,

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
-
-import phonenumbers
-from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
+from functools import cache, lru_cache
+from types import ModuleType
 
 from validator import spec
 from validator.model import Finding
@@ -21,7 +19,23 @@ _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63})"
 )
-_SPECIAL_USE_TLDS = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+# The two validators take a tenth of a second to import: they load on the
+# first e-mail or phone number a run meets, not with the command.
+
+
+@cache
+def _special_use_tlds() -> frozenset[str]:
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
+@cache
+def _phonenumbers() -> ModuleType:
+    import phonenumbers
+
+    return phonenumbers
 
 
 def _plainly_valid_email(address: str) -> bool:
@@ -29,7 +43,7 @@ def _plainly_valid_email(address: str) -> bool:
     if match is None or len(address) > 254 or "--" in address.partition("@")[2]:
         return False
     local = address.partition("@")[0]
-    return len(local) <= 64 and match.group(1).lower() not in _SPECIAL_USE_TLDS
+    return len(local) <= 64 and match.group(1).lower() not in _special_use_tlds()
 
 
 @lru_cache(maxsize=4096)
@@ -39,6 +53,8 @@ def email_problem(address: str) -> str | None:
         return "it has no @"
     if _plainly_valid_email(address):
         return None
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(address, check_deliverability=False)
     except EmailNotValidError as error:
@@ -55,6 +71,7 @@ _E164 = re.compile(r"\+([1-9][0-9]{4,16})")
 @lru_cache(maxsize=1024)
 def _possible_length(country_code: int, national_length: int) -> bool:
     """phonenumbers' possibility test depends only on the country and the national length."""
+    phonenumbers = _phonenumbers()
     number = phonenumbers.PhoneNumber(
         country_code=country_code, national_number=int("1" * national_length)
     )
@@ -62,9 +79,10 @@ def _possible_length(country_code: int, national_length: int) -> bool:
 
 
 def _e164_problem(digits: str) -> str | None:
+    regions = _phonenumbers().COUNTRY_CODE_TO_REGION_CODE
     for size in (1, 2, 3):
         code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        if code in regions:
             if _possible_length(code, len(digits) - size):
                 return None
             return f"not a possible length for country code +{code}"
@@ -90,6 +108,7 @@ def phone_problem(number: str) -> str | None:
     # Otherwise the full parse decides (it also strips a national prefix written after
     # the country code, which the length test alone does not).
     if text.startswith("+"):
+        phonenumbers = _phonenumbers()
         try:
             parsed = phonenumbers.parse(text, None)
         except phonenumbers.NumberParseException as error:
