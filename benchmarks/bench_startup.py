@@ -7,8 +7,8 @@ start-up is most of what users wait for. Both commands run as child processes
 from this one, interleaved so machine load hits both alike; the figure is the
 best wall time of ``--repeat`` runs each, the ratio ours over the baseline's
 (target <= 3x); the best CPU time (user + system) of each is shown too, as it
-is steadier than wall time on a busy machine. Also shown: the modules the command imports that take the most
-time themselves, from ``python -X importtime``.
+is steadier than wall time on a busy machine. Also shown: the modules the
+command imports that take the most time themselves, from ``python -X importtime``.
 """
 
 from __future__ import annotations
