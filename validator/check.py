@@ -1,4 +1,10 @@
-"""Check links: parse, resolve the page model, run the selected rules, build a :class:`Report`."""
+"""Check links: parse, resolve the page model, run the selected rules, build a :class:`Report`.
+
+Two tiers: the screen (:mod:`validator.engine.screen`) answers for links of the
+everyday shape in one pass; every other link, and every link of
+:func:`check_many` (whose batch rules need the whole run), goes through the
+full engine below.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from validator.config import DEFAULT_CONFIG, Config
-from validator.model import SEVERITY_RANK, DirectLink, Finding, Report, Severity
+from validator.engine.lazy import LazyFinding
+from validator.engine.screen import ScreenPlan, screen
+from validator.model import SEVERITY_RANK, DirectLink, Finding, Report, Severity, finding_order
 from validator.parse import parse
 from validator.resolve import read_as_sdk, resolve
 from validator.rules import RULES, BatchRule, LinkContext, Rule, resolve_selectors
@@ -56,6 +64,20 @@ class RulePlan:
 @lru_cache(maxsize=64)
 def rule_plan(config: Config) -> RulePlan:
     return RulePlan(selected_rules(config)[0])
+
+
+#: The screen's plan of the configuration checked last (looked up by identity:
+#: hashing a Config on every call would cost more than the screen saves).
+_last_screen_plan: list[ScreenPlan] = []
+
+
+def screen_plan(config: Config) -> ScreenPlan:
+    if _last_screen_plan and _last_screen_plan[0].config is config:
+        return _last_screen_plan[0]
+    codes = frozenset(rule.code for rule in selected_rules(config)[0])
+    plan = ScreenPlan(config, codes)
+    _last_screen_plan[:] = [plan]
+    return plan
 
 
 def _as_secret(secret: SecretLike | None) -> Secret | None:
@@ -108,7 +130,7 @@ def _context(
 def _finish(config: Config, findings: list[Finding]) -> tuple[Finding, ...]:
     if config.severity_overrides:
         findings = [_override(config, finding) for finding in findings]
-    findings.sort(key=_order)
+    findings.sort(key=finding_order)
     return tuple(findings)
 
 
@@ -116,6 +138,8 @@ def _override(config: Config, finding: Finding) -> Finding:
     severity = config.severity_for(finding.code)
     if severity is None or severity == finding.severity:
         return finding
+    if isinstance(finding, LazyFinding):
+        return finding.with_severity(severity)
     return Finding(
         code=finding.code,
         name=finding.name,
@@ -126,11 +150,6 @@ def _override(config: Config, finding: Finding) -> Finding:
         fix=finding.fix,
         client=finding.client,
     )
-
-
-def _order(finding: Finding) -> tuple[int, int, str]:
-    start = finding.span[0] if finding.span is not None else -1
-    return (start, -SEVERITY_RANK[finding.severity], finding.code)
 
 
 def _run(context: LinkContext, plan: RulePlan) -> list[Finding]:
@@ -158,14 +177,29 @@ def check(
     appearance in the link DL309 reports too.
     """
     config = config or DEFAULT_CONFIG
-    context = _context(
-        url,
-        _as_secret(secret),
-        _secret_map(secrets),
-        accept_language,
-        config,
-        _known(known_secrets),
-    )
+    shared_secret = _as_secret(secret)
+    secret_map = _secret_map(secrets)
+    known = _known(known_secrets)
+    if url.__class__ is str:
+        text: str = url
+        report = screen(
+            text, screen_plan(config), shared_secret, secret_map, accept_language, known
+        )
+        if report is not None:
+            return report
+    return full_check(url, shared_secret, secret_map, accept_language, config, known)
+
+
+def full_check(
+    url: str | DirectLink,
+    secret: Secret | None,
+    secrets: Mapping[str, Secret],
+    accept_language: str | Sequence[str] | None,
+    config: Config,
+    known_secrets: tuple[Secret, ...],
+) -> Report:
+    """Tier two: parse, resolve, and run every rule the link's signals call for."""
+    context = _context(url, secret, secrets, accept_language, config, known_secrets)
     findings = _finish(config, _run(context, rule_plan(config)))
     return Report(link=context.link, findings=findings, outcomes=context.outcomes)
 

@@ -235,6 +235,12 @@ class Finding:
     client: Client | None = None
 
 
+def finding_order(finding: Finding) -> tuple[int, int, str]:
+    """The order a report lists findings in: by position, the worst first, then by code."""
+    start = finding.span[0] if finding.span is not None else -1
+    return (start, -SEVERITY_RANK[finding.severity], finding.code)
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What the visitor gets when the link is opened in one client."""

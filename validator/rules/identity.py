@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from urllib.parse import quote
@@ -383,12 +383,13 @@ class SignatureNotChecked(Rule):
         param = context.param(spec.SBS_MM)
         if param is None:
             return
-        app = f" {link.app_id!r}" if link.app_id else ""
-        yield self.finding(
-            f"no secret known for app{app}: the signature was not verified",
-            param.span,
-            param=spec.SBS_MM,
-        )
+        yield self.finding(not_checked_message(link.app_id), param.span, param=spec.SBS_MM)
+
+
+def not_checked_message(app_id: str | None) -> str:
+    """DL308's message."""
+    app = f" {app_id!r}" if app_id else ""
+    return f"no secret known for app{app}: the signature was not verified"
 
 
 _SECRET_NAME_FORMS = frozenset(name.replace("_", "") for name in spec.SECRET_LIKE_NAMES)
@@ -399,7 +400,7 @@ def is_secret_like_name(name: str) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _secret_forms(value: str) -> tuple[str, ...]:
+def secret_forms(value: str) -> tuple[str, ...]:
     """The secret as it may be written in a URL: raw and percent-encoded (either hex case).
 
     Keyed by the secret's text, whose hash Python caches (a Secret hashes with SHA-256).
@@ -479,7 +480,7 @@ def _find_secret(
             return param.span, "a parameter name"  # never quote the name: it holds the secret
         if value in param.value:
             return param.span, param.name
-    for form in _secret_forms(value):
+    for form in secret_forms(value):
         at = text.find(form)
         if at >= 0:
             for param in params:
@@ -554,12 +555,15 @@ class UnsignedCustomerFields(Rule):
         if not present:
             return
         first = next(p for p in link.params if p.name in present)
-        yield self.finding(
-            f"{', '.join(present)} not covered by the signature: anyone with the link can "
-            "change what the agent sees",
-            first.span,
-            param=first.name,
-        )
+        yield self.finding(unsigned_fields_message(present), first.span, param=first.name)
+
+
+def unsigned_fields_message(present: Sequence[str]) -> str:
+    """DL312's message for the customer fields ``present``."""
+    return (
+        f"{', '.join(present)} not covered by the signature: anyone with the link can "
+        "change what the agent sees"
+    )
 
 
 class BearerLink(Rule):
@@ -589,12 +593,19 @@ class BearerLink(Rule):
         param = context.param(spec.SBS)
         assert param is not None
         yield self.finding(
-            f"valid signature for customer {param.value!r}: whoever holds this link is that "
-            "customer, and it never expires",
+            bearer_message(param.value),
             param.span,
             param=spec.SBS,
             severity="warning" if context.config.is_public else None,
         )
+
+
+def bearer_message(sbs: str) -> str:
+    """DL313's message for the verified customer ``sbs``."""
+    return (
+        f"valid signature for customer {sbs!r}: whoever holds this link is that "
+        "customer, and it never expires"
+    )
 
 
 RULES: tuple[Rule, ...] = (

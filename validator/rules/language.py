@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validator import spec
-from validator.model import Finding
+from validator.model import Finding, Fix, Span
 from validator.resolve import normalise_language
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
@@ -73,13 +73,13 @@ class NonCanonicalLang(Rule):
         code = normalise_language(param.value, context.config.languages)
         if code is None or code == param.value:
             return
-        fix = self.make_fix(f"write lang={code}", [(param.value_span, code)], [(spec.LANG, code)])
-        yield self.finding(
-            f"lang={param.value!r} is not a documented code; write {code!r}",
-            value_span(param),
-            param=spec.LANG,
-            fix=fix,
-        )
+        message, fix = self.message_and_fix(param.value, param.value_span, code)
+        yield self.finding(message, value_span(param), param=spec.LANG, fix=fix)
+
+    def message_and_fix(self, value: str, span: Span, code: str) -> tuple[str, Fix]:
+        """The message for ``lang=value`` (its value at ``span``) standing for ``code``."""
+        fix = self.make_fix(f"write lang={code}", [(span, code)], [(spec.LANG, code)])
+        return f"lang={value!r} is not a documented code; write {code!r}", fix
 
 
 class EmptyLang(Rule):

@@ -1,0 +1,260 @@
+"""Tier one of the check engine: the screen.
+
+One pass over the text decodes a link of the everyday shape
+(``https://host[/base]/direct/<app_id>?name=value&...``: known names, each
+once, values of safe characters and valid escapes) into flat fields, and
+proves from them which rules can fire. For such a link only the identity rules
+(DL307, DL308, DL312, DL313) and two of ``lang`` (DL201, DL202) can: the
+screen returns their findings directly, as :class:`LazyFinding` objects whose
+messages and fixes are built only when read, in a :class:`LazyReport` that
+parses the link and resolves its outcomes only when asked.
+
+The proof is conservative: anything the screen does not positively recognise
+as healthy (a ``+``, a repeated or unknown name, an empty value, an escape that
+decodes to ``%`` or U+FFFD, a short or weak ``ranstr``, a doubtful e-mail or
+phone number, a placeholder hint, a secret in the text, a configuration with
+host, path or app id constraints, a public context, ...) makes it return None,
+and the full engine (tier two) checks the link. A differential test runs both
+tiers on generated, mutated and corpus links and asserts identical results.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from urllib.parse import unquote_to_bytes
+
+from validator import spec
+from validator.config import Config
+from validator.engine.lazy import LazyFinding, LazyReport
+from validator.model import Finding, Fix, finding_order
+from validator.resolve import normalise_language
+from validator.rules import RULES
+from validator.rules.customer import email_problem, phone_problem
+from validator.rules.identity import (
+    bearer_message,
+    not_checked_message,
+    ranstr_weakness,
+    secret_forms,
+    unsigned_fields_message,
+)
+from validator.rules.language import NonCanonicalLang
+from validator.rules.placeholders import may_hold_placeholder
+from validator.signature import Secret, verify
+
+#: ``https://host[/base...]/direct/<app_id>?``: a lower-case host that is no IPv4
+#: address (it ends in a letter; ``0x`` is ruled out below), no port, user info,
+#: dot segment, escape or trailing slash in the path.
+_HEAD = re.compile(r"https://[a-z0-9.-]*[a-z](?:/[A-Za-z0-9_-]+)*/direct/[A-Za-z0-9_-]+\?")
+#: Pairs of safe characters and valid escapes, joined by single ``&``: no empty
+#: piece, ``+``, ``#``, quote, space or other character a browser would encode.
+_QUERY = re.compile(
+    r"(?:[A-Za-z0-9._~!$()*,;:@/?=-]|%[0-9A-Fa-f]{2})+"
+    r"(?:&(?:[A-Za-z0-9._~!$()*,;:@/?=-]|%[0-9A-Fa-f]{2})+)*"
+)
+_LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
+
+#: Names the screen accepts: the documented ones and the SDK's that no rule looks at.
+_ACCEPTED = frozenset(
+    (*spec.DOCUMENTED_PARAMS, spec.CUSTOMER_REMARK, spec.EXT_FK_ID, spec.REFERER,
+     spec.REFERER_URL, spec.SOURCE_TITLE)
+)
+_RULES = {rule.code: rule for rule in RULES}
+
+
+class ScreenPlan:
+    """What the screen needs from a configuration, worked out once per configuration."""
+
+    __slots__ = (
+        "config", "eligible", "languages", "length_limit", "min_ranstr", "non_canonical_lang",
+        "not_checked", "rejected", "unsigned", "unsupported_lang", "verified",
+    )
+
+    def __init__(self, config: Config, codes: frozenset[str]) -> None:
+        self.config = config
+        # Constraints on hosts, paths or app ids, a public context (DL403, DL313 as a
+        # warning) and severity overrides are left to the full engine.
+        self.eligible = not (
+            config.allowed_hosts
+            or config.base_path is not None
+            or config.app_id_pattern is not None
+            or config.allowed_app_ids
+            or config.is_public
+            or config.severity_overrides
+        )
+        self.languages = frozenset(config.languages)
+        self.length_limit = config.url_length_limit
+        self.min_ranstr = config.min_ranstr_length
+        self.rejected = "DL307" in codes
+        self.not_checked = "DL308" in codes
+        self.unsigned = "DL312" in codes
+        self.verified = "DL313" in codes
+        self.unsupported_lang = "DL201" in codes
+        self.non_canonical_lang = "DL202" in codes
+
+
+def screen(
+    text: str,
+    plan: ScreenPlan,
+    secret: Secret | None,
+    secrets: Mapping[str, Secret],
+    accept_language: str | Sequence[str] | None,
+    known_secrets: tuple[Secret, ...],
+) -> LazyReport | None:
+    """The report of a healthy link, or None where the full engine must check it."""
+    if not plan.eligible or len(text) > plan.length_limit:
+        return None
+    head = _HEAD.match(text)
+    if head is None or "0x" in text[8 : head.end()]:
+        return None
+    start = head.end()
+    if not _QUERY.fullmatch(text, start) or may_hold_placeholder(text):
+        return None
+    # name -> (value, start of the pair, start of the value, end of the pair)
+    fields: dict[str, tuple[str, int, int, int]] = {}
+    for piece in text[start:].split("&"):
+        name, _, value = piece.partition("=")
+        if not value or name not in _ACCEPTED or name in fields:
+            return None  # no "=" or an empty value, an unknown or a repeated name
+        if "%" in value:
+            try:
+                value = unquote_to_bytes(value).decode("utf-8")
+            except UnicodeDecodeError:
+                return None
+            if "%" in value or "\ufffd" in value or value != value.strip():
+                return None
+        end = start + len(piece)
+        fields[name] = (value, start, start + len(name) + 1, end)
+        start = end + 1
+    app_id = text[text.rindex("/", 0, head.end()) + 1 : head.end() - 1]
+    if not _healthy(fields, plan):
+        return None
+    app_secret = secrets.get(app_id, secret)
+    checked = [app_secret] if app_secret is not None else []
+    if secret is not None and secret is not app_secret:
+        checked.append(secret)
+    checked.extend(s for s in known_secrets if s is not app_secret)
+    for known in checked:
+        if _may_expose(text, fields, known.reveal()):
+            return None  # DL309 decides
+    findings: list[Finding] = []
+    sbs = fields.get(spec.SBS)
+    if sbs is not None:
+        sbs_mm = fields[spec.SBS_MM]
+        if app_secret is None:
+            if plan.not_checked:
+                findings.append(_finding("DL308", (sbs_mm[1], sbs_mm[3]), spec.SBS_MM,
+                                         _not_checked, (app_id,)))
+        elif verify(sbs[0], fields[spec.RANSTR][0], sbs_mm[0], app_secret):
+            if plan.verified:
+                findings.append(_finding("DL313", (sbs[1], sbs[3]), spec.SBS, _bearer, (sbs[0],)))
+        elif plan.rejected:
+            findings.append(_finding(
+                "DL307", (sbs_mm[2], sbs_mm[3]), spec.SBS_MM, _from_full_engine,
+                ("DL307", text, secret, secrets, accept_language, plan.config, known_secrets),
+            ))
+    if plan.unsigned:
+        present = [name for name in spec.CUSTOMER_FIELDS if name in fields]
+        if present:
+            first = min(present, key=lambda name: fields[name][1])
+            where = fields[first]
+            findings.append(_finding("DL312", (where[1], where[3]), first, _unsigned,
+                                     (tuple(present),)))
+    lang = fields.get(spec.LANG)
+    if lang is not None and lang[0] not in plan.languages:
+        # DL201 or DL202 (DL203 needs an empty value, which the screen hands over).
+        span = (lang[2], lang[3])
+        code = normalise_language(lang[0], plan.config.languages)
+        if code is None:
+            if plan.unsupported_lang:
+                findings.append(_finding(
+                    "DL201", span, spec.LANG, _from_full_engine,
+                    ("DL201", text, secret, secrets, accept_language, plan.config, known_secrets),
+                ))
+        elif plan.non_canonical_lang:
+            findings.append(_finding("DL202", span, spec.LANG, _non_canonical,
+                                     (lang[0], span, code)))
+    if len(findings) > 1:
+        findings.sort(key=finding_order)
+    return LazyReport(text, tuple(findings), app_secret, accept_language, plan.config.languages)
+
+
+def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> bool:
+    """True where no rule but the identity rules can fire on a link with these values."""
+    get = fields.get
+    direct = get(spec.DIRECT)
+    chatid = get(spec.CHATID)
+    alias = get(spec.CHAT_ID_ALIAS)
+    if direct is not None or chatid is not None or alias is not None:
+        # DL101..DL106: direct=1 with exactly one non-blank chat id key.
+        chat = chatid if alias is None else (alias if chatid is None else None)
+        if direct is None or chat is None or direct[0] != spec.DIRECT_VALUE or not chat[0]:
+            return False
+    sbs, sbs_mm, ranstr = get(spec.SBS), get(spec.SBS_MM), get(spec.RANSTR)
+    if sbs is not None or sbs_mm is not None or ranstr is not None:
+        # DL301..DL306: all three, a lower-case MD5; DL304/DL305: a long, varied ranstr.
+        if sbs is None or sbs_mm is None or ranstr is None:
+            return False
+        if _LOWER_MD5.fullmatch(sbs_mm[0]) is None or len(ranstr[0]) < plan.min_ranstr:
+            return False
+        if ranstr_weakness(ranstr[0]) is not None:
+            return False
+    email = get(spec.EMAIL)
+    if email is not None and email_problem(email[0]) is not None:
+        return False  # DL401
+    phone = get(spec.PHONE)
+    return phone is None or phone_problem(phone[0]) is None  # DL402
+
+
+def _may_expose(text: str, fields: dict[str, tuple[str, int, int, int]], secret: str) -> bool:
+    """True where ``secret`` may appear in the link in any spelling (DL309 then decides)."""
+    if secret in text or any(secret in value for value, _, _, _ in fields.values()):
+        return True
+    return any(form in text for form in secret_forms(secret))
+
+
+def _finding(
+    code: str, span: tuple[int, int], param: str, make: object, args: tuple[object, ...]
+) -> LazyFinding:
+    rule = _RULES[code]
+    return LazyFinding(code, rule.name, rule.severity, span, param, make, args)  # type: ignore[arg-type]
+
+
+# Message makers: the rules' own wording, built on first read -------------------
+
+
+def _not_checked(app_id: str) -> tuple[str, Fix | None]:
+    return not_checked_message(app_id), None
+
+
+def _bearer(sbs: str) -> tuple[str, Fix | None]:
+    return bearer_message(sbs), None
+
+
+def _non_canonical(value: str, span: tuple[int, int], code: str) -> tuple[str, Fix | None]:
+    rule = _RULES["DL202"]
+    assert isinstance(rule, NonCanonicalLang)
+    return rule.message_and_fix(value, span, code)
+
+
+def _unsigned(present: tuple[str, ...]) -> tuple[str, Fix | None]:
+    return unsigned_fields_message(present), None
+
+
+def _from_full_engine(
+    code: str,
+    text: str,
+    secret: Secret | None,
+    secrets: Mapping[str, Secret],
+    accept_language: str | Sequence[str] | None,
+    config: Config,
+    known_secrets: tuple[Secret, ...],
+) -> tuple[str, Fix | None]:
+    """Message and fix as the full engine writes them (DL307's carry the diagnosis)."""
+    from validator.check import full_check
+
+    report = full_check(text, secret, secrets, accept_language, config, known_secrets)
+    for finding in report.findings:
+        if finding.code == code:
+            return finding.message, finding.fix
+    raise AssertionError(f"the full engine does not report {code} on a link the screen did")
