@@ -54,6 +54,7 @@ __all__ = [
     "SECRET_PLACEHOLDER",
     "UNKNOWN_CAUSE",
     "VALUE",
+    "Cause",
     "Diagnosis",
     "ExplainError",
     "Hypothesis",
@@ -68,9 +69,14 @@ __all__ = [
     "hypothesis",
     "redact",
     "secret_forms",
+    "signature_cause",
 ]
 
 UNKNOWN_CAUSE = "No known mistake reproduces the given sbs_mm (unknown cause)."
+_WHITESPACE_HEADLINE = (
+    "sbs_mm is the right signature but has whitespace around it, which the page keeps: "
+    "remove it."
+)
 
 _HEX = frozenset(string.hexdigits)
 _LOWER_HEX = frozenset("0123456789abcdef")
@@ -206,6 +212,98 @@ def _labelled(
     )
 
 
+def _inputs(
+    sbs: str,
+    ranstr: str,
+    sbs_mm: str,
+    secret: Secret,
+    labelled: tuple[tuple[str, Secret], ...],
+    batch: Iterable[str | DirectLink],
+    raw_sbs: str | None,
+    raw_ranstr: str | None,
+) -> Inputs:
+    own = secret.reveal()
+    inner = md5_of(utf8(f"{sbs}_{own}"))
+    links = tuple(
+        (index, *(_batch_values(item) if isinstance(item, str) else _link_values(item)))
+        for index, item in enumerate(batch)
+    )
+    return Inputs(
+        sbs=sbs,
+        ranstr=ranstr,
+        secret=own,
+        raw_sbs=raw_sbs,
+        raw_ranstr=raw_ranstr,
+        candidates=tuple((label, s) for label, s in labelled if s.reveal() != own),
+        batch=links,
+        inner=inner,
+        expected=md5_of(utf8(f"{inner}_{ranstr}")),
+        targets=frozenset({sbs_mm.strip(), sbs_mm.strip().lower()}),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Why a signature is wrong, as :func:`diagnose_signature` names it first."""
+
+    #: The first hypothesis that reproduces the given ``sbs_mm``; None where none does.
+    hypothesis: str | None
+    #: The diagnosis' one-sentence headline.
+    headline: str
+
+
+def signature_cause(
+    sbs: str,
+    ranstr: str,
+    sbs_mm: str,
+    secret: Secret | str,
+    *,
+    batch: Iterable[str | DirectLink] = (),
+    raw_sbs: str | None = None,
+    raw_ranstr: str | None = None,
+) -> Cause | None:
+    """The headline and first match of :func:`diagnose_signature`, or None where ``sbs_mm``
+    is right; it stops at the first hypothesis that matches and builds no steps for the
+    others. Without ``batch``, each distinct (values, secret) is diagnosed once a process.
+    """
+    secret = as_secret(secret)
+    if not batch:
+        return _cached_cause(sbs, ranstr, sbs_mm, secret, raw_sbs, raw_ranstr)
+    return _cause(sbs, ranstr, sbs_mm, secret, tuple(batch), raw_sbs, raw_ranstr)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_cause(
+    sbs: str,
+    ranstr: str,
+    sbs_mm: str,
+    secret: Secret,
+    raw_sbs: str | None,
+    raw_ranstr: str | None,
+) -> Cause | None:
+    return _cause(sbs, ranstr, sbs_mm, secret, (), raw_sbs, raw_ranstr)
+
+
+def _cause(
+    sbs: str,
+    ranstr: str,
+    sbs_mm: str,
+    secret: Secret,
+    batch: tuple[str | DirectLink, ...],
+    raw_sbs: str | None,
+    raw_ranstr: str | None,
+) -> Cause | None:
+    inputs = _inputs(sbs, ranstr, sbs_mm, secret, (), batch, raw_sbs, raw_ranstr)
+    if hmac.compare_digest(utf8(inputs.expected), utf8(sbs_mm)):
+        return None
+    if sbs_mm.strip() == inputs.expected:
+        return Cause(None, _WHITESPACE_HEADLINE)
+    first = _find_matches(inputs, sbs_mm.strip(), first_only=True)
+    if not first:
+        return Cause(None, UNKNOWN_CAUSE)
+    return Cause(first[0].hypothesis, _headline(first[0]))
+
+
 def diagnose_signature(
     sbs: str,
     ranstr: str,
@@ -227,25 +325,8 @@ def diagnose_signature(
     """
     secret = as_secret(secret)
     labelled = _labelled(candidates)
-    own = secret.reveal()
-    inner = md5_of(utf8(f"{sbs}_{own}"))
-    expected = md5_of(utf8(f"{inner}_{ranstr}"))
-    links = tuple(
-        (index, *(_batch_values(item) if isinstance(item, str) else _link_values(item)))
-        for index, item in enumerate(batch)
-    )
-    inputs = Inputs(
-        sbs=sbs,
-        ranstr=ranstr,
-        secret=own,
-        raw_sbs=raw_sbs,
-        raw_ranstr=raw_ranstr,
-        candidates=tuple((label, s) for label, s in labelled if s.reveal() != own),
-        batch=links,
-        inner=inner,
-        expected=expected,
-        targets=frozenset({sbs_mm.strip(), sbs_mm.strip().lower()}),
-    )
+    inputs = _inputs(sbs, ranstr, sbs_mm, secret, labelled, batch, raw_sbs, raw_ranstr)
+    own, expected = inputs.secret, inputs.expected
     problem, suggested = given_problem(sbs_mm)
     ok = hmac.compare_digest(utf8(expected), utf8(sbs_mm))
     secrets = (secret, *(s for _, s in labelled))
@@ -270,8 +351,7 @@ def diagnose_signature(
         return Diagnosis(
             ok=False,
             matches=(),
-            headline="sbs_mm is the right signature but has whitespace around it, "
-            "which the page keeps: remove it.",
+            headline=_WHITESPACE_HEADLINE,
             given_problem=problem,
             **common,  # type: ignore[arg-type]
         )
@@ -310,7 +390,7 @@ def _sdk_view(inputs: Inputs, sbs_mm: str) -> SdkView | None:
     return SdkView(sbs, ranstr, hmac.compare_digest(utf8(signed), utf8(sbs_mm)))
 
 
-def _find_matches(inputs: Inputs, given: str) -> tuple[Match, ...]:
+def _find_matches(inputs: Inputs, given: str, *, first_only: bool = False) -> tuple[Match, ...]:
     folded = given.lower()
     has_upper = folded != given
     found: list[Match] = []
@@ -338,6 +418,8 @@ def _find_matches(inputs: Inputs, given: str) -> tuple[Match, ...]:
                         candidate.batch_link,
                     )
                 )
+                if first_only:
+                    return tuple(found)
                 break  # one variant per hypothesis is enough to name it
     return tuple(found)
 

@@ -134,14 +134,15 @@ def _signature_cause(report: Report, secret: Secret | None,
     if sbs is None or ranstr is None or given is None or not _HEX.fullmatch(given):
         # A placeholder or garbage in sbs_mm is a template problem, not a signing one.
         return None
-    from validator.diagnose import diagnose_signature
+    from validator.diagnose import signature_cause
 
+    # The first cause is all the summary names: hypotheses stop at the first match.
     others = [other for other in batch if other.input != link.input]
-    diagnosis = diagnose_signature(sbs, ranstr, given, secret, batch=others)
-    if diagnosis.ok:
+    cause = signature_cause(sbs, ranstr, given, secret, batch=others)
+    if cause is None:
         return None
-    if diagnosis.matches:
-        return diagnosis.matches[0], diagnosis.headline.rstrip(".")
+    if cause.hypothesis is not None:
+        return cause.hypothesis, cause.headline.rstrip(".")
     return UNKNOWN_CAUSE, "signature mismatch of unknown cause"
 
 

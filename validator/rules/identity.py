@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from validator import spec
 from validator.build import derived_ranstr
+from validator.engine.lazy import LazyFinding
 from validator.model import Finding, Fix, Param
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, value_span
@@ -26,9 +27,9 @@ def _diagnosis_headline(context: LinkContext, sbs_mm: str) -> str | None:
     ranstr_param = context.param(spec.RANSTR)
     if secret is None or sbs_param is None:
         return None
-    from validator.diagnose import diagnose_signature
+    from validator.diagnose import signature_cause
 
-    diagnosis = diagnose_signature(
+    cause = signature_cause(
         sbs_param.value,
         ranstr_param.value if ranstr_param else "",
         sbs_mm,
@@ -36,7 +37,7 @@ def _diagnosis_headline(context: LinkContext, sbs_mm: str) -> str | None:
         raw_sbs=sbs_param.raw_value,
         raw_ranstr=ranstr_param.raw_value if ranstr_param else None,
     )
-    return None if diagnosis.ok else diagnosis.headline
+    return None if cause is None else cause.headline
 
 
 def _resign_fix(rule: Rule, context: LinkContext) -> Fix | None:
@@ -311,16 +312,22 @@ class MalformedSbsMm(Rule):
     fix_description = "With the AppSecret known, replace sbs_mm with the correct signature."
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
-        link = context.link
         param = context.param(spec.SBS_MM)
         if param is None or _LOWER_MD5.fullmatch(param.value):
             return
-        message = _shape_problem(param.value)
-        headline = _diagnosis_headline(context, param.value) if link.has(spec.RANSTR) else None
+        # The diagnosis runs when the message is read.
+        yield LazyFinding(
+            self.code, self.name, self.severity, value_span(param), spec.SBS_MM,
+            self.message_and_fix, (context, param.value),
+        )
+
+    def message_and_fix(self, context: LinkContext, sbs_mm: str) -> tuple[str, Fix | None]:
+        message = _shape_problem(sbs_mm)
+        signed = context.link.has(spec.RANSTR)
+        headline = _diagnosis_headline(context, sbs_mm) if signed else None
         if headline:
             message = f"{message}. Diagnosis: {headline}"
-        fix = _resign_fix(self, context) if link.has(spec.RANSTR) else None
-        yield self.finding(message, value_span(param), param=spec.SBS_MM, fix=fix)
+        return message, _resign_fix(self, context) if signed else None
 
 
 class SignatureMismatch(Rule):
@@ -350,14 +357,18 @@ class SignatureMismatch(Rule):
         param = context.param(spec.SBS_MM)
         if param is None or not link.has(spec.RANSTR) or not _LOWER_MD5.fullmatch(param.value):
             return
-        headline = _diagnosis_headline(context, param.value)
-        cause = headline or "unknown cause (see `directlink explain`)"
-        yield self.finding(
-            f"sbs_mm does not match sbs and ranstr for this app's secret: {cause}",
-            value_span(param),
-            param=spec.SBS_MM,
-            fix=_resign_fix(self, context),
+        # The diagnosis and the fix are built when the message is read: an audit
+        # of a rotated secret need not run every hypothesis on every link.
+        yield LazyFinding(
+            self.code, self.name, self.severity, value_span(param), spec.SBS_MM,
+            self.message_and_fix, (context, param.value),
         )
+
+    def message_and_fix(self, context: LinkContext, sbs_mm: str) -> tuple[str, Fix | None]:
+        headline = _diagnosis_headline(context, sbs_mm)
+        cause = headline or "unknown cause (see `directlink explain`)"
+        message = f"sbs_mm does not match sbs and ranstr for this app's secret: {cause}"
+        return message, _resign_fix(self, context)
 
 
 class SignatureNotChecked(Rule):
