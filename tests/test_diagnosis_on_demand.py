@@ -62,6 +62,6 @@ def test_signature_findings_diagnose_when_read() -> None:
     )
     report = check(link, secret=SECRET)
     (finding,) = [f for f in report.findings if f.code == "DL306"]
-    assert isinstance(finding, LazyFinding) and finding._built is None
+    assert isinstance(finding, LazyFinding) and not finding.built
     assert "upper-case" in finding.message
     assert finding.fix is not None

@@ -197,7 +197,7 @@ def test_mismatch_message_is_built_when_read() -> None:
     text = f"{BASE}?direct=1&chatid=c1&{_signed('u9', secret=OTHER)}"
     report = check(text, secret=SECRET)
     (mismatch,) = [f for f in report.findings if f.code == "DL307"]
-    assert isinstance(mismatch, LazyFinding) and mismatch._built is None
+    assert isinstance(mismatch, LazyFinding) and not mismatch.built
     assert "does not match" in mismatch.message
     assert mismatch.fix is not None
 

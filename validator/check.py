@@ -179,7 +179,7 @@ def check(
     config = config or DEFAULT_CONFIG
     shared_secret = _as_secret(secret)
     secret_map = _secret_map(secrets)
-    known = _known(known_secrets)
+    known = _known(known_secrets) if known_secrets else ()
     if url.__class__ is str:
         text: str = url
         report = screen(

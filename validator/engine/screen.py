@@ -26,8 +26,8 @@ from urllib.parse import unquote_to_bytes
 
 from validator import spec
 from validator.config import Config
-from validator.engine.lazy import LazyFinding, LazyReport
-from validator.model import Finding, Fix, finding_order
+from validator.engine.lazy import LazyFinding, LazyReport, MessageMaker, lazy_finding
+from validator.model import Finding, Fix, Severity, finding_order
 from validator.resolve import normalise_language
 from validator.rules import RULES
 from validator.rules.customer import email_problem, phone_problem
@@ -60,6 +60,9 @@ _ACCEPTED = frozenset(
      spec.REFERER_URL, spec.SOURCE_TITLE)
 )
 _RULES = {rule.code: rule for rule in RULES}
+_NAME_SEVERITY: dict[str, tuple[str, Severity]] = {
+    rule.code: (rule.name, rule.severity) for rule in RULES
+}
 
 
 class ScreenPlan:
@@ -129,14 +132,15 @@ def screen(
     app_id = text[text.rindex("/", 0, head.end()) + 1 : head.end() - 1]
     if not _healthy(fields, plan):
         return None
-    app_secret = secrets.get(app_id, secret)
-    checked = [app_secret] if app_secret is not None else []
-    if secret is not None and secret is not app_secret:
-        checked.append(secret)
-    checked.extend(s for s in known_secrets if s is not app_secret)
-    for known in checked:
-        if _may_expose(text, fields, known.reveal()):
-            return None  # DL309 decides
+    app_secret = secrets.get(app_id, secret) if secrets else secret
+    if app_secret is not None or known_secrets:
+        checked = [app_secret] if app_secret is not None else []
+        if secret is not None and secret is not app_secret:
+            checked.append(secret)
+        checked.extend(s for s in known_secrets if s is not app_secret)
+        for known in checked:
+            if _may_expose(text, fields, known.reveal()):
+                return None  # DL309 decides
     findings: list[Finding] = []
     sbs = fields.get(spec.SBS)
     if sbs is not None:
@@ -214,10 +218,10 @@ def _may_expose(text: str, fields: dict[str, tuple[str, int, int, int]], secret:
 
 
 def _finding(
-    code: str, span: tuple[int, int], param: str, make: object, args: tuple[object, ...]
+    code: str, span: tuple[int, int], param: str, make: MessageMaker, args: tuple[object, ...]
 ) -> LazyFinding:
-    rule = _RULES[code]
-    return LazyFinding(code, rule.name, rule.severity, span, param, make, args)  # type: ignore[arg-type]
+    name, severity = _NAME_SEVERITY[code]
+    return lazy_finding(code, name, severity, span, param, make, args)
 
 
 # Message makers: the rules' own wording, built on first read -------------------
