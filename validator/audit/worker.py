@@ -22,7 +22,7 @@ from validator.audit.tasks import Task
 from validator.check import check
 from validator.config import Config
 from validator.diagnose import redact, redaction_pattern
-from validator.extract import SkipFile, extract_path
+from validator.extract import DocumentError, MissingExtra, SkipFile, extract_path
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
@@ -173,6 +173,8 @@ def run_task(task: Task) -> TaskResult:
                 position += len(line)
     except SkipFile as skip:
         result.skip_reason = str(skip)
+    except (DocumentError, MissingExtra) as error:
+        result.error = str(error)
     except OSError as error:
         result.error = error.strerror or str(error)
     except UnicodeDecodeError as error:

@@ -33,7 +33,7 @@ from validator.config import Config
 from validator.distributed import sources
 from validator.distributed.placement import Shift, place
 from validator.distributed.sources import Unit, UnitLinks
-from validator.extract import SkipFile
+from validator.extract import DocumentError, MissingExtra, SkipFile
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.model import DirectLink
@@ -232,6 +232,8 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
             numbers.append(number)
     except SkipFile as skip:
         counts.skip_reason = str(skip)
+    except (DocumentError, MissingExtra) as error:
+        counts.error = str(error)
     except OSError as error:
         counts.error = error.strerror or str(error)
     except UnicodeDecodeError as error:

@@ -32,6 +32,7 @@ from fsspec.utils import read_block
 
 from validator.extract import MAX_STRUCTURED_BYTES, SkipFile, extract_path, extract_text
 from validator.extract.candidates import LinkFilter
+from validator.extract.documents import DOCUMENT_KINDS, scan_document_bytes
 from validator.extract.model import SourceKind
 from validator.extract.text import Found, decode_bytes, scan_stream, scan_string, sniff_encoding
 from validator.extract.walk import SNIFF_BYTES, PathEntry, is_binary, kind_for, walk
@@ -232,6 +233,10 @@ def _extract_bytes(data: bytes, entry: FileEntry, link_filter: LinkFilter) -> It
             yield from scan_image_bytes(data, path=entry.path, link_filter=link_filter)
         except ImageError as error:
             raise SkipFile(str(error)) from None
+        return
+    if entry.kind in DOCUMENT_KINDS:
+        yield from scan_document_bytes(data, path=entry.path, kind=entry.kind,
+                                       link_filter=link_filter)
         return
     if is_binary(data[:SNIFF_BYTES]):
         raise SkipFile("binary file")

@@ -4,8 +4,9 @@
     >>> for item in extract_path("templates/welcome.html"):
     ...     print(item.location, item.url)
 
-One module per kind of source (``text``, ``html``, ``eml``, ``tabular``,
-``jsondoc``, ``markdown``, ``qr``); ``walk`` decides which files to read and
+One module per kind of source (``text``, ``html``, ``eml``, ``mbox``,
+``tabular``, ``jsondoc``, ``markdown``, ``qr``, ``office``, ``pdf``;
+``container`` opens zip packages under budgets); ``walk`` decides which files to read and
 ``unwrap`` undoes redirect wrappers. Extraction is per file (or per byte
 range of a large text file), so it runs in worker processes or partitions
 without shared state.
@@ -18,6 +19,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from validator.extract.candidates import LinkFilter
+from validator.extract.documents import (
+    DOCUMENT_KINDS,
+    DocumentError,
+    MissingExtra,
+    scan_document,
+)
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, PathStatus, SourceKind
 from validator.extract.text import Found, decode_bytes, scan_stream, scan_string, sniff_encoding
 from validator.extract.unwrap import Opaque, Unwrapped, unwrap
@@ -39,14 +46,19 @@ def extract_path(
 ) -> Iterator[Found]:
     """Every direct link (and opaque tracker) in one file, in document order.
 
-    Raises :class:`SkipFile` for a file that holds no document (binary) and
-    :class:`OSError` for one that cannot be read.
+    Raises :class:`SkipFile` for a file that holds no document (binary),
+    :class:`OSError` for one that cannot be read and :class:`DocumentError`
+    for a mailbox, office document or PDF that is broken, encrypted or over
+    a budget.
     """
     name = os.fspath(path)
     links = link_filter or LinkFilter()
     chosen = kind or kind_for(name) or "text"
     if chosen == "qr":
         yield from _extract_image(name, links)
+        return
+    if chosen in DOCUMENT_KINDS:
+        yield from scan_document(name, chosen, links)
         return
     size = os.path.getsize(name)
     with open(name, "rb") as stream:
@@ -120,10 +132,12 @@ def _extract_image(path: str, links: LinkFilter) -> Iterator[Found]:
 
 
 __all__ = [
+    "DocumentError",
     "ExtractedLink",
     "Found",
     "LinkFilter",
     "Location",
+    "MissingExtra",
     "Opaque",
     "OpaqueLink",
     "PathEntry",

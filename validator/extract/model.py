@@ -9,7 +9,8 @@ from typing import Literal, NamedTuple
 
 from validator.model import DirectLink
 
-SourceKind = Literal["text", "html", "eml", "csv", "tsv", "json", "jsonl", "markdown", "qr"]
+SourceKind = Literal["text", "html", "eml", "csv", "tsv", "json", "jsonl", "markdown", "qr",
+                     "mbox", "xlsx", "docx", "pptx", "ods", "odt", "pdf"]
 PathStatus = Literal["audited", "skipped", "unreadable"]
 
 
@@ -19,7 +20,10 @@ class Location(NamedTuple):
     ``json_path`` is set for JSON and JSON Lines (``$.items[2].url``);
     ``part`` names the place inside a container the line counts from: the
     MIME part of an e-mail (``part 2 text/html``), the CSV cell
-    (``row 4, column "link"``) or the QR symbol (``QR code 1 of 2``).
+    (``row 4, column "link"``), the QR symbol (``QR code 1 of 2``), the
+    spreadsheet cell (``Sheet1!B3``), the paragraph (``body paragraph 4``,
+    ``slide 2 paragraph 1``) or the PDF page (``page 2 link annotation 1``).
+    A message of an mbox file has ``path`` ``campaign.mbox#message-3``.
     For an e-mail part, line and column count in the decoded part.
     """
 

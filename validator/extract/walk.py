@@ -38,7 +38,22 @@ SUFFIX_KINDS: dict[str, SourceKind] = {
     ".gif": "qr",
     ".bmp": "qr",
     ".webp": "qr",
+    ".mbox": "mbox",
+    ".mbx": "mbox",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".docx": "docx",
+    ".docm": "docx",
+    ".pptx": "pptx",
+    ".pptm": "pptx",
+    ".ods": "ods",
+    ".odt": "odt",
+    ".pdf": "pdf",
 }
+
+#: Maildir: messages are the files of ``cur/`` and ``new/``; ``tmp/`` holds deliveries
+#: still being written. A folder holding ``cur/`` and ``new/`` is a Maildir.
+MAILDIR_FOLDERS = ("cur", "new", "tmp")
 
 #: Bytes sniffed to tell text from binary (git uses the first 8000).
 SNIFF_BYTES = 8000
@@ -155,6 +170,18 @@ def _walk_folder(
         yield PathEntry(str(failed.filename), None, None, _reason(failed))
 
 
+def _maildir_folder(path: str) -> str | None:
+    """``cur``, ``new`` or ``tmp`` for a file directly inside a Maildir's folder, else None."""
+    folder, _ = os.path.split(path)
+    root, name = os.path.split(folder)
+    if name not in MAILDIR_FOLDERS:
+        return None
+    # tmp/ is often empty, so not kept by version control: cur/ and new/ make a Maildir.
+    if all(os.path.isdir(os.path.join(root, sub)) for sub in ("cur", "new")):
+        return name
+    return None
+
+
 def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
@@ -168,7 +195,10 @@ def _file_entry(path: str) -> PathEntry:
         return PathEntry(path, None, None, "broken symbolic link")
     if not os.path.isfile(path):
         return PathEntry(path, None, "not a regular file")
-    kind = kind_for(path)
+    maildir = _maildir_folder(path)
+    if maildir == "tmp":
+        return PathEntry(path, None, "Maildir tmp/: a message still being delivered")
+    kind = "eml" if maildir else kind_for(path)
     if kind is not None:
         return PathEntry(path, kind)
     # Binary or text is decided when the file is read (it may be unreadable).
