@@ -304,3 +304,44 @@ def test_a_remote_mailbox_is_read_from_its_bytes_and_named_by_its_url(tmp_path: 
                                      link_filter=LinkFilter()))
     assert [(item.location.path, item.url) for item in found] == [
         ("s3://mail/box.mbox#message-1", GOOD)]
+
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_a_word_field_hyperlink_is_found_at_the_field_text(tmp_path: Path) -> None:
+    instruction = f' HYPERLINK "{NO_DIRECT}" '.replace("&", "&amp;")
+    document = (f"<w:document {W}><w:body><w:p><w:r><w:t>See </w:t></w:r>"
+                f"<w:fldSimple w:instr='{instruction}'><w:r><w:t>chat</w:t></w:r></w:fldSimple>"
+                "</w:p></w:body></w:document>").encode()
+    path = tmp_path / "field.docx"
+    path.write_bytes(_docx_with_document(document))
+    assert found_in(path) == {("body paragraph 1 field", 1, 5, NO_DIRECT)}
+
+
+def test_deleted_text_and_alternate_content_are_not_read_twice(tmp_path: Path) -> None:
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    url = GOOD.replace("&", "&amp;")
+    document = (f"<w:document {W} {mc}><w:body><w:p>"
+                f"<w:del><w:r><w:delText>{url}</w:delText></w:r></w:del>"
+                "<w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r>"
+                f"<w:t>{url}</w:t></w:r></w:p></w:txbxContent></mc:Choice><mc:Fallback>"
+                f"<w:txbxContent><w:p><w:r><w:t>{url}</w:t></w:r></w:p></w:txbxContent>"
+                "</mc:Fallback></mc:AlternateContent></w:r></w:p></w:body></w:document>")
+    path = tmp_path / "boxes.docx"
+    path.write_bytes(_docx_with_document(document.encode()))
+    assert found_in(path) == {("body paragraph 2", 1, 1, GOOD)}
+
+
+def test_an_odt_note_is_a_paragraph_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "noted.odt"
+    text = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    office = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    url = GOOD.replace("&", "&amp;")
+    content = (f"<office:document-content {office} {text}><office:body><office:text>"
+               f"<text:p>Body<text:note><text:note-citation>1</text:note-citation>"
+               f"<text:note-body><text:p>See {url}</text:p></text:note-body></text:note>"
+               "</text:p></office:text></office:body></office:document-content>")
+    path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.text",
+                           "content.xml": content.encode()}))
+    assert found_in(path) == {("paragraph 2", 1, 5, GOOD)}

@@ -178,6 +178,8 @@ class _Paragraph:
     text: str
     #: (relationship id, offset of the hyperlink's text in ``text``)
     hyperlinks: list[tuple[str, int]]
+    #: (field instruction such as ``HYPERLINK "https://..."``, offset of the field's text)
+    fields: list[tuple[str, int]] = field(default_factory=list)
 
 
 _BREAKS = frozenset({"br", "cr"})
@@ -192,17 +194,18 @@ def _paragraphs(root: Any) -> Iterator[_Paragraph]:
         if name == "Fallback":  # mc:AlternateContent repeats its Choice here
             continue
         if name == "p":
+            paragraph = _Paragraph("", [])
             pieces: list[str] = []
-            hyperlinks: list[tuple[str, int]] = []
             nested: list[Any] = []
-            _collect(element, pieces, hyperlinks, nested)
-            yield _Paragraph("".join(pieces), hyperlinks)
+            _collect(element, pieces, paragraph, nested)
+            paragraph.text = "".join(pieces)
+            yield paragraph
             stack.extend(reversed(nested))
         else:
             stack.extend(reversed(list(element)))
 
 
-def _collect(element: Any, pieces: list[str], hyperlinks: list[tuple[str, int]],
+def _collect(element: Any, pieces: list[str], paragraph: _Paragraph,
              nested: list[Any]) -> None:
     for child in element:
         name = _local(child.tag)
@@ -213,9 +216,11 @@ def _collect(element: Any, pieces: list[str], hyperlinks: list[tuple[str, int]],
             continue
         offset = sum(len(piece) for piece in pieces)
         if name == "hyperlink" and (rel_id := _relationship_id(child)):
-            hyperlinks.append((rel_id, offset))  # Word: <w:hyperlink r:id>
+            paragraph.hyperlinks.append((rel_id, offset))  # Word: <w:hyperlink r:id>
         elif name in ("hlinkClick", "hlinkHover") and (rel_id := _relationship_id(child)):
-            hyperlinks.append((rel_id, offset))  # PowerPoint: in a run's <a:rPr>
+            paragraph.hyperlinks.append((rel_id, offset))  # PowerPoint: in a run's <a:rPr>
+        elif name == "fldSimple" and (instruction := _attribute(child, "instr")):
+            paragraph.fields.append((instruction, offset))  # Word: <w:fldSimple w:instr>
         if name in ("t", "instrText") and child.text:
             pieces.append(child.text)
         elif name == "tab":
@@ -223,7 +228,7 @@ def _collect(element: Any, pieces: list[str], hyperlinks: list[tuple[str, int]],
         elif name in _BREAKS:
             pieces.append("\n")
         if name != "delText":  # deleted (tracked) text is not in the document
-            _collect(child, pieces, hyperlinks, nested)
+            _collect(child, pieces, paragraph, nested)
 
 
 def _located_column(text: str, offset: int) -> tuple[int, int]:
@@ -242,12 +247,19 @@ def _scan_story(reader: _Reader, part: str, label: str) -> Iterator[Found]:
             if target is not None:
                 line, column = _located_column(paragraph.text, offset)
                 yield from reader.link(target, f"{where} hyperlink", line, column)
-    # Shape-level click actions (outside any paragraph).
+        for instruction, offset in paragraph.fields:
+            line, column = _located_column(paragraph.text, offset)
+            for item in reader.text(instruction, f"{where} field"):
+                # At the field's text, as a hyperlink is: the instruction is not shown.
+                placed = item.location._replace(line=line, column=column)
+                yield item._replace(location=placed)
+    # Shape-level click actions (outside any paragraph; a picture's inside one is done).
     for element in root.iter():
         if _local(element.tag) == "cNvPr":
             for child in element:
-                if _local(child.tag) in ("hlinkClick", "hlinkHover"):
-                    target = rels.external(_relationship_id(child))
+                click = _relationship_id(child)
+                if _local(child.tag) in ("hlinkClick", "hlinkHover") and click not in rels.used:
+                    target = rels.external(click)
                     if target is not None:
                         yield from reader.link(target, f"{label} shape hyperlink")
 
@@ -379,7 +391,8 @@ def _odf_text(element: Any, pieces: list[str], hyperlinks: list[tuple[str, int]]
             pieces.append(" " * _count(child, "c", cap=MAX_SPACES))
         elif name in _ODF_BREAKS:
             pieces.append(_ODF_BREAKS[name])
-        elif name not in ("note-citation",):
+        elif name not in ("note-citation", "note-body", "annotation"):
+            # A note's or comment's paragraphs are paragraphs of their own.
             _odf_text(child, pieces, hyperlinks)
         if child.tail:
             pieces.append(child.tail)
@@ -430,7 +443,8 @@ def scan_ods(data: bytes, *, path: str, link_filter: LinkFilter) -> Iterator[Fou
                     continue
                 column += 1
                 where = f"{prefix}{_column_letters(column)}{row}"
-                paragraphs = [element for element in cell if _local(element.tag) in ("p", "h")]
+                paragraphs = [element for element in cell.iter()
+                              if _local(element.tag) in ("p", "h")]
                 for index, element in enumerate(paragraphs, start=1):
                     yield from _odf_links(reader, _odf_paragraph(element), where, index)
                 column += _count(cell, "number-columns-repeated") - 1
