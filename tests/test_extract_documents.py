@@ -345,3 +345,14 @@ def test_an_odt_note_is_a_paragraph_of_its_own(tmp_path: Path) -> None:
     path.write_bytes(_zip({"mimetype": b"application/vnd.oasis.opendocument.text",
                            "content.xml": content.encode()}))
     assert found_in(path) == {("paragraph 2", 1, 5, GOOD)}
+
+
+def test_no_link_in_a_document_claims_to_be_written_as_it_is_in_the_file(tmp_path: Path) -> None:
+    """Columns count in a cell, paragraph, page or message: nothing may edit the file there."""
+    plant_xlsx(tmp_path / "links.xlsx")
+    plant_pdf(tmp_path / "flyer.pdf")
+    samples.write_mbox(tmp_path / "box.mbox", [
+        samples.message("a", f"Chat: {GOOD}\n", number=1, cte="7bit")])
+    items = [item for path in sorted(tmp_path.iterdir()) for item in extract_path(path)]
+    assert len(items) == 9
+    assert not any(item.verbatim for item in items)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 
 from validator.extract.candidates import LinkFilter
-from validator.extract.model import SourceKind
+from validator.extract.model import ExtractedLink, SourceKind
 from validator.extract.text import Found
 
 #: Documents above this size are refused (they are read whole into memory).
@@ -75,7 +75,7 @@ def scan_document(path: str, kind: SourceKind, link_filter: LinkFilter) -> Itera
     if kind == "mbox":
         from validator.extract.mbox import scan_mbox
 
-        yield from scan_mbox(path, link_filter=link_filter)
+        yield from _not_verbatim(scan_mbox(path, link_filter=link_filter))
         return
     reader = reader_for(kind)
     size = os.path.getsize(path)
@@ -83,7 +83,14 @@ def scan_document(path: str, kind: SourceKind, link_filter: LinkFilter) -> Itera
         raise DocumentError(f"{kind}: {size} bytes, more than {MAX_DOCUMENT_BYTES}")
     with open(path, "rb") as stream:
         data = stream.read()
-    yield from reader(data, path=path, link_filter=link_filter)
+    yield from _not_verbatim(reader(data, path=path, link_filter=link_filter))
+
+
+def _not_verbatim(found: Iterator[Found]) -> Iterator[Found]:
+    """Links marked as not written as they are in the file: their line and column count in a
+    cell, a paragraph, a page or a message, so nothing may edit the file at them."""
+    for item in found:
+        yield item._replace(verbatim=False) if isinstance(item, ExtractedLink) else item
 
 
 def scan_document_bytes(data: bytes, *, path: str, kind: SourceKind,
@@ -92,7 +99,7 @@ def scan_document_bytes(data: bytes, *, path: str, kind: SourceKind,
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentError(f"{kind}: {len(data)} bytes, more than {MAX_DOCUMENT_BYTES}")
     if kind != "mbox":
-        yield from reader_for(kind)(data, path=path, link_filter=link_filter)
+        yield from _not_verbatim(reader_for(kind)(data, path=path, link_filter=link_filter))
         return
     from validator.extract.mbox import scan_mbox
 
@@ -104,4 +111,5 @@ def scan_document_bytes(data: bytes, *, path: str, kind: SourceKind,
         for item in scan_mbox(local, link_filter=link_filter):
             where = item.location
             named = where._replace(path=path + where.path[len(local):])
-            yield item._replace(location=named)
+            yield item._replace(location=named, verbatim=False) \
+                if isinstance(item, ExtractedLink) else item._replace(location=named)
