@@ -10,8 +10,10 @@ from validator.query import (
     decode_pairs,
     decodes_to_valid_utf8,
     encode_component,
+    encode_query,
     form_decode,
     has_invalid_percent,
+    has_percent_escape,
     percent_decode_strict,
 )
 
@@ -104,3 +106,92 @@ def test_encode_component_leaves_only_unreserved_bare() -> None:
 def test_encoding_round_trips_through_browser_decoding(value: str) -> None:
     assert form_decode(encode_component(value)) == value
     assert percent_decode_strict(encode_component(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("plain", "plain"),
+        ("a+b", "a+b"),  # the SDK keeps a literal plus
+        ("%e9t%C3%A9", None),  # a lone Latin-1 byte is no UTF-8
+        ("%c3%a9", "é"),  # lower-case hex is as good as upper-case
+        ("%C3%A9", "é"),
+        ("%0a%0A%0f%0F%00", "\n\n\x0f\x0f\x00"),
+        ("100%", None),
+        ("%4", None),
+        ("%4g", None),
+        ("%%41", None),
+        ("%41%", None),
+        ("%41", "A"),
+    ],
+)
+def test_the_strict_decoder_reads_as_the_sdk(text: str, expected: str | None) -> None:
+    assert percent_decode_strict(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "has_escape", "has_invalid"),
+    [
+        ("", False, False),
+        ("abc", False, False),
+        ("%41", True, False),
+        ("%0a", True, False),
+        ("%0F", True, False),
+        ("%fF", True, False),
+        ("%9f", True, False),
+        ("%4", False, True),
+        ("%4g", False, True),
+        ("%Ag", False, True),
+        ("a%", False, True),
+        ("%%41", True, True),
+        ("%41%zz", True, True),
+    ],
+)
+def test_percent_escape_detectors(text: str, has_escape: bool, has_invalid: bool) -> None:
+    assert has_percent_escape(text) is has_escape
+    assert has_invalid_percent(text) is has_invalid
+
+
+@pytest.mark.parametrize(
+    ("text", "valid"),
+    [
+        ("", True),
+        ("no escapes é", True),
+        ("%C3%A9", True),
+        ("%c3%a9", True),
+        ("%E9", False),
+        ("%C3", False),
+        ("%FF%FE", False),
+        ("%zz", True),  # a malformed escape stays text, which is valid
+    ],
+)
+def test_decodes_to_valid_utf8(text: str, valid: bool) -> None:
+    assert decodes_to_valid_utf8(text) is valid
+
+
+def test_form_decode_turns_plus_into_space_before_decoding() -> None:
+    assert form_decode("a+b%2Bc") == "a b+c"
+    assert form_decode("+") == " "
+    assert form_decode("%2B") == "+"
+    assert form_decode("no-escape") == "no-escape"
+    assert form_decode("%E9") == "\ufffd"
+
+
+def test_decode_pairs_splits_on_the_first_equals_only() -> None:
+    assert decode_pairs("a=b=c&&=&x") == [("a", "b=c"), ("", ""), ("x", "")]
+    assert decode_pairs("a+b=c+d") == [("a b", "c d")]
+
+
+def test_encode_component_leaves_only_unreserved_bare() -> None:
+    assert encode_component("AZaz09-._~") == "AZaz09-._~"
+    assert encode_component(" +&=/?#%") == "%20%2B%26%3D%2F%3F%23%25"
+    assert encode_component("é") == "%C3%A9"
+    assert encode_component("😀") == "%F0%9F%98%80"
+
+
+def test_encode_query_joins_encoded_pairs_in_order() -> None:
+    assert encode_query([]) == ""
+    assert encode_query([("a", "1")]) == "a=1"
+    assert encode_query([("b", "x y"), ("a", "é&")]) == "b=x%20y&a=%C3%A9%26"
+    assert encode_query([("", "")]) == "="
+    assert decode_pairs(encode_query([("k+", "v=&")])) == [("k+", "v=&")]

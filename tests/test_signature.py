@@ -74,3 +74,66 @@ def test_verify_holds_for_sign_and_fails_for_other_digests(
     assert verify(sbs, ranstr, signature, secret)
     if other != signature:
         assert not verify(sbs, ranstr, other, secret)
+
+
+def test_secret_mask_is_the_documented_placeholder() -> None:
+    secret = Secret("hunter2-value")
+    assert repr(secret) == str(secret) == f"{secret}" == f"{secret:>30}" == "Secret('********')"
+    assert len(secret) == len("hunter2-value")
+
+
+def test_a_secret_made_from_a_secret_is_the_same_secret() -> None:
+    original = Secret("hunter2-value")
+    copy = Secret(original)
+    assert copy == original
+    assert copy.reveal() == "hunter2-value"
+    assert sign("42", "r", copy) == sign("42", "r", "hunter2-value")
+
+
+def test_a_secret_is_made_only_from_non_empty_text() -> None:
+    with pytest.raises(TypeError, match=r"^a Secret is made from a str$"):
+        Secret(b"bytes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^a Secret is made from a str$"):
+        Secret(None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^the secret is empty$"):
+        Secret("")
+
+
+def test_secret_is_immutable_with_a_clear_error() -> None:
+    secret = Secret("hunter2-value")
+    with pytest.raises(AttributeError, match=r"^Secret is immutable$"):
+        secret.anything = "x"  # type: ignore[attr-defined]
+    assert secret.reveal() == "hunter2-value"
+
+
+def test_secret_equality_and_hash_follow_the_value() -> None:
+    one, same, other = Secret("value-one"), Secret("value-one"), Secret("value-two")
+    assert one == same and hash(one) == hash(same)
+    assert one != other and hash(one) != hash(other)
+    assert one != "value-one"  # a Secret never equals plain text
+    assert (one == "value-one") is False
+    assert len({one, same, other}) == 2
+    assert {one: 1}[same] == 1
+    # Unicode secrets compare by their text, not by an encoding of it.
+    assert Secret("秘密") == Secret("秘密") and Secret("秘密") != Secret("秘")
+
+
+def test_secret_survives_pickling_with_its_value() -> None:
+    restored = pickle.loads(pickle.dumps(Secret("hunter2-value")))
+    assert isinstance(restored, Secret)
+    assert restored.reveal() == "hunter2-value"
+
+
+def test_verify_refuses_non_ascii_and_wrong_length_digests_without_raising() -> None:
+    good = sign("42", "r" * 16, "k")
+    assert not verify("42", "r" * 16, "", "k")
+    assert not verify("42", "r" * 16, good + "0", "k")
+    assert not verify("42", "r" * 16, good[:-1] + "é", "k")
+    assert verify("42", "r" * 16, good, Secret("k"))
+
+
+def test_inner_digest_and_sign_are_the_two_md5_steps() -> None:
+    assert inner_digest("42", "k") == md5("42_k")
+    assert inner_digest("42", Secret("k")) == md5("42_k")
+    assert sign("", "", "k") == md5(md5("_k") + "_")
+    assert fingerprint(inner_digest("42", "k")) == md5("42_k")[:6] + "…"

@@ -12,6 +12,7 @@ text that is no URL yields a link whose ``is_url`` is False and whose
 from __future__ import annotations
 
 import re
+import unicodedata
 from types import MappingProxyType
 from urllib.parse import unquote_to_bytes
 
@@ -191,6 +192,9 @@ class _Parser:
         fields["scheme_span"] = self.span(begin, colon) if self.positions else (begin, colon)
         pos = colon + 1
         special = scheme in _SPECIAL_PORTS
+        if scheme == "file":
+            self.file_url(pos, path_end, fields)
+            return
         if special:
             while pos < path_end and text[pos] in "/\\":
                 pos += 1
@@ -234,6 +238,24 @@ class _Parser:
         if not fields["host"] and scheme != "file":
             raise _Failure("empty host")
         self.path(authority_end, path_end, special, fields)
+        fields["is_url"] = True
+
+    def file_url(self, pos: int, path_end: int, fields: dict[str, object]) -> None:
+        """``file:``: a host only after two slashes, no credentials or port, localhost empty."""
+        text = self.text
+        if text[pos : pos + 2] in ("//", "\\\\", "/\\", "\\/"):
+            stop = _SPECIAL_AUTHORITY_END.search(text, pos + 2, path_end)
+            authority_end = path_end if stop is None else stop.start()
+            fields["authority_span"] = self.span(pos + 2, authority_end)
+            host = text[pos + 2 : authority_end]
+            if "@" in host or (":" in host and not host.startswith("[")):
+                raise _Failure("a 'file:' URL has no credentials or port")
+            host = _special_host(host, "file") if host else ""
+            fields["host"] = "" if host == "localhost" else host
+            pos = authority_end
+        else:
+            fields["host"] = ""
+        self.path(pos, path_end, True, fields)
         fields["is_url"] = True
 
     def path(self, start: int, end: int, special: bool, fields: dict[str, object]) -> None:
@@ -380,6 +402,8 @@ def _special_host(host: str, scheme: str) -> str:
         host = unquote_to_bytes(host).decode("utf-8", "replace")
     if host.isascii():
         domain = host.lower()
+        if "xn--" in domain:
+            _check_punycode_labels(domain)
     else:
         try:
             domain = idna.encode(host, uts46=True, transitional=False).decode("ascii")
@@ -391,6 +415,27 @@ def _special_host(host: str, scheme: str) -> str:
     if domain and (domain[-1] in _DIGITS_AND_DOT or "0x" in domain) and _ends_in_number(domain):
         return _ipv4(domain)
     return domain
+
+
+def _check_punycode_labels(domain: str) -> None:
+    """UTS #46 validity of the ``xn--`` labels of an ASCII host, as browsers check it.
+
+    Each must decode as Punycode to a non-ASCII label in NFC that maps to itself.
+    """
+    for label in domain.split("."):
+        if not label.startswith("xn--"):
+            continue
+        try:
+            decoded = label[4:].encode("ascii").decode("punycode")
+            valid = (
+                not decoded.isascii()
+                and unicodedata.is_normalized("NFC", decoded)
+                and idna.uts46_remap(decoded, std3_rules=False, transitional=False) == decoded
+            )
+        except (UnicodeError, idna.IDNAError, ValueError):
+            valid = False
+        if not valid:
+            raise _Failure(f"host label {label!r} is not valid Punycode")
 
 
 def _ends_in_number(domain: str) -> bool:
