@@ -187,6 +187,7 @@ def test_no_query_no_empty_pairs() -> None:
 )
 def test_every_sdk_rejection_has_its_reason_and_span(url: str, reason: str, span_text: str) -> None:
     reading = read_as_sdk(parse(url))
+    assert isinstance(reading.values, dict)
     assert reading.rejected_reason == reason
     assert reading.rejected_span is not None
     assert url[reading.rejected_span[0] : reading.rejected_span[1]] == span_text
@@ -209,6 +210,9 @@ def test_every_sdk_rejection_has_its_reason_and_span(url: str, reason: str, span
         ("k", {"k": ""}, True),
         ("k=", {"k": ""}, True),
         ("a=1&b=%41&c=x+y&d=%42", {"a": "1", "b": "A", "c": "x+y", "d": "B"}, False),
+        # A raw U+FFFD is the same character to both clients.
+        ("a=\ufffd", {"a": "\ufffd"}, True),
+        ("a=%41&b=\ufffd", {"a": "A", "b": "\ufffd"}, True),
     ],
 )
 def test_sdk_values_and_agreement_with_the_browser(
@@ -274,6 +278,43 @@ def test_outcomes_of_a_url_that_is_no_direct_link() -> None:
     assert plain["sdk"] == plain["browser"]
     direct = resolve(parse(f"{B}?direct=1&chatid=s1"))
     assert note not in direct["browser"].assumptions
+
+
+@pytest.mark.parametrize(
+    ("query", "values"),
+    [
+        ("x=1&=v", {"x": "1"}),
+        ("x=1&y=%E9&z=2", {"x": "1"}),
+        ("x=a+b&&y=2", {"x": "a+b", "y": "2"}),
+    ],
+)
+def test_a_rejected_reading_keeps_the_values_read_before(query: str, values: dict[str, str]) -> None:
+    reading = read_as_sdk(parse(f"{B}?{query}"))
+    assert reading.rejected_reason is not None
+    assert dict(reading.values) == values
+
+
+def test_the_sdk_outcome_uses_the_browser_languages_and_the_profile() -> None:
+    outcomes = resolve(parse(f"{B}?x=a+b"), accept_language="ja")
+    assert (outcomes["sdk"].language, outcomes["sdk"].language_source) == ("ja", "browser")
+    profile = resolve(parse(f"{B}?lang=es&x=a+b"), accept_language="ja", languages=SDK_LANGUAGES)
+    assert (profile["sdk"].language, profile["sdk"].language_source) == ("es", "lang-param")
+    assert (profile["browser"].language, profile["browser"].language_source) == ("es",
+                                                                                 "lang-param")
+
+
+def test_assumptions_about_the_path_keep_every_other_field() -> None:
+    url = ("https://h.example/other?direct=1&chatid=s1&lang=de&sbs=42&name=Ann&x=a+b")
+    for client, outcome in resolve(parse(url), accept_language="ja").items():
+        assert outcome.assumptions[0].startswith("the path is not"), client
+        assert (outcome.language, outcome.language_source) == ("de", "lang-param")
+        assert outcome.customer == {"name": "Ann"}
+        assert (outcome.sbs, outcome.identity) == ("42", "unverified")
+
+
+def test_describe_names_a_language_without_a_display_name_by_its_code() -> None:
+    outcome = resolve(parse(f"{B}?lang=eo"), languages=("en", "eo"))["browser"]
+    assert describe(outcome) == "opens the home page in eo as an anonymous visitor"
 
 
 def test_a_given_sdk_reading_is_used_instead_of_reading_again() -> None:

@@ -160,7 +160,7 @@ def empty_pairs(link: DirectLink) -> tuple[Span, ...]:
     query = link.query
     if link.query_span is None or not query or "&" not in query:
         return ()
-    if "&&" not in query and query[0] != "&" and query[-1] != "&" and "&=" not in query:
+    if "&&" not in query and query[0] != "&" and query[-1] != "&":
         return ()
     text = link.input
     params = link.params
