@@ -80,6 +80,37 @@ BROWSER_READINGS: list[tuple[str, tuple[str, int | None, str] | None]] = [
     ("file://[::1]/direct/app", ("[::1]", None, "/direct/app")),
     ("file://h:80/x", None),
     ("file://user@h/x", None),
+    ("file:\\\\h\\x", ("h", None, "/x")),
+    ("file:/\\h/x", ("h", None, "/x")),
+    ("file:\\/h/x", ("h", None, "/x")),
+    ("file://h", ("h", None, "/")),
+    ("file:///direct/app?a=1", ("", None, "/direct/app")),
+    ("file:///direct\\app", ("", None, "/direct/app")),
+    ("file:", ("", None, "/")),
+    ("https://@h.example/direct/a", ("h.example", None, "/direct/a")),
+    ("https://0x1.a/direct/app", ("0x1.a", None, "/direct/app")),
+    ("https://0.0x1.a/direct/app", ("0.0x1.a", None, "/direct/app")),
+    ("https://1./direct/app", ("0.0.0.1", None, "/direct/app")),
+    ("https://0xa.b/direct/app", ("0xa.b", None, "/direct/app")),
+    ("https://0xg/direct/app", ("0xg", None, "/direct/app")),
+    ("https://0x.0x/direct/app", ("0.0.0.0", None, "/direct/app")),
+    ("https://255.1.1.1/direct/app", ("255.1.1.1", None, "/direct/app")),
+    ("https://1.2.3.4.0/direct/app", None),
+    ("https://1.1.256.1/direct/app", None),
+    ("https://a.0x1/direct/app", None),
+    ("https://1.a.2/direct/app", None),
+    ("https://h.example.1/direct/app", None),
+    ("https://[::1]]/direct/a", None),
+    ("https://h.example:80:90/direct/a", None),
+    ("https://[::ABCD]/direct/a", ("[::abcd]", None, "/direct/a")),
+    ("https://h%FF.example/direct/a", None),
+    ("https://faß.example/direct/a", ("xn--fa-hia.example", None, "/direct/a")),
+    ("https://BÜCHER.example/direct/app", ("xn--bcher-kva.example", None, "/direct/app")),
+    ("https://xn--fa-hia.example/direct/a", ("xn--fa-hia.example", None, "/direct/a")),
+    ("https://xn--a_-xka.example/direct/a", ("xn--a_-xka.example", None, "/direct/a")),
+    ("foo://h.example", ("h.example", None, "")),
+    ("foo://h.example/a\\b", ("h.example", None, "/a\\b")),
+    ("https://h.example/x/../direct", ("h.example", None, "/direct")),
 ]
 
 
@@ -111,6 +142,12 @@ def test_host_port_and_path_as_the_browser_reads_them(
         ("https://:443/direct/app", "empty host"),
         ("https://xn--a.example/direct/app", "host label 'xn--a' is not valid Punycode"),
         ("foo:/direct/app", "'foo:' URL has no host"),
+        ("foo:///direct/app", "empty host"),
+        ("https://h.example:80:90/direct/a", "invalid port '80:90'"),
+        ("https://[::1]]/direct/a", "characters after IPv6 address"),
+        ("file://h:80/x", "a 'file:' URL has no credentials or port"),
+        ("file://user@h/x", "a 'file:' URL has no credentials or port"),
+        ("https://1.2.3.4.0/direct/app", "invalid IPv4 address '1.2.3.4.0'"),
         ("foo://a b/direct/app", "forbidden character in host 'a b'"),
         ("", "empty input"),
         ("direct/app", "no scheme: not an absolute URL"),
@@ -229,3 +266,113 @@ def test_lone_surrogates_of_both_halves_read_as_replacement_characters() -> None
         assert link.input == url
         chat = link.param("chatid")
         assert chat is not None and chat.span == (url.index("chatid"), len(url))
+
+
+def test_parse_names_the_type_it_refuses() -> None:
+    with pytest.raises(TypeError, match=r"^parse\(\) takes a str, not bytes$"):
+        parse(b"https://h/direct/app")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^parse\(\) takes a str, not NoneType$"):
+        parse(None)  # type: ignore[arg-type]
+
+
+def test_an_invalid_domain_says_which_host() -> None:
+    link = parse("https://\u0301a.example/direct/app")
+    assert not link.is_url
+    assert link.error is not None
+    assert link.error.startswith("host '\u0301a.example' is not a valid domain: ")
+
+
+def test_blank_input_has_an_empty_content_span_where_it_starts() -> None:
+    assert parse("   ").content_span == (3, 3)
+    assert parse("   ").error == "empty input"
+    assert parse("").content_span == (0, 0)
+
+
+@pytest.mark.parametrize("dropped", ["\t", "\n", "\r"])
+def test_each_dropped_whitespace_character_alone(dropped: str) -> None:
+    url = f"  https://h.example/dir{dropped}ect/APPX?chat{dropped}id=s1"
+    link = parse(url)
+    assert link.is_url, link.error
+    assert (link.path, link.app_id) == ("/direct/APPX", "APPX")
+    assert link.removed_whitespace == (url.index(dropped), url.rindex(dropped))
+    assert link.content_span == (2, len(url))
+    assert link.app_id_span is not None
+    assert url[link.app_id_span[0] : link.app_id_span[1]] == "APPX"
+    param = link.params[0]
+    assert (param.name, param.value) == ("chatid", "s1")
+    assert url[param.name_span[0] : param.name_span[1]] == f"chat{dropped}id"
+    assert url[param.value_span[0] : param.value_span[1]] == "s1"
+
+
+def test_an_empty_query_or_fragment_beside_a_dropped_newline() -> None:
+    url = "https://h.example/direct/a?\n#f"
+    link = parse(url)
+    hash_at = url.index("#")
+    assert link.query == ""
+    assert link.query_span == (hash_at, hash_at)
+    assert link.fragment == "f"
+
+
+def test_query_and_fragment_markers_at_the_very_start() -> None:
+    query_only = parse("?a=1")
+    assert not query_only.is_url
+    assert query_only.query == "a=1" and query_only.get("a") == "1"
+    fragment_only = parse("#frag")
+    assert fragment_only.fragment == "frag" and fragment_only.query is None
+
+
+def test_the_fragment_runs_to_the_end_and_its_query_from_its_first_question_mark() -> None:
+    assert parse("https://h.example/direct/a#x#y").fragment == "x#y"
+    link = parse("https://h.example/direct/a#v?b=1?c=2")
+    assert [(p.name, p.value) for p in link.fragment_params] == [("b", "1?c=2")]
+    right_after = parse("https://h.example/direct/a#?x=1")
+    assert [(p.name, p.value) for p in right_after.fragment_params] == [("x", "1")]
+    query_ends_with_mark = parse("https://h.example/direct/a?q=1?#x=1")
+    assert [(p.name, p.value) for p in query_ends_with_mark.fragment_params] == [("x", "1")]
+    assert query_ends_with_mark.get("q") == "1?"
+
+
+def test_a_missing_app_id_after_dot_segments_points_after_direct() -> None:
+    url = "https://h.example/x/../direct"
+    link = parse(url)
+    assert link.app_id == ""
+    assert link.app_id_span == (len(url), len(url))
+
+
+@pytest.mark.parametrize(
+    ("query", "pairs"),
+    [
+        ("=v", [("", "v")]),
+        ("k", [("k", "")]),
+        ("k=", [("k", "")]),
+        ("a=x+y", [("a", "x y")]),
+        ("a=x%2By", [("a", "x+y")]),
+        ("%41=1", [("A", "1")]),
+        ("a+b=1", [("a b", "1")]),
+        ("%41+b=%42+c", [("A b", "B c")]),
+        ("plain=text", [("plain", "text")]),
+    ],
+)
+def test_names_and_values_are_decoded_where_they_hold_escapes_or_plus(
+    query: str, pairs: list[tuple[str, str]]
+) -> None:
+    link = parse(f"https://h.example/direct/a?{query}")
+    assert [(p.name, p.value) for p in link.params] == pairs
+
+
+def test_value_spans_beside_dropped_tabs() -> None:
+    url = "https://h.example/direct/a?ab=cd\t&e\t=f"
+    link = parse(url)
+    first, second = link.params
+    assert url[first.value_span[0] : first.value_span[1]] == "cd"
+    assert url[first.name_span[0] : first.name_span[1]] == "ab"
+    assert url[second.name_span[0] : second.name_span[1]] == "e"
+    assert url[second.value_span[0] : second.value_span[1]] == "f"
+
+
+def test_a_file_url_authority_span_covers_its_host() -> None:
+    url = "file://h.example/x"
+    link = parse(url)
+    assert link.authority_span is not None
+    assert url[link.authority_span[0] : link.authority_span[1]] == "h.example"
+    assert parse("file:///x").authority_span == (7, 7)

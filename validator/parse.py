@@ -168,8 +168,7 @@ class _Parser:
         try:
             self.structure(path_end, fields)
         except _Failure as failure:
-            fields["is_url"] = False
-            fields["error"] = str(failure)
+            fields["error"] = str(failure)  # is_url stays False
         # The dict is written in field order; building the tuple directly
         # skips the keyword-argument parsing of the generated constructor.
         return _new_tuple(DirectLink, tuple(fields.values()))
@@ -230,12 +229,12 @@ class _Parser:
                 raise _Failure(f"port {port} out of range")
             fields["port"] = None if _SPECIAL_PORTS.get(scheme) == port else port
         if special:
-            fields["host"] = _special_host(host, scheme)
+            fields["host"] = _special_host(host)
         else:
-            if any(ch in _FORBIDDEN_HOST and ch != "%" for ch in host):
+            if any(ch in _FORBIDDEN_HOST for ch in host):
                 raise _Failure(f"forbidden character in host {host!r}")
             fields["host"] = host
-        if not fields["host"] and scheme != "file":
+        if not fields["host"]:
             raise _Failure("empty host")
         self.path(authority_end, path_end, special, fields)
         fields["is_url"] = True
@@ -250,7 +249,7 @@ class _Parser:
             host = text[pos + 2 : authority_end]
             if "@" in host or (":" in host and not host.startswith("[")):
                 raise _Failure("a 'file:' URL has no credentials or port")
-            host = _special_host(host, "file") if host else ""
+            host = _special_host(host) if host else ""
             fields["host"] = "" if host == "localhost" else host
             pos = authority_end
         else:
@@ -391,10 +390,9 @@ def _split_port(hostport: str) -> tuple[str, str]:
     return hostport[:colon], hostport[colon + 1 :]
 
 
-def _special_host(host: str, scheme: str) -> str:
+def _special_host(host: str) -> str:
+    """The host of an http(s), ws(s), ftp or file URL as the browser serialises it."""
     if not host:
-        if scheme == "file":
-            return ""
         raise _Failure("empty host")
     if host.startswith("["):
         return host.lower()
@@ -445,7 +443,8 @@ def _ends_in_number(domain: str) -> bool:
     last = labels[-1]
     if last and last.isascii() and last.isdigit():
         return True
-    return last.startswith(("0x", "0X")) and all(c in "0123456789abcdefABCDEF" for c in last[2:])
+    # The domain is lower case here.
+    return last.startswith("0x") and all(c in "0123456789abcdef" for c in last[2:])
 
 
 def _ipv4(domain: str) -> str:
@@ -458,7 +457,7 @@ def _ipv4(domain: str) -> str:
     for label in labels:
         if not label or not _IPV4_PART.fullmatch(label):
             raise _Failure(f"invalid IPv4 address {domain!r}")
-        if label[:2] in ("0x", "0X"):
+        if label.startswith("0x"):
             numbers.append(int(label[2:] or "0", 16))
         elif len(label) > 1 and label[0] == "0":
             numbers.append(int(label, 8))
