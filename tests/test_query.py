@@ -182,7 +182,7 @@ def test_decode_pairs_splits_on_the_first_equals_only() -> None:
     assert decode_pairs("a+b=c+d") == [("a b", "c d")]
 
 
-def test_encode_component_leaves_only_unreserved_bare() -> None:
+def test_encode_component_writes_upper_case_utf8_escapes() -> None:
     assert encode_component("AZaz09-._~") == "AZaz09-._~"
     assert encode_component(" +&=/?#%") == "%20%2B%26%3D%2F%3F%23%25"
     assert encode_component("é") == "%C3%A9"

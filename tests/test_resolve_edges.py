@@ -54,7 +54,9 @@ RANSTR = "Qm9yTnx3aWZpLXN0YXI"
         ("en us", DEFAULT_LANGUAGES, None),
     ],
 )
-def test_normalise_language_edges(tag: str, languages: tuple[str, ...], expected: str | None) -> None:
+def test_normalise_language_edges(
+    tag: str, languages: tuple[str, ...], expected: str | None
+) -> None:
     assert normalise_language(tag, languages) == expected
 
 
@@ -288,7 +290,9 @@ def test_outcomes_of_a_url_that_is_no_direct_link() -> None:
         ("x=a+b&&y=2", {"x": "a+b", "y": "2"}),
     ],
 )
-def test_a_rejected_reading_keeps_the_values_read_before(query: str, values: dict[str, str]) -> None:
+def test_a_rejected_reading_keeps_the_values_read_before(
+    query: str, values: dict[str, str]
+) -> None:
     reading = read_as_sdk(parse(f"{B}?{query}"))
     assert reading.rejected_reason is not None
     assert dict(reading.values) == values
@@ -367,7 +371,8 @@ def test_customer_fields_are_the_four_documented_ones() -> None:
     [
         ("direct=1&chatid=s1&lang=de", None, None,
          "opens session s1 in Deutsch as an anonymous visitor"),
-        ("", "ja", None, "opens the home page in 日本語 (browser language) as an anonymous visitor"),
+        ("", "ja", None,
+         "opens the home page in 日本語 (browser language) as an anonymous visitor"),
         ("", None, None, "opens the home page in English (fallback) as an anonymous visitor"),
         ("sbs=42", None, None,
          "opens the home page in English (fallback) as customer 42 (signature not checked: "
