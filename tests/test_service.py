@@ -20,6 +20,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from validator import spec
 from validator.check import check, check_many
 from validator.serialize import report_to_dict
 from validator.service import ServiceSettings, create_app
@@ -123,7 +124,7 @@ def test_openapi_documents_every_status_as_problem_json(client: TestClient) -> N
     schemas = document["components"]["schemas"]
     assert "HTTPValidationError" not in schemas and "Problem" in schemas
     link_schema = schemas["CheckManyRequest"]["properties"]["links"]
-    assert link_schema["maxItems"] == 1000
+    assert link_schema["maxItems"] == spec.MAX_LINKS_PER_REQUEST
 
 
 # Check ---------------------------------------------------------------------
@@ -252,12 +253,13 @@ def test_check_many_runs_batch_rules_and_summarizes(client: TestClient) -> None:
     )
 
 
-def test_check_many_takes_1000_links_and_refuses_1001(client: TestClient) -> None:
+def test_check_many_takes_its_limit_of_links_and_refuses_one_more(client: TestClient) -> None:
     link = f"{BASE}?direct=1&chatid=1"
-    assert client.post("/v1/check-many", json={"links": [link] * 1000}).status_code == 200
-    found = problem(client.post("/v1/check-many", json={"links": [link] * 1001}), 422)
+    limit = spec.MAX_LINKS_PER_REQUEST
+    assert client.post("/v1/check-many", json={"links": [link] * limit}).status_code == 200
+    found = problem(client.post("/v1/check-many", json={"links": [link] * (limit + 1)}), 422)
     assert found["type"] == "urn:directlink:problem:too-many-links"
-    assert "1000" in found["detail"]
+    assert str(limit) in found["detail"]
 
 
 # Body size -----------------------------------------------------------------
@@ -269,7 +271,9 @@ def test_body_over_one_mebibyte_is_413(client: TestClient) -> None:
         client.post("/v1/check", content=big, headers={"content-type": "application/json"}), 413
     )
     assert found["type"] == "urn:directlink:problem:body-too-large"
-    many = json.dumps({"links": ["x" * 1000] * 1000})  # 1 MB of links, just under 1 MiB
+    # The most the schema allows, every character JSON-escaped: still under 1 MiB.
+    longest = "\U0001f600" * spec.MAX_BATCH_LINK_CHARS
+    many = json.dumps({"links": [longest] * spec.MAX_LINKS_PER_REQUEST})
     assert len(many) < 1024 * 1024
     response = client.post(
         "/v1/check-many", content=many, headers={"content-type": "application/json"}

@@ -41,6 +41,17 @@ _HOMES: dict[str, str] = {
     "sign": "validator.signature",
     "verify": "validator.signature",
     "vectors": "validator.signing_vectors",
+    # Every public exception, also those of modules that need an extra.
+    "ExplainError": "validator.diagnose",
+    "LimitExceeded": "validator.limits",
+    "LinkTooLongError": "validator.limits",
+    "SelectorError": "validator.rules.registry",
+    "SecretSourceError": "validator.secret_sources",
+    "LinkAssertionError": "validator.testing",
+    "UnreadableFile": "validator.textfiles",
+    "QrError": "validator.qr",
+    "ImageError": "validator.extract.qr",
+    "ClusterError": "validator.distributed.cluster",
     # ``create_app`` (the HTTP service) needs the ``server`` extra, and ``audit``
     # the extractors' (``audit``, ``qr``).
     "create_app": "validator.service",
@@ -53,13 +64,20 @@ __all__ = [
     "ConfigError",
     "Diagnosis",
     "DirectLink",
+    "ExplainError",
     "Finding",
     "Fix",
+    "LimitExceeded",
+    "LinkAssertionError",
+    "LinkTooLongError",
     "Outcome",
     "Param",
     "Report",
     "Secret",
+    "SecretSourceError",
+    "SelectorError",
     "Span",
+    "UnreadableFile",
     "build",
     "check",
     "check_many",
@@ -93,7 +111,17 @@ if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.model import Param as Param
     from validator.model import Report as Report
     from validator.model import Span as Span
+    from validator.diagnose import ExplainError as ExplainError
+    from validator.distributed.cluster import ClusterError as ClusterError
+    from validator.extract.qr import ImageError as ImageError
+    from validator.limits import LimitExceeded as LimitExceeded
+    from validator.limits import LinkTooLongError as LinkTooLongError
+    from validator.qr import QrError as QrError
+    from validator.rules.registry import SelectorError as SelectorError
+    from validator.secret_sources import SecretSourceError as SecretSourceError
     from validator.service import create_app as create_app
+    from validator.testing import LinkAssertionError as LinkAssertionError
+    from validator.textfiles import UnreadableFile as UnreadableFile
     from validator.signature import Secret as Secret
     from validator.signature import sign as sign
     from validator.signature import verify as verify

@@ -15,7 +15,7 @@ import secrets as _random
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from validator import spec
+from validator import arguments, spec
 from validator.model import DirectLink
 from validator.query import encode_query
 from validator.signature import Secret, as_secret, sign
@@ -75,10 +75,34 @@ def build(
     """Build a canonical link; given a :class:`DirectLink`, rebuild it canonically.
 
     With ``sbs`` and ``secret``, ``ranstr`` is generated unless given and
-    ``sbs_mm`` is computed (a given ``sbs_mm`` is then an error).
+    ``sbs_mm`` is computed (a given ``sbs_mm`` is then an error). Raises
+    ``TypeError`` naming an argument of the wrong type and ``ValueError`` for
+    a value with a lone surrogate (it has no UTF-8 form).
     """
     if isinstance(app_id, DirectLink):
         return rebuild(app_id)
+    arguments.require_str("build", "app_id", app_id)
+    arguments.require_str("build", "base", base)
+    for argument, given in (
+        ("chat_id", chat_id), ("lang", lang), ("sbs", sbs), ("sbs_mm", sbs_mm),
+        ("ranstr", ranstr), ("name", name), ("nickname", nickname), ("email", email),
+        ("phone", phone), ("theme", theme), ("customer_remark", customer_remark),
+        ("ext_fk_id", ext_fk_id), ("referer", referer), ("referer_url", referer_url),
+        ("source_title", source_title),
+    ):
+        arguments.require_str("build", argument, given, optional=True)
+        if given is not None and arguments.has_lone_surrogate(given):
+            raise BuildError(f"{argument} holds a lone surrogate, which no URL can carry")
+    arguments.require_bool("build", "is_app", is_app)
+    arguments.require_secret("build", "secret", secret, optional=True)
+    if isinstance(extra, str | bytes):
+        raise TypeError("build() argument 'extra' must be an iterable of (key, value) pairs")
+    extra = list(extra)
+    for pair in extra:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError("build() argument 'extra' must hold (key, value) pairs of str")
+        arguments.require_str("build", "extra key", pair[0])
+        arguments.require_str("build", "extra value", pair[1])
     values: dict[str, str | None] = {
         spec.CHATID: chat_id,
         spec.LANG: lang,

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
+from validator import arguments, spec
 from validator.config import DEFAULT_CONFIG, Config
 from validator.engine.lazy import LazyFinding
 from validator.engine.screen import ScreenPlan, screen
+from validator.limits import check_link_length
 from validator.model import SEVERITY_RANK, DirectLink, Finding, Report, Severity, finding_order
 from validator.parse import parse
 from validator.resolve import read_as_sdk, resolve
@@ -152,11 +154,61 @@ def _override(config: Config, finding: Finding) -> Finding:
     )
 
 
-def _run(context: LinkContext, plan: RulePlan) -> list[Finding]:
+def _run(context: LinkContext, plan: RulePlan, *, capped: bool = True) -> list[Finding]:
     findings: list[Finding] = []
     for rule in plan.rules_for(context.signals):
-        findings.extend(rule.check(context))
+        found = rule.check(context)
+        findings.extend(_capped(found) if capped else found)
     return findings
+
+
+def _capped(found: Iterable[Finding]) -> list[Finding]:
+    """At most :data:`~validator.spec.MAX_FINDINGS_PER_RULE` findings of one rule.
+
+    The last one listed says how many more there are, so a link of 16,384
+    ``&`` costs a hundred findings, not 16,384.
+    """
+    kept: list[Finding] = []
+    more = 0
+    for finding in found:
+        if len(kept) < spec.MAX_FINDINGS_PER_RULE:
+            kept.append(finding)
+        else:
+            more += 1
+    if more:
+        last = kept[-1]
+        kept[-1] = Finding(
+            code=last.code,
+            name=last.name,
+            severity=last.severity,
+            message=f"{last.message} (and {more:,} more {last.code} in this link, not listed)",
+            span=last.span,
+            param=last.param,
+            fix=last.fix,
+            client=last.client,
+        )
+    return kept
+
+
+def _require_check_arguments(
+    function: str,
+    secret: object,
+    secrets: object,
+    accept_language: object,
+    config: object,
+) -> None:
+    arguments.require_secret(function, "secret", secret, optional=True)
+    arguments.require_secret_map(function, "secrets", secrets)
+    arguments.require_languages(function, "accept_language", accept_language)
+    arguments.require_config(function, config)
+
+
+def _require_link(function: str, url: object) -> None:
+    arguments.require_link(function, "url", url)
+    if isinstance(url, DirectLink):
+        check_link_length(url.input)
+    elif isinstance(url, str):
+        check_link_length(url)
 
 
 def check(
@@ -174,8 +226,16 @@ def check(
     their secrets and wins for the apps it names. ``accept_language`` is the
     visitor's ``Accept-Language`` header (or a list of tags) for the page model.
     ``known_secrets`` are further secrets (other apps', candidates) whose
-    appearance in the link DL309 reports too.
+    appearance in the link DL309 reports too. Each rule lists at most
+    :data:`~validator.spec.MAX_FINDINGS_PER_RULE` findings (the last one says
+    how many more).
+
+    Raises ``TypeError`` naming an argument of the wrong type, and
+    :class:`~validator.limits.LinkTooLongError` for a link over
+    :data:`~validator.spec.MAX_LINK_CHARS`.
     """
+    _require_check_arguments("check", secret, secrets, accept_language, config)
+    _require_link("check", url)
     config = config or DEFAULT_CONFIG
     shared_secret = _as_secret(secret)
     secret_map = _secret_map(secrets)
@@ -190,6 +250,28 @@ def check(
     return full_check(url, shared_secret, secret_map, accept_language, config, known)
 
 
+def check_every_finding(
+    url: str | DirectLink,
+    *,
+    secret: SecretLike | None = None,
+    secrets: Mapping[str, SecretLike] | None = None,
+    config: Config | None = None,
+) -> Report:
+    """:func:`check` without argument checks nor the cap on findings per rule.
+
+    ``fix`` needs every finding (16,384 empty pairs are 16,384 fixes).
+    """
+    config = config or DEFAULT_CONFIG
+    shared_secret = _as_secret(secret)
+    secret_map = _secret_map(secrets)
+    if url.__class__ is str:
+        text: str = url
+        report = screen(text, screen_plan(config), shared_secret, secret_map, None, ())
+        if report is not None:
+            return report
+    return full_check(url, shared_secret, secret_map, None, config, (), capped=False)
+
+
 def full_check(
     url: str | DirectLink,
     secret: Secret | None,
@@ -197,10 +279,15 @@ def full_check(
     accept_language: str | Sequence[str] | None,
     config: Config,
     known_secrets: tuple[Secret, ...],
+    *,
+    capped: bool = True,
 ) -> Report:
-    """Tier two: parse, resolve, and run every rule the link's signals call for."""
+    """Tier two: parse, resolve, and run every rule the link's signals call for.
+
+    ``capped=False`` lists every finding (``fix`` needs each one).
+    """
     context = _context(url, secret, secrets, accept_language, config, known_secrets)
-    findings = _finish(config, _run(context, rule_plan(config)))
+    findings = _finish(config, _run(context, rule_plan(config), capped=capped))
     return Report(link=context.link, findings=findings, outcomes=context.outcomes)
 
 
@@ -215,8 +302,14 @@ def check_many(
 ) -> list[Report]:
     """Check many links, with the batch rules (DL310 ranstr-reused) across all of them.
 
-    Reports come back in input order, one per link.
+    Reports come back in input order, one per link. Raises like :func:`check`.
     """
+    _require_check_arguments("check_many", secret, secrets, accept_language, config)
+    if isinstance(urls, str | bytes):
+        raise TypeError("check_many() argument 'urls' must be an iterable of links, not a str")
+    urls = list(urls)
+    for url in urls:
+        _require_link("check_many", url)
     config = config or DEFAULT_CONFIG
     shared_secret = _as_secret(secret)
     secret_map = _secret_map(secrets)

@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from validator import spec
+from validator.limits import LimitExceeded, loads_toml
 from validator.model import SEVERITIES, Severity
+from validator.textfiles import UnreadableFile, read_text
 
 CONFIG_FILE = "directlink.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -238,14 +240,16 @@ def _validate(config: Config, source: str, prefix: str = "") -> None:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     source = os.fspath(path)
+    if not path.exists():
+        raise ConfigError(source, None, "file does not exist")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(source, None, "file does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(source, None, f"cannot be read: {error}") from None
+        text = read_text(path, "config file", max_bytes=spec.MAX_CONFIG_FILE_BYTES)
+    except UnreadableFile as error:
+        raise ConfigError(source, None, str(error).replace(f"config file {source} ", "")) from None
     try:
-        return tomllib.loads(text)
+        return loads_toml(text, "the file")
+    except LimitExceeded as error:
+        raise ConfigError(source, None, str(error)) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(source, None, f"not valid TOML: {error}") from None
 
@@ -257,6 +261,7 @@ def _has_tool_table(data: Mapping[str, Any]) -> bool:
 
 def _has_tool_section(path: Path) -> bool:
     try:
-        return _has_tool_table(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_text(path, "config file", max_bytes=spec.MAX_CONFIG_FILE_BYTES)
+        return _has_tool_table(loads_toml(text))
+    except (UnreadableFile, LimitExceeded, tomllib.TOMLDecodeError):
         return False

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
+from validator import arguments
+from validator.limits import check_link_length
 from validator.mistakes import (
     DIGEST,
     HYPOTHESES,
@@ -443,8 +445,13 @@ def explain(
     """Diagnose the signature of a link, with the values as the page decodes them.
 
     Raises :class:`ExplainError` where the link carries no ``sbs``,
-    ``ranstr`` or ``sbs_mm`` to check.
+    ``ranstr`` or ``sbs_mm`` to check, ``TypeError`` naming an argument of the
+    wrong type.
     """
+    arguments.require_link("explain", "url", url)
+    arguments.require_secret("explain", "secret", secret)
+    if isinstance(url, str):
+        check_link_length(url)
     link = parse(url) if isinstance(url, str) else url
     sbs_param = link.param("sbs")
     ranstr_param = link.param("ranstr")

@@ -13,9 +13,10 @@ import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from validator import spec
-from validator.check import SecretLike, check
+from validator import arguments, spec
+from validator.check import SecretLike, check_every_finding
 from validator.config import Config
+from validator.limits import check_link_length
 from validator.model import DirectLink, Finding, Fix, Span
 from validator.parse import parse
 
@@ -46,6 +47,11 @@ def fix(
     config: Config | None = None,
 ) -> str:
     """The link with every applicable fix applied (safe ones only unless ``unsafe``)."""
+    arguments.require_link("fix", "url", url)
+    arguments.require_secret("fix", "secret", secret, optional=True)
+    arguments.require_secret_map("fix", "secrets", secrets)
+    arguments.require_bool("fix", "unsafe", unsafe)
+    arguments.require_config("fix", config)
     return fix_link(url, secret=secret, secrets=secrets, unsafe=unsafe, config=config).fixed
 
 
@@ -59,10 +65,11 @@ def fix_link(
 ) -> FixResult:
     """Like :func:`fix`, also telling which fixes were applied."""
     original = url.input if isinstance(url, DirectLink) else url
+    check_link_length(original)
     text = original.strip(spec.C0_CONTROL_OR_SPACE)
     applied: list[tuple[str, str]] = []
     for _ in range(MAX_PASSES):
-        report = check(text, secret=secret, secrets=secrets, config=config)
+        report = check_every_finding(text, secret=secret, secrets=secrets, config=config)
         chosen = choose_fixes(report.findings, unsafe=unsafe)
         if not chosen:
             break

@@ -13,6 +13,8 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
+from validator import spec
+from validator.limits import LimitExceeded, loads_json, loads_toml
 from validator.signature import Secret
 from validator.textfiles import UnreadableFile, read_text
 
@@ -32,7 +34,16 @@ def secret_from_env(name: str = DEFAULT_SECRET_ENV) -> Secret | None:
         return None
     if not value:
         raise SecretSourceError(f"environment variable {name} is set but empty")
-    return Secret(value)
+    return _secret(value, f"environment variable {name}")
+
+
+def _secret(value: str, source: str) -> Secret:
+    """A :class:`Secret`, or the error naming ``source`` (never the value)."""
+    try:
+        return Secret(value)
+    except ValueError as error:
+        # A non-UTF-8 byte in the environment reads as a lone surrogate.
+        raise SecretSourceError(f"{source}: {error}") from None
 
 
 def secret_from_file(path: str | os.PathLike[str]) -> Secret:
@@ -46,12 +57,16 @@ def secret_from_file(path: str | os.PathLike[str]) -> Secret:
             f"secret file {os.fspath(path)} holds more than one line; "
             "use a secrets file (TOML or JSON) to give several secrets"
         )
-    return Secret(value)
+    return _secret(value, f"secret file {os.fspath(path)}")
 
 
 def secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secret]:
     """A map of app id to secret, from a TOML or JSON file."""
-    return {key: Secret(value) for key, value in _mapping(path, "app id").items()}
+    name = os.fspath(path)
+    return {
+        key: _secret(value, f"{name}: entry {position}")
+        for position, (key, value) in enumerate(_mapping(path, "app id").items(), start=1)
+    }
 
 
 def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secret]:
@@ -63,12 +78,16 @@ def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secre
     stripped = text.lstrip()
     if stripped.startswith("{") or _looks_like_toml(text) or _TOML_ASSIGNMENT.search(text):
         # A map; a malformed one is an error, never read as one secret a line.
-        return {label: Secret(value) for label, value in _mapping(path, "label").items()}
+        name = os.fspath(path)
+        return {
+            label: _secret(value, f"{name}: entry {position}")
+            for position, (label, value) in enumerate(_mapping(path, "label").items(), start=1)
+        }
     result: dict[str, Secret] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         value = line.rstrip("\r\n")
         if value:
-            result[f"line {number}"] = Secret(value)
+            result[f"line {number}"] = _secret(value, f"{os.fspath(path)}: line {number}")
     if not result:
         raise SecretSourceError(f"candidate secrets file {os.fspath(path)} is empty")
     return result
@@ -76,7 +95,9 @@ def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secre
 
 def _looks_like_toml(text: str) -> bool:
     try:
-        parsed = tomllib.loads(text)
+        parsed = loads_toml(text)
+    except LimitExceeded:
+        return True  # a map, too deep or with too long a number: refused as one
     except tomllib.TOMLDecodeError:
         return False
     return bool(parsed)
@@ -88,14 +109,18 @@ def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
     data: object
     if Path(name).suffix.lower() == ".json" or text.lstrip().startswith("{"):
         try:
-            data = json.loads(text)
+            data = loads_json(text, name)
+        except LimitExceeded as error:
+            raise SecretSourceError(str(error)) from None
         except json.JSONDecodeError as error:
             raise SecretSourceError(
                 f"{name}: not valid JSON (line {error.lineno}, column {error.colno})"
             ) from None
     else:
         try:
-            data = tomllib.loads(text)
+            data = loads_toml(text, name)
+        except LimitExceeded as error:
+            raise SecretSourceError(str(error)) from None
         except tomllib.TOMLDecodeError:
             # The decoder's message may quote the offending line, a secret.
             raise SecretSourceError(f"{name}: not valid TOML or JSON") from None
@@ -118,6 +143,8 @@ def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
 def _read(path: str | os.PathLike[str]) -> str:
     try:
         # utf-8-sig: a byte-order mark some Windows editors write is not part of the secret.
-        return read_text(path, "secret file", encoding="utf-8-sig")
+        return read_text(
+            path, "secret file", encoding="utf-8-sig", max_bytes=spec.MAX_SECRET_FILE_BYTES
+        )
     except UnreadableFile as error:
         raise SecretSourceError(str(error)) from None

@@ -10,6 +10,8 @@ import hashlib
 import hmac
 from typing import Any
 
+from validator.arguments import has_lone_surrogate, require_secret, require_str, require_text
+
 _MASK = "Secret('********')"
 
 
@@ -26,9 +28,13 @@ class Secret:
         if isinstance(value, Secret):
             value = value.reveal()
         if not isinstance(value, str):
-            raise TypeError("a Secret is made from a str")
+            raise TypeError(f"a Secret is made from a str, not {type(value).__name__}")
         if not value:
             raise ValueError("the secret is empty")
+        if has_lone_surrogate(value):
+            # Not text (a non-UTF-8 byte read with surrogateescape, a "\ud800"
+            # JSON escape): it could never be hashed as UTF-8. Not echoed.
+            raise ValueError("the secret holds a lone surrogate (U+D800..U+DFFF): not UTF-8 text")
         object.__setattr__(self, "_value", value)
 
     def reveal(self) -> str:
@@ -77,13 +83,30 @@ def inner_digest(sbs: str, secret: Secret | str) -> str:
 
 
 def sign(sbs: str, ranstr: str, secret: Secret | str) -> str:
-    """The ``sbs_mm`` the page expects for ``sbs`` and ``ranstr``."""
+    """The ``sbs_mm`` the page expects for ``sbs`` and ``ranstr``.
+
+    Raises ``TypeError`` naming an argument of the wrong type, ``ValueError``
+    for a value with a lone surrogate (it has no UTF-8 form to hash).
+    """
+    _require_signing_arguments("sign", sbs, ranstr, secret)
+    return _sign(sbs, ranstr, secret)
+
+
+def _require_signing_arguments(function: str, sbs: object, ranstr: object, secret: object) -> None:
+    require_text(function, "sbs", sbs)
+    require_text(function, "ranstr", ranstr)
+    require_secret(function, "secret", secret)
+
+
+def _sign(sbs: str, ranstr: str, secret: Secret | str) -> str:
     return md5_hex(f"{inner_digest(sbs, secret)}_{ranstr}")
 
 
 def verify(sbs: str, ranstr: str, sbs_mm: str, secret: Secret | str) -> bool:
     """True where ``sbs_mm`` is the signature of ``sbs`` and ``ranstr``; constant time."""
-    expected = sign(sbs, ranstr, secret).encode("ascii")
+    _require_signing_arguments("verify", sbs, ranstr, secret)
+    require_str("verify", "sbs_mm", sbs_mm)
+    expected = _sign(sbs, ranstr, secret).encode("ascii")
     try:
         given = sbs_mm.encode("ascii")
     except UnicodeEncodeError:

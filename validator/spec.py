@@ -136,3 +136,49 @@ MAX_URL_LENGTH: Final = 2000
 #: Contexts a link is published in; they change DL313, DL403 and DL509.
 CONTEXTS: Final = ("private", "public", "qr", "email")
 PUBLIC_CONTEXTS: Final = frozenset({"public", "qr", "email"})
+
+# Resource limits -----------------------------------------------------------
+#
+# One constant per limit; every reader, the API, the CLI and the service take
+# theirs from here, and docs/limits.md lists them. Each is enforced before the
+# work it bounds, with a message that names it.
+
+#: The longest link the validator reads (browsers cut far shorter ones: DL509).
+#: ``check()`` refuses a longer one with :class:`LinkTooLongError`; the extractors
+#: never carry a longer candidate.
+MAX_LINK_CHARS: Final = 65536
+
+#: Findings of one rule listed for one link; the last one listed says how many
+#: more there are (a link of 16,384 ``&`` has 16,384 empty pairs, not 16,384 lines).
+MAX_FINDINGS_PER_RULE: Final = 100
+
+#: Bytes of one request body the service reads. The request schemas below are
+#: sized so that every body the OpenAPI document allows fits, even with every
+#: character JSON-escaped (``\ud83d\ude00``: 12 bytes for one character).
+MAX_REQUEST_BODY_BYTES: Final = 1024 * 1024
+
+#: The longest link of a one-link request (``/v1/check``, ``/v1/fix``, ``/v1/explain``).
+MAX_REQUEST_LINK_CHARS: Final = 16384
+
+#: Links in one ``/v1/check-many`` body (and in ``/v1/explain``'s batch), and
+#: the longest of them: past DL509's 2,000, so a batch still reports it.
+MAX_LINKS_PER_REQUEST: Final = 32
+MAX_BATCH_LINK_CHARS: Final = 2048
+
+#: The longest value ``/v1/build`` takes, and how many extra parameters.
+MAX_REQUEST_VALUE_CHARS: Final = 2048
+MAX_EXTRA_PARAMS: Final = 16
+
+#: Nesting of arrays and objects in a JSON request body, and in TOML/JSON
+#: secrets and config files.
+MAX_NESTING_DEPTH: Final = 64
+
+#: Digits of one integer in a JSON request body or a secrets/config file.
+MAX_INTEGER_DIGITS: Final = 1000
+
+#: Bytes read from a secret file, a secrets file or a config file.
+MAX_SECRET_FILE_BYTES: Final = 1024 * 1024
+MAX_CONFIG_FILE_BYTES: Final = 1024 * 1024
+
+#: Bytes read from a batch file of links (``explain --batch``).
+MAX_BATCH_FILE_BYTES: Final = 64 * 1024 * 1024

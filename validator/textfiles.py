@@ -13,18 +13,27 @@ class UnreadableFile(ValueError):
     """
 
 
-def read_text(path: str | os.PathLike[str], what: str, *, encoding: str = "utf-8") -> str:
-    """The text of ``path``; ``what`` names the file in messages ("secret file")."""
+def read_text(
+    path: str | os.PathLike[str], what: str, *, encoding: str = "utf-8", max_bytes: int
+) -> str:
+    """The text of ``path``; ``what`` names the file in messages ("secret file").
+
+    No more than ``max_bytes`` are read: a larger file (or ``/dev/zero``) is refused.
+    """
     name = os.fspath(path)
     try:
-        return Path(name).read_text(encoding=encoding)
+        with Path(name).open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise UnreadableFile(f"{what} {name} is over the limit of {max_bytes:,} bytes")
+        return data.decode(encoding)
     except FileNotFoundError:
         raise UnreadableFile(f"{what} {name} does not exist") from None
     except IsADirectoryError:
         raise UnreadableFile(f"{what} {name} is a directory") from None
     except PermissionError:
         raise UnreadableFile(f"{what} {name} cannot be read: permission denied") from None
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, UnicodeError):
         raise UnreadableFile(f"{what} {name} is not UTF-8 text") from None
     except OSError as error:
         raise UnreadableFile(f"{what} {name} cannot be read: {error.strerror}") from None

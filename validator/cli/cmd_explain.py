@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from validator import spec
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_candidate_secrets, load_secrets, read_links, secret_options
 from validator.diagnose import ExplainError, diagnosis_to_dict, explain
@@ -130,7 +131,7 @@ def _one_link(argument: str) -> DirectLink:
 
 def _batch(path: str) -> list[DirectLink]:
     try:
-        text = read_text(path, "batch file")
+        text = read_text(path, "batch file", max_bytes=spec.MAX_BATCH_FILE_BYTES)
     except UnreadableFile as error:
         raise InputError(str(error)) from None
     links = [parse(line) for line in text.splitlines() if line.strip()]

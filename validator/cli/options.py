@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from validator.cli.main import InputError
+from validator.limits import LinkTooLongError, check_link_length
 from validator.secret_sources import (
     DEFAULT_SECRET_ENV,
     SecretSourceError,
@@ -150,7 +151,9 @@ def _prompt() -> Secret:
 def read_links(arguments: tuple[str, ...]) -> Iterator[tuple[str, str]]:
     """Yield ``(source, link)``; ``-`` reads one link a line from stdin.
 
-    Blank stdin lines are skipped; the source names the line number.
+    Blank stdin lines are skipped; the source names the line number. A link
+    over :data:`~validator.spec.MAX_LINK_CHARS` is an :class:`InputError`
+    naming its source, before any work is done on it.
     """
     if not arguments:
         raise InputError("give at least one URL, or - to read links from stdin")
@@ -159,6 +162,14 @@ def read_links(arguments: tuple[str, ...]) -> Iterator[tuple[str, str]]:
             for number, line in enumerate(sys.stdin, start=1):
                 text = line.rstrip("\r\n")
                 if text.strip():
-                    yield (f"<stdin>:{number}", text)
+                    yield _within_limit(f"<stdin>:{number}", text)
         else:
-            yield (f"<arg {position}>", argument)
+            yield _within_limit(f"<arg {position}>", argument)
+
+
+def _within_limit(source: str, text: str) -> tuple[str, str]:
+    try:
+        check_link_length(text)
+    except LinkTooLongError as error:
+        raise InputError(f"{source}: {error}") from None
+    return source, text

@@ -14,12 +14,13 @@ import re
 from collections.abc import Collection, Iterator
 from typing import NamedTuple
 
+from validator import spec
 from validator.extract.unwrap import Opaque, unwrap
 from validator.model import DirectLink
 from validator.parse import parse
 
 #: A link longer than this is cut: no browser or mail client keeps more.
-MAX_LINK_CHARS = 65536
+MAX_LINK_CHARS = spec.MAX_LINK_CHARS
 
 # Runs of ordinary characters at once; "=" alone or opening a "<placeholder>".
 _BODY = r"(?:[^\s\"'<>`\\=]+|=(?:<[A-Za-z_][\w-]{0,40}>)?|\\/|\\u[0-9A-Fa-f]{4}|')"

@@ -12,9 +12,10 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from validator import spec
 from validator.service.problems import BODY_TOO_LARGE, ApiProblem, problem_response
 
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = spec.MAX_REQUEST_BODY_BYTES
 
 
 def body_too_large(limit: int) -> ApiProblem:

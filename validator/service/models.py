@@ -26,11 +26,13 @@ from validator.service.problems import SECRET_FIELD_REASON
 
 #: The longest link (in characters) a request may hold: twice what common web
 #: servers accept in a request line (8 KiB), far past DL509's 2,000.
-MAX_LINK_CHARS = 16384
+MAX_LINK_CHARS = spec.MAX_REQUEST_LINK_CHARS
+#: The longest link of a batch (``/v1/check-many``, ``/v1/explain``'s ``batch``).
+MAX_BATCH_LINK_CHARS = spec.MAX_BATCH_LINK_CHARS
 #: The longest text a QR code is made of: at 4 UTF-8 bytes a character it still
 #: fits a version-40 QR code at error correction level M (2331 bytes).
 MAX_QR_CHARS = 500
-MAX_VALUE_CHARS = 8192
+MAX_VALUE_CHARS = spec.MAX_REQUEST_VALUE_CHARS
 
 
 def _valid_unicode(text: str) -> str:
@@ -64,6 +66,14 @@ LinkText = Annotated[
     Field(
         max_length=MAX_LINK_CHARS,
         description="A direct link, as pasted (whitespace around it is ignored).",
+    ),
+    AfterValidator(_valid_unicode),
+]
+BatchLinkText = Annotated[
+    str,
+    Field(
+        max_length=MAX_BATCH_LINK_CHARS,
+        description="A direct link of a batch, as pasted (whitespace around it is ignored).",
     ),
     AfterValidator(_valid_unicode),
 ]
@@ -149,7 +159,9 @@ class ExtraParam(RequestModel):
 class BuildRequest(RequestModel):
     """Values of a link. ``sbs`` is signed when the server has the app's secret."""
 
-    app_id: Annotated[str, Field(pattern=_APP_ID_PATTERN, examples=["demo_app"])]
+    app_id: Annotated[
+        str, Field(pattern=_APP_ID_PATTERN, max_length=128, examples=["demo_app"])
+    ]
     base: Annotated[
         str,
         Field(
@@ -177,7 +189,7 @@ class BuildRequest(RequestModel):
     referer: ValueText | None = None
     referer_url: ValueText | None = None
     source_title: ValueText | None = None
-    extra: list[ExtraParam] = Field(default_factory=list, max_length=100)
+    extra: list[ExtraParam] = Field(default_factory=list, max_length=spec.MAX_EXTRA_PARAMS)
     sign: bool = Field(
         default=True, description="Sign `sbs` with the server's secret for the app, if it has one."
     )
@@ -197,9 +209,9 @@ class QrRequest(RequestModel):
 
 class ExplainRequest(RequestModel):
     link: LinkText
-    batch: list[LinkText] = Field(
+    batch: list[BatchLinkText] = Field(
         default_factory=list,
-        max_length=1000,
+        max_length=spec.MAX_LINKS_PER_REQUEST,
         description="Other links of the same batch: their sbs/ranstr may have been mixed up.",
     )
 
@@ -358,7 +370,7 @@ class ReportBody(ResponseModel):
 
 # Check --------------------------------------------------------------------
 
-MAX_LINKS = 1000
+MAX_LINKS = spec.MAX_LINKS_PER_REQUEST
 
 
 def _selector_choices() -> list[str]:
@@ -423,8 +435,10 @@ class CheckRequest(CheckOptions):
 
 
 class CheckManyRequest(CheckOptions):
-    links: list[LinkText] = Field(
-        max_length=MAX_LINKS, description=f"At most {MAX_LINKS} links, checked as one batch."
+    links: list[BatchLinkText] = Field(
+        max_length=MAX_LINKS,
+        description=f"At most {MAX_LINKS} links of at most {MAX_BATCH_LINK_CHARS} characters, "
+        "checked as one batch.",
     )
 
 

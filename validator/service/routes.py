@@ -97,7 +97,7 @@ def check_link(body: CheckRequest, settings: Settings) -> ReportBody:
 
 @router.post("/v1/check-many", tags=["checks"], dependencies=JSON_BODY, responses=POST_ERRORS)
 def check_links(body: CheckManyRequest, settings: Settings) -> CheckManyResponse:
-    """Check up to 1000 links as one batch (batch rules such as DL310 see all of them)."""
+    """Check up to 32 links as one batch (batch rules such as DL310 see all of them)."""
     reports = check_batch(settings, body.links, body)
     return CheckManyResponse(
         reports=[report_body(r, redact_pii=body.redact_pii) for r in reports],
