@@ -31,6 +31,9 @@ from validator.signature import Secret, inner_digest, sign
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
+#: The app answers only to loopback names (its Host guard), not TestClient's "testserver".
+LOOPBACK_URL = "http://127.0.0.1"
+
 APP_SECRET = "s3cr3t/+ é&Key"
 DEFAULT_SECRET = "default-Secret-42"
 OTHER_APP_SECRET = "other-app-Secret-7"
@@ -56,7 +59,8 @@ SETTINGS = ServiceSettings(
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(SETTINGS), raise_server_exceptions=False) as test_client:
+    app = create_app(SETTINGS)
+    with TestClient(app, raise_server_exceptions=False, base_url=LOOPBACK_URL) as test_client:
         yield test_client
 
 
@@ -353,7 +357,7 @@ def test_limit_is_configurable() -> None:
     assert any(
         m.cls is BodySizeLimit and m.kwargs["max_bytes"] == 100 for m in small.user_middleware
     )  # type: ignore[attr-defined]
-    with TestClient(small) as test_client:
+    with TestClient(small, base_url=LOOPBACK_URL) as test_client:
         problem(test_client.post("/v1/check", json={"link": "x" * 200}), 413)
 
 
@@ -374,7 +378,7 @@ def test_explain_verdicts(client: TestClient) -> None:
     assert verdict(f"{BASE}?direct=1&chatid=9")["verdict"] == "unsigned"
     assert verdict("https://visitorchat.twt.com/help")["verdict"] == "not-a-direct-link"
     no_secret = ServiceSettings(secrets_by_app={"demo_app": Secret(APP_SECRET)})
-    with TestClient(create_app(no_secret)) as other:
+    with TestClient(create_app(no_secret), base_url=LOOPBACK_URL) as other:
         body = other.post(
             "/v1/explain", json={"link": SIGNED.replace("demo_app", "unknown_app")}
         ).json()
@@ -403,7 +407,7 @@ def test_build_signs_with_the_servers_secret(client: TestClient) -> None:
 def test_build_unsigned_says_why(client: TestClient) -> None:
     body = client.post("/v1/build", json={"app_id": "demo_app", "sbs": SBS, "sign": False}).json()
     assert body["signed"] is False and "not asked" in body["note"]
-    with TestClient(create_app(ServiceSettings())) as bare:
+    with TestClient(create_app(ServiceSettings()), base_url=LOOPBACK_URL) as bare:
         body = bare.post("/v1/build", json={"app_id": "demo_app", "sbs": SBS}).json()
     assert body["signed"] is False and "no secret for app 'demo_app'" in body["note"]
     assert "DL301" in [f["code"] for f in body["report"]["findings"]]
@@ -473,7 +477,9 @@ def test_a_bug_is_a_logged_500_without_the_secret(
 
     monkeypatch.setattr(routes, "check_one", broken)
     with (
-        TestClient(create_app(SETTINGS), raise_server_exceptions=False) as test_client,
+        TestClient(
+            create_app(SETTINGS), raise_server_exceptions=False, base_url=LOOPBACK_URL
+        ) as test_client,
         caplog.at_level(logging.ERROR, logger="validator.service"),
     ):
         response = test_client.post("/v1/check", json={"link": SIGNED})
@@ -612,7 +618,7 @@ def test_import_validator_does_not_import_the_server() -> None:
     ],
 )
 def test_loopback_detection(host: str, loopback: bool) -> None:
-    from validator.cli.cmd_serve import is_loopback
+    from validator.service.hosts import is_loopback
 
     assert is_loopback(host) is loopback
 
@@ -639,8 +645,11 @@ def test_serve_defaults_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_serve_elsewhere_warns(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
     secrets = tmp_path / "secrets.json"
     secrets.write_text(json.dumps({"demo_app": APP_SECRET}), encoding="utf-8")
+    monkeypatch.setenv("DIRECTLINK_API_TOKEN", "api-token-for-the-test")
     result, started = _serve(
-        monkeypatch, ["--host", "0.0.0.0", "--port", "9000", "--secrets-file", str(secrets)]
+        monkeypatch,
+        ["--host", "0.0.0.0", "--port", "9000", "--secrets-file", str(secrets),
+         "--allowed-host", "links.example"],
     )
     assert result.exit_code == 0, result.output
     assert started[0].host == "0.0.0.0"
@@ -679,7 +688,7 @@ def test_loopback_server_answers_only_to_loopback_host_names() -> None:
     from validator.service.security import LOOPBACK_HOSTS
 
     guarded = create_app(ServiceSettings(allowed_hosts=LOOPBACK_HOSTS))
-    with TestClient(guarded) as test_client:
+    with TestClient(guarded, base_url=LOOPBACK_URL) as test_client:
         for host in ("127.0.0.1:8000", "localhost", "[::1]:8000", "LOCALHOST:1"):
             assert test_client.get("/healthz", headers={"host": host}).status_code == 200
         for host in ("rebind.attacker.example", "127.0.0.1.nip.io:8000", ""):
@@ -687,13 +696,21 @@ def test_loopback_server_answers_only_to_loopback_host_names() -> None:
             assert "DNS rebinding" in found["detail"]
 
 
-def test_serve_guards_the_host_only_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_beyond_loopback_needs_an_allow_list_and_a_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from validator.service.security import HostGuard
 
     _, started = _serve(monkeypatch, [])
     assert any(m.cls is HostGuard for m in started[0].app.user_middleware)
-    _, started = _serve(monkeypatch, ["--host", "0.0.0.0"])
-    assert not any(m.cls is HostGuard for m in started[0].app.user_middleware)
+    monkeypatch.delenv("DIRECTLINK_API_TOKEN", raising=False)
+    result, started = _serve(monkeypatch, ["--host", "0.0.0.0"])
+    assert result.exit_code == 2 and not started
+    assert "DIRECTLINK_API_TOKEN" in result.output and "--allowed-host" in result.output
+    monkeypatch.setenv("DIRECTLINK_API_TOKEN", "api-token-for-the-test")
+    result, started = _serve(monkeypatch, ["--host", "0.0.0.0", "--allowed-host", "a.example"])
+    assert result.exit_code == 0, result.output
+    assert any(m.cls is HostGuard for m in started[0].app.user_middleware)
 
 
 # A real server on loopback -----------------------------------------------------
@@ -859,7 +876,7 @@ def test_create_app_without_settings_reads_the_environment(
     monkeypatch.setenv("DIRECTLINK_APP_SECRET", APP_SECRET)
     monkeypatch.setenv("DIRECTLINK_SECRETS_FILE", str(secrets))
     monkeypatch.setenv("DIRECTLINK_CONFIG", str(config))
-    with TestClient(create_app()) as from_env:
+    with TestClient(create_app(), base_url=LOOPBACK_URL) as from_env:
         report = from_env.post("/v1/check", json={"link": SIGNED}).json()
         other = from_env.post(
             "/v1/explain", json={"link": SIGNED.replace("demo_app", "other_app")}

@@ -32,6 +32,8 @@ app = create_app(
     ServiceSettings(
         default_secret=Secret("default-secret-for-schemathesis"),
         secrets_by_app={"demo_app": Secret("s3cr3t/+ é&")},
+        # schemathesis calls the app in-process as Host "testserver".
+        allowed_hosts=frozenset({"testserver"}),
     )
 )
 

@@ -183,6 +183,11 @@ def read_as_sdk(link: DirectLink) -> SdkReading:
         return SdkReading({}, f"the SDK opens only https URLs, not {link.scheme}", link.scheme_span)
     if link.username or link.password is not None:
         return SdkReading({}, "the SDK rejects URLs with user info", link.authority_span)
+    if link.port is not None and not 1 <= link.port <= 65535:
+        # Browsers accept port 0; the SDK's URL parser takes only ports 1..65535.
+        return SdkReading(
+            {}, f"the SDK rejects port {link.port} (it takes 1..65535)", link.authority_span
+        )
     query = link.query or ""
     first = link.first_values
     if (

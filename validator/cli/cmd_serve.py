@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import click
 
 from validator.cli.main import InputError, cli
 from validator.secret_sources import DEFAULT_SECRET_ENV, SecretSourceError
 
-LOOPBACK_HOST = "127.0.0.1"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
 
 @cli.command("serve")
 @click.option(
     "--host",
-    default=LOOPBACK_HOST,
+    default="127.0.0.1",
     show_default=True,
-    help="Address to listen on. Anything but loopback exposes the API (which signs links).",
+    help="Address to listen on. Anything but loopback exposes the API (which signs links) "
+    "and needs --allowed-host and an API token.",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    metavar="NAME",
+    multiple=True,
+    help="A Host name clients reach the server by (repeatable; * for any, where a proxy "
+    "checks it). Loopback names are always allowed on loopback.",
+)
+@click.option(
+    "--token-file",
+    metavar="PATH",
+    default=None,
+    help="File holding the API token every /v1 request must carry as a bearer token "
+    "(default: the DIRECTLINK_API_TOKEN environment variable, when set).",
 )
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
@@ -50,46 +53,49 @@ def is_loopback(host: str) -> bool:
     show_default=True,
 )
 def serve_command(
-    host: str, port: int, secrets_file: str | None, config_file: str | None, log_level: str
+    host: str,
+    allowed_hosts: tuple[str, ...],
+    token_file: str | None,
+    port: int,
+    secrets_file: str | None,
+    config_file: str | None,
+    log_level: str,
 ) -> None:
     """Serve the HTTP API (/v1, /openapi.json) and the link inspector (/) until stopped."""
     try:
         import uvicorn
 
         from validator.service import ServiceSettings, create_app
+        from validator.service.server import server_config
     except ImportError as error:
         raise InputError(
             f"the HTTP service needs the server extra ({error.name} is missing): "
             "pip install 'directlink-validator[server]'"
         ) from None
     from validator.config import ConfigError
-    from validator.service.security import LOOPBACK_HOSTS
+    from validator.service.hosts import is_loopback
+    from validator.service.settings import ExposureError
 
-    # On loopback the server answers only to loopback names (no DNS rebinding);
-    # bound elsewhere, the operator chose to be reachable under any name.
-    allowed_hosts = LOOPBACK_HOSTS | {host.strip("[]").lower()} if is_loopback(host) else None
     try:
         settings = ServiceSettings.from_sources(
-            secrets_file=secrets_file, config_file=config_file, allowed_hosts=allowed_hosts
+            secrets_file=secrets_file,
+            config_file=config_file,
+            allowed_hosts=frozenset(allowed_hosts) or None,
+            bind_host=host,
+            token_file=token_file,
         )
-    except (SecretSourceError, ConfigError) as error:
+        # The Host guard and the token guard are the app's own (create_app installs them).
+        app = create_app(settings)
+    except (SecretSourceError, ConfigError, ExposureError) as error:
         raise InputError(str(error)) from None
     if not is_loopback(host):
         click.echo(
-            f"warning: listening on {host}, not loopback: whoever reaches this address can "
-            "check links and have them signed with the configured secrets",
+            f"warning: listening on {host}, not loopback: whoever reaches this address with "
+            "the API token can check links and have them signed with the configured secrets",
             err=True,
         )
-    app = create_app(settings)
     # uvicorn's logging set-up keeps the filter create_app put on its loggers.
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        log_level=log_level,
-        server_header=False,
-        proxy_headers=False,
-    )
+    config = server_config(app, host=host, port=port, log_level=log_level)
     click.echo(
         f"directlink: serving the inspector on http://{_url_host(host)}:{port}/ "
         f"({len(settings.secrets_by_app)} app secrets"

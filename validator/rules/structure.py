@@ -131,13 +131,14 @@ class BadAppId(Rule):
         if not app_id:
             yield self.finding("the app id after /direct/ is empty", span)
             return
-        if is_placeholder(app_id):
-            return  # DL511 reports it
         if not _APP_ID.fullmatch(app_id):
+            # Also beside DL511 for a placeholder such as {APP_ID}: the page gets this id.
             yield self.finding(
                 f"app id {app_id!r} has characters outside A-Za-z0-9_-", span
             )
             return
+        if is_placeholder(app_id):
+            return  # YOUR_APP_ID: well-formed, DL511 reports it
         config = context.config
         pattern = config.app_id_regex
         if pattern is not None and not pattern.fullmatch(app_id):

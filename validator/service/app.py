@@ -16,8 +16,9 @@ from validator.service.openapi import error_responses, precise_openapi
 from validator.service.problems import install_problem_handlers
 from validator.service.redaction import SERVICE_LOGGERS, Redactor, SecretMask, SecretMatcher
 from validator.service.routes import router
-from validator.service.security import HostGuard, SecurityHeaders
+from validator.service.security import HostGuard, SecurityHeaders, TokenGuard
 from validator.service.settings import ServiceSettings
+from validator.signature import Secret
 
 STATIC_DIRECTORY = Path(__file__).with_name("static")
 
@@ -34,9 +35,16 @@ or behind authentication.
 
 
 def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    """The service; without ``settings``, secrets and config come from the environment."""
+    """The service; without ``settings``, secrets and config come from the environment.
+
+    The Host guard is always installed: the app answers only to loopback names
+    and the allow-list of its settings, whoever launches it. Raises
+    :class:`~validator.service.settings.ExposureError` for settings bound beyond
+    loopback without an allow-list and an API token.
+    """
     settings = settings if settings is not None else ServiceSettings.from_environment()
-    redactor = Redactor(settings.all_secrets())
+    settings.check_exposure()
+    redactor = Redactor([*settings.all_secrets(), *_token(settings)])
     redactor.install(SERVICE_LOGGERS)
     app = FastAPI(
         title="directlink-validator",
@@ -55,7 +63,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ],
     )
     app.state.settings = settings
-    matcher = SecretMatcher(settings.all_secrets())
+    matcher = SecretMatcher([*settings.all_secrets(), *_token(settings)])
     app.state.secret_matcher = matcher
     install_problem_handlers(app, redactor)
     app.include_router(router)
@@ -64,14 +72,20 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(SecretMask, matcher=matcher)
-    if settings.allowed_hosts is not None:
-        app.add_middleware(HostGuard, allowed=settings.allowed_hosts)
+    if settings.api_token is not None:
+        app.add_middleware(TokenGuard, token=settings.api_token)
+    # Outermost: a request to a name this server does not answer to gets nothing else.
+    app.add_middleware(HostGuard, policy=settings.host_policy())
 
     def openapi() -> dict[str, Any]:
         return precise_openapi(app)
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _token(settings: ServiceSettings) -> list[Secret]:
+    return [settings.api_token] if settings.api_token is not None else []
 
 
 def _add_inspector(app: FastAPI) -> None:

@@ -173,6 +173,18 @@ def install_problem_handlers(app: FastAPI, redactor: Redactor) -> None:
                 invalid_params=error.invalid_params,
                 headers=error.headers,
             )
+        if error.status_code == 400 and isinstance(error.__cause__, RecursionError | ValueError) \
+                and not isinstance(error.__cause__, UnicodeDecodeError):
+            # The JSON decoder gave up: nested past the interpreter's recursion
+            # limit, or an integer of more digits than Python converts.
+            reason = (
+                "nested too deep to read"
+                if isinstance(error.__cause__, RecursionError)
+                else "holds a number of too many digits to read"
+            )
+            return validation_problem(
+                request, [{"type": "json_invalid", "loc": ("body",), "ctx": {"error": reason}}]
+            )
         if error.status_code == 400 and isinstance(error.__cause__, UnicodeDecodeError):
             # FastAPI answers 400 for a body that is not UTF-8; to the API that
             # is malformed JSON like any other (RFC 8259 requires UTF-8).

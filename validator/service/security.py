@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hmac
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from validator.service.hosts import HostPolicy
 from validator.service.problems import problem_response
+from validator.signature import Secret
 
-#: Host names a loopback-bound server answers to.
+#: Host names a loopback-bound server answers to (any spelling of them: see hosts.py).
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 #: The pages load nothing from anywhere but this server (images may also be data: URLs,
@@ -45,28 +47,24 @@ class SecurityHeaders:
 
 
 class HostGuard:
-    """Answers only requests addressed to one of ``allowed`` host names.
+    """Answers only requests whose ``Host`` the :class:`HostPolicy` allows (see hosts.py).
 
-    A loopback server still serves any web page the user opens, through DNS
-    rebinding (a hostile name that resolves to 127.0.0.1): the browser would
-    then let that page read answers, and have links signed. Checking the Host
-    header closes that door.
+    A request without a Host header is refused too: nothing says where it was sent.
     """
 
-    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+    def __init__(self, app: ASGIApp, policy: HostPolicy) -> None:
         self.app = app
-        self.allowed = frozenset(host.lower().strip("[]") for host in allowed)
+        self.policy = policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            host = _host_name(Headers(scope=scope).get("host", ""))
-            if host not in self.allowed:
+            host = Headers(scope=scope).get("host")
+            if not self.policy.allows(host):
                 response = problem_response(
                     Request(scope),
                     400,
-                    "this server answers only to "
-                    + ", ".join(sorted(self.allowed))
-                    + " (a guard against DNS rebinding)",
+                    f"this server answers only to {self.policy.describe()} "
+                    "(a guard against DNS rebinding)",
                     title="Unexpected Host header",
                 )
                 await response(scope, receive, send)
@@ -74,8 +72,30 @@ class HostGuard:
         await self.app(scope, receive, send)
 
 
-def _host_name(header: str) -> str:
-    header = header.strip().lower()
-    if header.startswith("["):
-        return header[1 : header.find("]")] if "]" in header else header
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+class TokenGuard:
+    """Every ``/v1`` request carries ``Authorization: Bearer <token>`` (compared in constant time).
+
+    Required where the server listens beyond loopback: the API signs links.
+    """
+
+    def __init__(self, app: ASGIApp, token: Secret) -> None:
+        self.app = app
+        self.expected = token.reveal().encode("utf-8")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith("/v1/"):
+            given = Headers(scope=scope).get("authorization", "")
+            scheme, _, token = given.partition(" ")
+            if scheme.lower() != "bearer" or not hmac.compare_digest(
+                token.strip().encode("utf-8", "surrogateescape"), self.expected
+            ):
+                response = problem_response(
+                    Request(scope),
+                    401,
+                    "this server needs Authorization: Bearer <the API token>",
+                    title="API token required",
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
