@@ -356,3 +356,22 @@ def test_cli_secret_env_pointing_at_a_non_utf8_value(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "x\udcff" not in result.output
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        [b"check", b"--accept-language", b"\xff", LINK.encode()],
+        [b"sign", b"--secret-env", b"HOSTILE", b"--sbs", b"\xff", b"--ranstr", b"r"],
+        [b"build", b"--secret-env", b"HOSTILE", b"--sbs", b"\xff", b"--app-id", b"demo"],
+    ],
+)
+def test_non_utf8_arguments_are_one_clear_line(arguments: list[bytes]) -> None:
+    environment = dict(os.environb)
+    environment[b"HOSTILE"] = SECRET.encode()
+    result = subprocess.run(
+        [sys.executable.encode(), b"-m", b"validator", *arguments],
+        env=environment, capture_output=True, timeout=120, check=False,
+    )
+    assert result.returncode == 2 and b"Traceback" not in result.stderr, result.stderr
+    assert SECRET.encode() not in result.stderr + result.stdout

@@ -13,7 +13,7 @@ import click
 from validator.check import check_many, fails
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
-from validator.cli.options import load_secrets, read_links, secret_options
+from validator.cli.options import load_secrets, read_links, secret_options, utf8_text
 from validator.fix import fix_link
 from validator.model import SEVERITIES, Report, Severity
 from validator.report import write_report
@@ -43,7 +43,7 @@ OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
     help="Exit 1 when a finding of this severity or worse remains.",
 )
 @click.option(
-    "--accept-language", metavar="LIST", default=None,
+    "--accept-language", metavar="LIST", default=None, callback=utf8_text,
     help="The visitor's browser languages (an Accept-Language value such as 'pt-BR,en;q=0.8') "
     "for the page model.",
 )

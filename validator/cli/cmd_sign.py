@@ -5,13 +5,15 @@ from __future__ import annotations
 import click
 
 from validator.cli.main import InputError, cli
-from validator.cli.options import load_secrets, secret_options
+from validator.cli.options import load_secrets, secret_options, utf8_text
 from validator.signature import sign
 
 
 @cli.command("sign")
-@click.option("--sbs", required=True, help="Customer identifier, as the page decodes it.")
-@click.option("--ranstr", required=True, help="Random string, as the page decodes it.")
+@click.option("--sbs", required=True, callback=utf8_text,
+              help="Customer identifier, as the page decodes it.")
+@click.option("--ranstr", required=True, callback=utf8_text,
+              help="Random string, as the page decodes it.")
 @secret_options(per_app=False)
 def sign_command(
     sbs: str, ranstr: str, secret_env: str | None, secret_file: str | None, secret_prompt: bool

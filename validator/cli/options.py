@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from validator.arguments import has_lone_surrogate
 from validator.cli.main import InputError
 from validator.limits import LinkTooLongError, check_link_length
 from validator.secret_sources import (
@@ -165,6 +166,13 @@ def read_links(arguments: tuple[str, ...]) -> Iterator[tuple[str, str]]:
                     yield _within_limit(f"<stdin>:{number}", text)
         else:
             yield _within_limit(f"<arg {position}>", argument)
+
+
+def utf8_text(context: click.Context, parameter: click.Parameter, value: str | None) -> str | None:
+    """An option value that must be text: a byte that is not UTF-8 is a usage error."""
+    if value is not None and has_lone_surrogate(value):
+        raise click.BadParameter("not UTF-8 text (a byte that is not UTF-8)")
+    return value
 
 
 def _within_limit(source: str, text: str) -> tuple[str, str]:
