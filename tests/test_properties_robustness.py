@@ -1,7 +1,8 @@
 """No exception from parse, check, fix, explain or extraction on any text at all.
 
 Lone surrogates, NUL and other controls, every plane, near-links stitched
-from URL pieces, and 1 MB inputs. ``explain`` may refuse a link with no
+from URL pieces, links at the length limit and 1 MB documents; a link over the
+limit is refused with ``LinkTooLongError`` only. ``explain`` may refuse a link with no
 signature, with its documented ``ExplainError`` only.
 """
 
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validator import check, parse
+from validator import LinkTooLongError, check, parse, spec
 from validator import strategies as dls
 from validator.diagnose import ExplainError, explain
 from validator.extract import extract_text
@@ -71,16 +72,24 @@ def test_specimens(text: str) -> None:
         list(extract_text(text, kind=kind))  # type: ignore[arg-type]
 
 
-def test_one_megabyte_link() -> None:
+def test_the_longest_link_taken() -> None:
     base = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=s1&name="
-    text = base + "%E4%B8%AD" * ((MEGABYTE - len(base)) // 9)
+    text = base + "%E4%B8%AD" * ((spec.MAX_LINK_CHARS - len(base)) // 9)
     report = check(text, secret=SECRET)
     assert "DL509" in report.codes()
     fix(text)
 
 
-def test_one_megabyte_of_control_characters_and_surrogates() -> None:
-    text = ("\x00\ud800\t\n%" * (MEGABYTE // 5))[:MEGABYTE]
+def test_a_one_megabyte_link_is_refused_at_the_limit() -> None:
+    base = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=s1&name="
+    text = base + "%E4%B8%AD" * ((MEGABYTE - len(base)) // 9)
+    for call in (check, fix):
+        with pytest.raises(LinkTooLongError):
+            call(text)
+
+
+def test_the_limit_of_control_characters_and_surrogates() -> None:
+    text = ("\x00\ud800\t\n%" * (spec.MAX_LINK_CHARS // 5))[: spec.MAX_LINK_CHARS]
     _everything(text)
 
 

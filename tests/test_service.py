@@ -332,7 +332,8 @@ def test_streamed_body_is_cut_off_as_soon_as_it_passes_the_limit() -> None:
     app = create_app(ServiceSettings())
     chunk = b" " * 65536
     chunks = [b'{"link": "'] + [chunk] * 64  # 4 MiB, sent without a Content-Length
-    status, read, body = anyio.run(_drive, app, chunks, [(b"content-type", b"application/json")])
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    status, read, body = anyio.run(_drive, app, chunks, headers)
     assert status == 413
     past_limit = next(n for n in range(1, len(chunks) + 1) if len(b"".join(chunks[:n])) > 1048576)
     assert read == past_limit, "reading stops at the first chunk past 1 MiB"
@@ -347,7 +348,8 @@ def test_declared_length_over_the_limit_is_refused_before_reading() -> None:
         _drive,
         app,
         [b"{}"],
-        [(b"content-type", b"application/json"), (b"content-length", b"5000000")],
+        [(b"host", b"127.0.0.1"), (b"content-type", b"application/json"),
+         (b"content-length", b"5000000")],
     )
     assert status == 413 and read == 0
 
