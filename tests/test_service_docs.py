@@ -26,7 +26,9 @@ SETTINGS = ServiceSettings()
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[TestClient]:
-    with TestClient(create_app(SETTINGS), raise_server_exceptions=False) as test_client:
+    with TestClient(
+        create_app(SETTINGS), raise_server_exceptions=False, base_url="http://127.0.0.1"
+    ) as test_client:
         yield test_client
 
 
@@ -76,7 +78,7 @@ def test_null_alternatives_become_nullable() -> None:
 
 def test_without_the_package_docs_say_what_to_install(monkeypatch: Any) -> None:
     monkeypatch.setattr(api_docs, "swagger_ui_directory", lambda: None)
-    with TestClient(create_app(SETTINGS)) as bare:
+    with TestClient(create_app(SETTINGS), base_url="http://127.0.0.1") as bare:
         response = bare.get("/docs")
     assert response.status_code == 503
     assert "swagger-ui-bundle" in response.json()["detail"]
