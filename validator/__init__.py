@@ -103,7 +103,12 @@ if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.config import ConfigError as ConfigError
     from validator.config import load_config as load_config
     from validator.diagnose import Diagnosis as Diagnosis
+    from validator.diagnose import ExplainError as ExplainError
     from validator.diagnose import explain as explain
+    from validator.distributed.cluster import ClusterError as ClusterError
+    from validator.extract.qr import ImageError as ImageError
+    from validator.limits import LimitExceeded as LimitExceeded
+    from validator.limits import LinkTooLongError as LinkTooLongError
     from validator.model import DirectLink as DirectLink
     from validator.model import Finding as Finding
     from validator.model import Fix as Fix
@@ -111,21 +116,16 @@ if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.model import Param as Param
     from validator.model import Report as Report
     from validator.model import Span as Span
-    from validator.diagnose import ExplainError as ExplainError
-    from validator.distributed.cluster import ClusterError as ClusterError
-    from validator.extract.qr import ImageError as ImageError
-    from validator.limits import LimitExceeded as LimitExceeded
-    from validator.limits import LinkTooLongError as LinkTooLongError
     from validator.qr import QrError as QrError
     from validator.rules.registry import SelectorError as SelectorError
     from validator.secret_sources import SecretSourceError as SecretSourceError
     from validator.service import create_app as create_app
-    from validator.testing import LinkAssertionError as LinkAssertionError
-    from validator.textfiles import UnreadableFile as UnreadableFile
     from validator.signature import Secret as Secret
     from validator.signature import sign as sign
     from validator.signature import verify as verify
     from validator.signing_vectors import vectors as vectors
+    from validator.testing import LinkAssertionError as LinkAssertionError
+    from validator.textfiles import UnreadableFile as UnreadableFile
 
 
 def __getattr__(name: str) -> object:
