@@ -43,7 +43,8 @@ from validator.rules.placeholders import may_hold_placeholder
 from validator.signature import Secret, verify
 
 #: ``https://host[/base...]/direct/<app_id>?``: a lower-case host that is no IPv4
-#: address (it ends in a letter; ``0x`` is ruled out below), no port, user info,
+#: address (it ends in a letter; ``0x`` is ruled out below), no ``xn--`` label (the
+#: parser checks its Punycode), no port, user info,
 #: dot segment, escape or trailing slash in the path.
 _HEAD = re.compile(r"https://[a-z0-9.-]*[a-z](?:/[A-Za-z0-9_-]+)*/direct/[A-Za-z0-9_-]+\?")
 #: Pairs of safe characters and valid escapes, joined by single ``&``: no empty
@@ -108,7 +109,8 @@ def screen(
     if not plan.eligible or len(text) > plan.length_limit:
         return None
     head = _HEAD.match(text)
-    if head is None or "0x" in text[8 : head.end()]:
+    # A 0x label may make the host an IPv4 address; an xn-- label must be valid Punycode.
+    if head is None or "0x" in text[8 : head.end()] or "xn--" in text[8 : head.end()]:
         return None
     start = head.end()
     if not _QUERY.fullmatch(text, start) or may_hold_placeholder(text):
