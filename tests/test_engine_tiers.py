@@ -208,3 +208,20 @@ def test_check_many_agrees_with_check(text: str) -> None:
 
     (report,) = check_many([text], secret=SECRET)
     assert report == check(text, secret=SECRET)
+
+
+def test_check_parsed_keeps_the_parse_and_agrees() -> None:
+    from validator.check import check_parsed
+
+    for seed in SEEDS:
+        for text in [seed, *list(mutations(seed))[::7]]:
+            parsed = parse(text)
+            for secret in (None, SECRET):
+                fast = check_parsed(text, parsed, secret=secret, secrets={}, config=Config())
+                assert fast == check(parsed, secret=secret)
+                if isinstance(fast, LazyReport):
+                    assert fast.link is parsed
+    with pytest.raises(ValueError):
+        report = check(SEEDS[0])
+        assert isinstance(report, LazyReport)
+        report.adopt(parse(SEEDS[1]))

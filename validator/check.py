@@ -272,6 +272,29 @@ def check_every_finding(
     return full_check(url, shared_secret, secret_map, None, config, (), capped=False)
 
 
+def check_parsed(
+    text: str,
+    parsed: DirectLink | None,
+    *,
+    secret: Secret | None,
+    secrets: Mapping[str, Secret],
+    config: Config,
+) -> Report:
+    """:func:`check` of ``text`` where its parse may be at hand already (an audit's extractor
+    parses each link to decide it counts): the screen first, keeping that parse for the
+    report; else the full engine on it. Raises as :func:`check` for a link over the limit.
+    """
+    _require_link("check", text)
+    if parsed is not None and parsed.input != text:
+        parsed = None
+    report = screen(text, screen_plan(config), secret, secrets, None, ())
+    if report is None:
+        return full_check(parsed or text, secret, secrets, None, config, ())
+    if parsed is not None:
+        report.adopt(parsed)
+    return report
+
+
 def full_check(
     url: str | DirectLink,
     secret: Secret | None,

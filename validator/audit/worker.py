@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.audit.tasks import Task
-from validator.check import check
+from validator.check import check_parsed
 from validator.config import Config
 from validator.diagnose import redact, redaction_pattern
 from validator.extract import DocumentError, MissingExtra, SkipFile, extract_path
@@ -256,8 +256,8 @@ def checked_record(item: ExtractedLink, settings: AuditSettings, window: Sequenc
 
 def _check_record(item: ExtractedLink, settings: AuditSettings,
                   window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
-    report = check(item.parsed or item.url, secret=settings.secret, secrets=settings.secrets,
-                   config=settings.config)
+    report = check_parsed(item.url, item.parsed, secret=settings.secret,
+                          secrets=settings.secrets, config=settings.config)
     record = link_record(item, report)
     app_id = report.link.app_id
     app_secret = settings.secrets.get(app_id, settings.secret) if app_id else settings.secret

@@ -175,6 +175,12 @@ class LazyReport(Report):
             _set(self, "_link", link)
             return link
 
+    def adopt(self, link: DirectLink) -> None:
+        """Take ``link`` as the parse of this report's text (it must be ``parse(text)``)."""
+        if link.input != self._data[0]:
+            raise ValueError("the link is not the parse of this report's text")
+        _set(self, "_link", link)
+
     @property
     def outcomes(self) -> Mapping[str, Outcome]:
         try:
