@@ -91,12 +91,14 @@ def test_a_secret_made_from_a_secret_is_the_same_secret() -> None:
 
 
 def test_a_secret_is_made_only_from_non_empty_text() -> None:
-    with pytest.raises(TypeError, match=r"^a Secret is made from a str$"):
+    with pytest.raises(TypeError, match=r"^a Secret is made from a str, not bytes$"):
         Secret(b"bytes")  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match=r"^a Secret is made from a str$"):
+    with pytest.raises(TypeError, match=r"^a Secret is made from a str, not NoneType$"):
         Secret(None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"^the secret is empty$"):
         Secret("")
+    with pytest.raises(ValueError, match=r"^the secret holds a lone surrogate"):
+        Secret("a\ud800b")
 
 
 def test_secret_is_immutable_with_a_clear_error() -> None:
