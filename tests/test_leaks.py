@@ -267,7 +267,11 @@ OUTPUT_OPTIONS = ("output", "output_file", "report", "qr_file")
 def leaf_commands(
     group: click.Group = cli, prefix: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, click.Command]]:
-    for name, command in sorted(group.commands.items()):
+    # Commands load lazily: ask the group for every one it offers, not the loaded ones.
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         path = (*prefix, name)
         if isinstance(command, click.Group):
             yield from leaf_commands(command, path)
