@@ -319,6 +319,9 @@ def test_query_and_fragment_markers_at_the_very_start() -> None:
     assert query_only.query == "a=1" and query_only.get("a") == "1"
     fragment_only = parse("#frag")
     assert fragment_only.fragment == "frag" and fragment_only.query is None
+    question_in_fragment = parse("#a?b=1")
+    assert question_in_fragment.query is None
+    assert [(p.name, p.value) for p in question_in_fragment.fragment_params] == [("b", "1")]
 
 
 def test_the_fragment_runs_to_the_end_and_its_query_from_its_first_question_mark() -> None:

@@ -404,7 +404,7 @@ def _special_host(host: str) -> str:
             _check_punycode_labels(domain)
     else:
         try:
-            domain = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+            domain = idna.encode(host, uts46=True).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError) as error:
             raise _Failure(f"host {host!r} is not a valid domain: {error}") from None
     bad = _FORBIDDEN_DOMAIN_RE.search(domain)
@@ -428,7 +428,7 @@ def _check_punycode_labels(domain: str) -> None:
             valid = (
                 not decoded.isascii()
                 and unicodedata.is_normalized("NFC", decoded)
-                and idna.uts46_remap(decoded, std3_rules=False, transitional=False) == decoded
+                and idna.uts46_remap(decoded, std3_rules=False) == decoded
             )
         except (UnicodeError, idna.IDNAError, ValueError):
             valid = False
