@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from validator.cli import cli
-from validator.extract import ExtractedLink, SkipFile, extract_path
+from validator.extract import ExtractedLink, ReadLog, extract_path, read_path
+from validator.extract.qr import ImageError
 
 segno = pytest.importorskip("segno")
 Image = pytest.importorskip("PIL.Image")
@@ -44,11 +45,16 @@ def test_a_code_that_is_no_direct_link_is_not_reported(tmp_path: Path) -> None:
     assert list(extract_path(path)) == []
 
 
-def test_an_image_that_is_not_an_image_is_skipped(tmp_path: Path) -> None:
+def test_an_image_that_is_not_an_image_is_unreadable_with_a_reason(tmp_path: Path) -> None:
     path = tmp_path / "broken.png"
     path.write_bytes(b"not a png at all")
-    with pytest.raises(SkipFile):
+    with pytest.raises(ImageError):
         list(extract_path(path))
+    log = ReadLog()
+    assert list(read_path(path, log)) == []
+    assert log.status == "unreadable"
+    assert log.reason == "not an image this reader decodes (16 bytes in no format among PNG," \
+        " JPEG, GIF, BMP, WEBP)"
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg"])

@@ -182,3 +182,23 @@ MAX_CONFIG_FILE_BYTES: Final = 1024 * 1024
 
 #: Bytes read from a batch file of links (``explain --batch``).
 MAX_BATCH_FILE_BYTES: Final = 64 * 1024 * 1024
+
+# Reader budgets -------------------------------------------------------------
+# What one file (or one part of it) may cost the audit; validator.extract.budget
+# gathers them into the ReadBudget a caller may change.
+
+#: An image declaring more pixels than this is refused before it is decoded
+#: (a 13000 x 13000 image is 169 million; a 48-megapixel phone photo passes).
+MAX_IMAGE_PIXELS: Final = 50_000_000
+#: An image file or e-mail image part larger than this is refused unread.
+MAX_IMAGE_BYTES: Final = 64 * 1024 * 1024
+#: An e-mail part's body above this is read up to it, and the file is partial.
+MAX_EMAIL_PART_BYTES: Final = 32 * 1024 * 1024
+#: Open HTML elements beyond this depth are not built into a tree: the rest of the
+#: document is tokenized flat (the depth Chromium's parser caps its tree at).
+MAX_HTML_DEPTH: Final = 512
+#: JSON path steps written in a location: a deeper path keeps its first and last steps.
+MAX_JSON_PATH_STEPS: Final = 48
+#: A CSV cell longer than this (the csv module's limit) ends tabular reading: the
+#: rest of the file is scanned as text.
+MAX_CSV_CELL_CHARS: Final = 131_072

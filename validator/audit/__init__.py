@@ -18,8 +18,11 @@ look across every link. A signature mismatch is diagnosed against the 32
 links before it in the same file (mistake ``other-link-values``), and grouped
 by its cause and source in the summary (:mod:`~validator.audit.summary`).
 
-Every path is accounted for in :attr:`AuditResult.paths` (audited, skipped
-with a reason, or unreadable with a reason) and every link in the summary.
+Every path is accounted for in :attr:`AuditResult.paths` (audited, partial,
+skipped or unreadable, the last three with a one-line reason) with the links
+found in it, and every link in the summary. Each file is read under the
+extraction's failure guard (:mod:`validator.extract.guard`), so one hostile
+file costs that file only.
 
 The names below are the package's public API; the Dask engine
 (:mod:`validator.distributed`) uses only them. The module itself is callable,
@@ -56,6 +59,7 @@ from validator.audit.worker import (
     opaque_record,
     ranstr_hash,
     secret_pattern,
+    settle,
 )
 
 __all__ = [
@@ -82,6 +86,7 @@ __all__ = [
     "ranstr_hash",
     "reuse_template",
     "secret_pattern",
+    "settle",
     "summarise",
 ]
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from validator.audit.tasks import PathResult
 from validator.audit.worker import TaskResult
+from validator.extract import shown_path
+from validator.extract.model import PathStatus
 from validator.model import SEVERITY_RANK
 
 #: Opaque click-tracking links listed in the summary (all are counted).
@@ -43,6 +45,8 @@ class AuditSummary:
     audited: int = 0
     skipped: int = 0
     unreadable: int = 0
+    #: Files read in part: some part of them could not be read (the path says which).
+    partial: int = 0
     links: int = 0
     links_with_findings: int = 0
     opaque: int = 0
@@ -63,6 +67,7 @@ class AuditSummary:
             "audited": self.audited,
             "skipped": self.skipped,
             "unreadable": self.unreadable,
+            "partial": self.partial,
             "links": self.links,
             "links_with_findings": self.links_with_findings,
             "opaque_links": self.opaque,
@@ -94,22 +99,18 @@ def summarise(results: Sequence[TaskResult],
     summary = AuditSummary()
     per_path: dict[str, PathResult] = {}
     for result in results:
-        previous = per_path.get(result.path)
-        status, reason = "audited", None
-        if result.error is not None:
-            status, reason = "unreadable", result.error
-        elif result.skip_reason is not None:
-            status, reason = "skipped", result.skip_reason
+        path = shown_path(result.path)
+        status, reason = _status_of(result)
+        previous = per_path.get(path)
         if previous is not None:
-            if previous.status != "audited":
-                status, reason = previous.status, previous.reason
-            per_path[result.path] = PathResult(
-                result.path, status, result.kind, reason,
+            status, reason = _combined(previous, status, reason)
+            per_path[path] = PathResult(
+                path, status, result.kind, reason,
                 previous.links + result.links, previous.opaque + len(result.opaque),
             )
         else:
-            per_path[result.path] = PathResult(
-                result.path, status, result.kind, reason, result.links, len(result.opaque)
+            per_path[path] = PathResult(
+                path, status, result.kind, reason, result.links, len(result.opaque)
             )
         summary.links += result.links
         summary.links_with_findings += result.links_with_findings
@@ -122,16 +123,39 @@ def summarise(results: Sequence[TaskResult],
         for cause, headline in result.signature:
             group = summary.signature_groups.setdefault(cause, SignatureGroup(cause, headline))
             group.count += 1
-            group.sources[result.path] += 1
+            group.sources[shown_path(result.path)] += 1
     ordered = list(per_path.values()) + list(settled)
     ordered.sort(key=lambda entry: entry.path)
     for entry in ordered:
         summary.files += 1
         if entry.status == "audited":
             summary.audited += 1
+        elif entry.status == "partial":
+            summary.partial += 1
         elif entry.status == "skipped":
             summary.skipped += 1
         else:
             summary.unreadable += 1
     return ordered, summary
+
+
+def _status_of(result: TaskResult) -> tuple[PathStatus, str | None]:
+    if result.error is not None:
+        return "unreadable", result.error
+    if result.partial is not None:
+        return "partial", result.partial
+    if result.skip_reason is not None:
+        return "skipped", result.skip_reason
+    return "audited", None
+
+
+def _combined(previous: PathResult, status: PathStatus,
+              reason: str | None) -> tuple[PathStatus, str | None]:
+    """The status of a file split into ranges, from its ranges' statuses so far."""
+    if previous.status == status:
+        return status, previous.reason or reason
+    if "audited" in (previous.status, status) or "partial" in (previous.status, status):
+        # Some ranges read, some not: the file is read in part.
+        return "partial", previous.reason or reason
+    return previous.status, previous.reason
 

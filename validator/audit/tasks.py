@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from validator.audit.spool import spool_path
-from validator.extract.model import SourceKind
+from validator.extract.model import PathStatus, SourceKind
 from validator.extract.text import sniff_encoding
-from validator.extract.walk import SNIFF_BYTES, is_binary, walk
+from validator.extract.walk import SNIFF_BYTES, is_binary, shown_path, walk
 
 #: Text files above this size are split into ranges checked in parallel.
 SPLIT_BYTES = 8 * 1024 * 1024
@@ -18,10 +18,10 @@ SPLIT_BYTES = 8 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class PathResult:
-    """What became of one path: ``audited``, ``skipped`` or ``unreadable``, and why."""
+    """What became of one path (see :mod:`validator.extract.guard`), why, and its links."""
 
     path: str
-    status: str
+    status: PathStatus
     kind: SourceKind | None = None
     reason: str | None = None
     links: int = 0
@@ -56,10 +56,11 @@ def plan(
     settled: list[PathResult] = []
     for entry in walk(paths, include=include, exclude=exclude):
         if entry.error is not None:
-            settled.append(PathResult(entry.path, "unreadable", None, entry.error))
+            settled.append(PathResult(shown_path(entry.path), "unreadable", None, entry.error))
             continue
         if entry.kind is None:
-            settled.append(PathResult(entry.path, "skipped", None, entry.skip_reason))
+            settled.append(PathResult(shown_path(entry.path), "skipped", None,
+                                      entry.skip_reason))
             continue
         for task in split(entry.path, entry.kind, len(tasks), spool_dir):
             tasks.append(task)

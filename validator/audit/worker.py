@@ -22,7 +22,7 @@ from validator.audit.tasks import Task
 from validator.check import check_parsed
 from validator.config import Config
 from validator.diagnose import redact, redaction_pattern
-from validator.extract import DocumentError, MissingExtra, SkipFile, extract_path
+from validator.extract import ReadLog, guarded, read_path, shown_path
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
@@ -63,6 +63,8 @@ class TaskResult:
     kind: SourceKind
     error: str | None = None
     skip_reason: str | None = None
+    #: Why the file was read only in part, where it was.
+    partial: str | None = None
     links: int = 0
     links_with_findings: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
@@ -156,41 +158,52 @@ def run_task(task: Task) -> TaskResult:
     offsets = array("q")
     position = 0
     window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
-    try:
-        with open(task.spool, "wb") as spool:
-            for item in _extract(task, link_filter):
-                if isinstance(item, OpaqueLink):
-                    result.opaque.append(opaque_record(item, _SECRET_PATTERN))
-                    continue
-                record, report = checked_record(item, settings, window, _SECRET_PATTERN)
-                window.append(report.link)
-                ranstr = report.link.ranstr
-                hashes.append(ranstr_hash(ranstr) if ranstr else 0)
-                count_link(result, report, record)
-                line = jsonio.dumps_bytes(record) + b"\n"
-                spool.write(line)
-                offsets.append(position)
-                position += len(line)
-    except SkipFile as skip:
-        result.skip_reason = str(skip)
-    except (DocumentError, MissingExtra) as error:
-        result.error = str(error)
-    except OSError as error:
-        result.error = error.strerror or str(error)
-    except UnicodeDecodeError as error:
-        result.error = f"cannot decode: {error.reason}"
+    log = ReadLog()
+    with open(task.spool, "wb") as spool:
+        for item in _extract(task, link_filter, log):
+            if isinstance(item, OpaqueLink):
+                result.opaque.append(opaque_record(item, _SECRET_PATTERN))
+                continue
+            record, report = checked_record(item, settings, window, _SECRET_PATTERN)
+            window.append(report.link)
+            ranstr = report.link.ranstr
+            hashes.append(ranstr_hash(ranstr) if ranstr else 0)
+            count_link(result, report, record)
+            line = jsonio.dumps_bytes(record) + b"\n"
+            spool.write(line)
+            offsets.append(position)
+            position += len(line)
+    settle(result, log)
     result.ranstr_hashes = hashes.tobytes()
     result.record_offsets = offsets.tobytes()
     return result
 
 
-def _extract(task: Task, link_filter: LinkFilter) -> Iterator[ExtractedLink | OpaqueLink]:
+def settle(result: TaskResult, log: ReadLog) -> None:
+    """The task's status, as the extraction's failure guard logged it."""
+    status = log.status
+    if status == "unreadable":
+        result.error = log.reason
+    elif status == "skipped":
+        result.skip_reason = log.reason
+    elif status == "partial":
+        result.partial = log.reason
+
+
+def _extract(task: Task, link_filter: LinkFilter,
+             log: ReadLog) -> Iterator[ExtractedLink | OpaqueLink]:
+    """The task's links, read under the failure guard (``log`` says what became of it)."""
     if task.end is None:
-        yield from extract_path(task.path, link_filter=link_filter, kind=task.kind)
+        yield from read_path(task.path, log, link_filter=link_filter, kind=task.kind)
         return
+    yield from guarded(_extract_range(task, link_filter), log)
+
+
+def _extract_range(task: Task, link_filter: LinkFilter) -> Iterator[ExtractedLink | OpaqueLink]:
+    assert task.end is not None
     with open(task.path, "rb") as stream:
         stream.seek(task.start)
-        yield from scan_stream(stream, path=task.path, link_filter=link_filter,
+        yield from scan_stream(stream, path=shown_path(task.path), link_filter=link_filter,
                                encoding=task.encoding, first_line=task.first_line,
                                limit=task.end - task.start)
 

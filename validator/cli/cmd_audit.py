@@ -17,6 +17,7 @@ from validator.cli.config_options import build_config, rule_options
 from validator.cli.dask_engine import ENGINES, run_dask_audit
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
+from validator.cli.output_file import written_atomically
 from validator.report import FORMATS, ReportDocument, write_report
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
@@ -78,7 +79,8 @@ def audit_command(
 
     Folders are walked recursively; binary files are skipped and every path
     is accounted for in the summary. Exit status: 0 clean, 1 findings at or
-    above --fail-on (or a path that could not be read), 2 usage error.
+    above --fail-on (or a path that could not be read, wholly or in part), 2 usage
+    error.
     """
     config = build_config(config_path, select, extend_select, ignore, context)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
@@ -128,7 +130,7 @@ def audit_command(
 
 
 def _failed(result: AuditResult, fail_on: str) -> bool:
-    if result.summary.unreadable:
+    if result.summary.unreadable or result.summary.partial:
         return True
     return fail_on != "never" and result.failed(fail_on)
 
@@ -139,11 +141,12 @@ def _open_output(output: str | None) -> Iterator[TextIO]:
         yield sys.stdout
         sys.stdout.flush()
         return
-    try:
-        stream = open(output, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
-    except OSError as error:
-        raise InputError(f"cannot write {output}: {error.strerror}") from None
-    with stream:
+    # Written beside the target and moved over it once whole: never a truncated report.
+    with contextlib.ExitStack() as stack:
+        try:
+            stream = stack.enter_context(written_atomically(output))
+        except OSError as error:
+            raise InputError(f"cannot write {output}: {error.strerror}") from None
         yield stream
 
 

@@ -40,6 +40,7 @@ from validator.config import Config
 from validator.distributed import batch, partition, sources
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
 from validator.distributed.placement import PartitionKind, Shift, place, shifts
+from validator.extract.model import PathStatus
 from validator.extract.walk import PathEntry
 from validator.signature import Secret, as_secret
 
@@ -68,7 +69,7 @@ def _plan_paths(
     entries: list[sources.FileEntry] = []
     for entry in sources.plan_files(paths, include=include, exclude=exclude):
         if isinstance(entry, PathEntry):
-            status = "unreadable" if entry.error is not None else "skipped"
+            status: PathStatus = "unreadable" if entry.error is not None else "skipped"
             plan.settled.append(
                 PathResult(entry.path, status, None, entry.error or entry.skip_reason)
             )

@@ -28,12 +28,13 @@ from validator.audit import (
     opaque_record,
     ranstr_hash,
     secret_pattern,
+    settle,
 )
 from validator.config import Config
 from validator.distributed import sources
 from validator.distributed.placement import Shift, place
 from validator.distributed.sources import Unit, UnitLinks
-from validator.extract import DocumentError, MissingExtra, SkipFile
+from validator.extract import ReadLog, guarded
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.model import DirectLink
@@ -211,33 +212,26 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
     # As the local audit: every form of a known secret written into a link is masked.
     pattern = secret_pattern(local_settings)
-    try:
-        for item, number in found.links:
-            if isinstance(item, OpaqueLink):
-                counts.opaque.append(opaque_record(item, pattern))
-                opaque_numbers.append(number)
-                continue
-            record, report = checked_record(item, local_settings, window, pattern)
-            window.append(report.link)
-            link = report.link
-            hashes.append(ranstr_hash(link.ranstr) if link.ranstr else 0)
-            count_link(counts, report, record)
-            cause = record.get("signature_cause")
-            if (cause is not None and cause["hypothesis"] == UNKNOWN_CAUSE
-                    and link.sbs is not None and link.ranstr is not None
-                    and link.sbs_mm is not None):
-                unexplained.append((packer.count, link.sbs, link.ranstr, link.sbs_mm,
-                                    link.app_id))
-            packer.add(record)
-            numbers.append(number)
-    except SkipFile as skip:
-        counts.skip_reason = str(skip)
-    except (DocumentError, MissingExtra) as error:
-        counts.error = str(error)
-    except OSError as error:
-        counts.error = error.strerror or str(error)
-    except UnicodeDecodeError as error:
-        counts.error = f"cannot decode: {error.reason}"
+    log = ReadLog()
+    for item, number in guarded(found.links, log):
+        if isinstance(item, OpaqueLink):
+            counts.opaque.append(opaque_record(item, pattern))
+            opaque_numbers.append(number)
+            continue
+        record, report = checked_record(item, local_settings, window, pattern)
+        window.append(report.link)
+        link = report.link
+        hashes.append(ranstr_hash(link.ranstr) if link.ranstr else 0)
+        count_link(counts, report, record)
+        cause = record.get("signature_cause")
+        if (cause is not None and cause["hypothesis"] == UNKNOWN_CAUSE
+                and link.sbs is not None and link.ranstr is not None
+                and link.sbs_mm is not None):
+            unexplained.append((packer.count, link.sbs, link.ranstr, link.sbs_mm,
+                                link.app_id))
+        packer.add(record)
+        numbers.append(number)
+    settle(counts, log)
     counts.ranstr_hashes = hashes.tobytes()
     locations, rests = packer.finish()
     # Record numbers only vary in a bag partition; elsewhere they are all 0 and not kept.

@@ -226,13 +226,10 @@ def _extract_bytes(data: bytes, entry: FileEntry, link_filter: LinkFilter) -> It
     """Links in a remote file's bytes, read the way :func:`extract_path` reads a local file."""
     if entry.kind == "qr":
         try:
-            from validator.extract.qr import ImageError, scan_image_bytes
+            from validator.extract.qr import scan_image_bytes
         except ImportError:
             raise SkipFile("image: install the qr extra to read QR codes") from None
-        try:
-            yield from scan_image_bytes(data, path=entry.path, link_filter=link_filter)
-        except ImageError as error:
-            raise SkipFile(str(error)) from None
+        yield from scan_image_bytes(data, path=entry.path, link_filter=link_filter)
         return
     if entry.kind in DOCUMENT_KINDS:
         yield from scan_document_bytes(data, path=entry.path, kind=entry.kind,

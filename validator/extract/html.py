@@ -7,6 +7,13 @@ rule), though in text ``&copy`` is ``©``. Each token's end position is taken
 from the tokenizer as the tree builder drives it (so ``<script>`` and
 ``<textarea>`` switch the tokenizer as in a browser) and mapped back to the
 source, so every link has its exact line and column.
+
+Tree building costs time in the depth of open elements (html5lib's scope
+checks walk the stack), so a document nested deeper than
+:data:`~validator.spec.MAX_HTML_DEPTH` elements is built only that deep: the
+rest is tokenized flat, still switching to raw text inside ``<script>``,
+``<style>``, ``<textarea>`` and the like as the tree builder would, and read
+in linear time. Chromium's parser caps its tree at the same depth.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from html5lib import HTMLParser
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
 
+from validator import spec
 from validator.extract.candidates import LinkFilter, iter_candidates
 from validator.extract.model import Location, SourceKind
 from validator.extract.text import Found, found
@@ -39,28 +47,65 @@ _END_TAG = tokenTypes["EndTag"]
 _COMMENT = tokenTypes["Comment"]
 _PARSE_ERROR = tokenTypes["ParseError"]
 
+#: The tokenizer state each raw-text element switches to, as the tree builder switches it.
+_TEXT_STATES = {
+    "title": "rcdataState",
+    "textarea": "rcdataState",
+    "style": "rawtextState",
+    "xmp": "rawtextState",
+    "iframe": "rawtextState",
+    "noembed": "rawtextState",
+    "noframes": "rawtextState",
+    "script": "scriptDataState",
+    "plaintext": "plaintextState",
+}
+
 
 class _RecordingTokenizer(HTMLTokenizer):  # type: ignore[misc]
-    """The html5lib tokenizer, noting where each token ends in the source."""
+    """The html5lib tokenizer, noting where each token ends in the source.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    Once the tree is ``max_depth`` open elements deep, the parser is given no
+    more tokens: the rest are recorded flat (see the module's docstring).
+    """
+
+    def __init__(self, *args: Any, max_depth: int = spec.MAX_HTML_DEPTH, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recorded: list[tuple[dict[str, Any], tuple[int, int]]] = []
+        self.max_depth = max_depth
+        self.flattened = False
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        for token in super().__iter__():
+        tokens = super().__iter__()
+        tree = self.parser.tree if self.parser is not None else None
+        for token in tokens:
             self.recorded.append((token, self.stream.position()))
             yield token
+            if tree is not None and len(tree.openElements) >= self.max_depth:
+                break
+        else:
+            return
+        self.flattened = True
+        for token in tokens:
+            self.recorded.append((token, self.stream.position()))
+            if token["type"] == _START_TAG and not token.get("selfClosing"):
+                state = _TEXT_STATES.get(token["name"])
+                if state is not None:
+                    self.state = getattr(self, state)
 
 
 class _RecordingParser(HTMLParser):  # type: ignore[misc]
+    def __init__(self, *args: Any, max_depth: int = spec.MAX_HTML_DEPTH, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_depth = max_depth
+
     def _parse(self, stream: Any, innerHTML: bool = False, container: str = "div",
                scripting: bool = False, **kwargs: Any) -> None:
         # html5lib's own _parse, with the recording tokenizer.
         self.innerHTMLMode = innerHTML
         self.container = container
         self.scripting = scripting
-        self.tokenizer = _RecordingTokenizer(stream, parser=self, **kwargs)
+        self.tokenizer = _RecordingTokenizer(stream, parser=self, max_depth=self.max_depth,
+                                             **kwargs)
         self.reset()
         self.mainLoop()
 
@@ -84,12 +129,13 @@ def scan_html(
     link_filter: LinkFilter,
     kind: SourceKind = "html",
     part: str | None = None,
+    max_depth: int = spec.MAX_HTML_DEPTH,
 ) -> Iterator[Found]:
     """Every direct link in an HTML document held in ``text``, in document order."""
     source = normalize_newlines(text)
     line_starts = [0]
     line_starts.extend(match.end() for match in re.finditer("\n", source))
-    parser = _RecordingParser(namespaceHTMLElements=False)
+    parser = _RecordingParser(namespaceHTMLElements=False, max_depth=max_depth)
     parser.parse(source)
     tokenizer: _RecordingTokenizer = parser.tokenizer
 

@@ -5,17 +5,27 @@ the location has both the line and column of the string in the file and the
 JSON path (``$.items[2].url``). Escapes inside strings (``\\/``, ``\\u0026``)
 are decoded by the candidate scanner. Malformed JSON is read as far as it
 goes: a broken file still gets its links reported.
+
+A path is written only for a string that holds a link, and at most
+:data:`~validator.spec.MAX_JSON_PATH_STEPS` steps of it: a string 100,000
+levels deep is placed as ``$[0][0]…(99,952 levels)…[0].url``, so neither time
+nor memory grows with depth times links.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from validator import spec
 from validator.extract.candidates import LinkFilter, iter_candidates
 from validator.extract.model import Location, SourceKind
-from validator.extract.text import Found, PositionTracker, found
+from validator.extract.text import Found, PositionTracker, decode_errors, found
+
+#: Steps kept from the top of a path that is too deep to write whole.
+_HEAD_STEPS = 8
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|[{}\[\],:]|[^\s{}\[\],:"]+')
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -51,15 +61,23 @@ def scan_json(
     # Each frame: [is_object, path so far, current key step or index, expecting a key].
     stack: list[list[object]] = []
 
-    def current_path() -> str:
-        parts = ["$"]
-        for is_object, _, step, _ in stack:
+    def steps(frames: list[list[object]]) -> str:
+        parts = []
+        for is_object, _, step, _ in frames:
             if is_object:
                 if isinstance(step, str):
                     parts.append(step)
             else:
                 parts.append(f"[{step}]")
         return "".join(parts)
+
+    def current_path() -> str:
+        depth = len(stack)
+        if depth <= spec.MAX_JSON_PATH_STEPS:
+            return "$" + steps(stack)
+        tail = spec.MAX_JSON_PATH_STEPS - _HEAD_STEPS
+        hidden = depth - _HEAD_STEPS - tail
+        return f"${steps(stack[:_HEAD_STEPS])}…({hidden:,} levels)…{steps(stack[-tail:])}"
 
     for match in _TOKEN.finditer(text):
         token = match.group()
@@ -98,8 +116,14 @@ def scan_jsonl(
     stream: BinaryIO, *, path: str, link_filter: LinkFilter, encoding: str = "utf-8"
 ) -> Iterator[Found]:
     """JSON Lines, one record at a time: the file is never read whole."""
-    for number, raw_line in enumerate(stream, start=1):
-        line = raw_line.decode(encoding, "replace")
+    lines: Iterator[str]
+    if encoding.startswith("utf-8"):
+        errors = decode_errors(encoding)
+        lines = (raw_line.decode(encoding, errors) for raw_line in stream)
+    else:
+        # UTF-16/32: a newline is more than one byte, so split decoded text.
+        lines = io.TextIOWrapper(stream, encoding, errors="replace", newline="")
+    for number, line in enumerate(lines, start=1):
         if "://" not in line:
             continue
         yield from scan_json(line, path=path, link_filter=link_filter, kind="jsonl",

@@ -11,7 +11,8 @@ from validator.model import DirectLink
 
 SourceKind = Literal["text", "html", "eml", "csv", "tsv", "json", "jsonl", "markdown", "qr",
                      "mbox", "xlsx", "docx", "pptx", "ods", "odt", "pdf"]
-PathStatus = Literal["audited", "skipped", "unreadable"]
+#: What became of a path (see :mod:`validator.extract.guard`).
+PathStatus = Literal["audited", "partial", "unreadable", "skipped"]
 
 
 class Location(NamedTuple):

@@ -1,4 +1,9 @@
-"""CSV and TSV exports: every cell of every row, quoting undone by the csv module."""
+"""CSV and TSV exports: every cell of every row, quoting undone by the csv module.
+
+A row the csv module refuses (a cell over its 128 KiB limit, say) ends the
+tabular reading there: the rest of the file is scanned as plain text, so its
+links are still found, and the file is noted as partly read.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,36 @@ import re
 from collections.abc import Iterator
 
 from validator.extract.candidates import Candidate, LinkFilter, iter_candidates
+from validator.extract.guard import ReadLog, describe_failure
 from validator.extract.model import Location, SourceKind
-from validator.extract.text import Found, found
+from validator.extract.text import Found, found, scan_string
 
 _WHOLE_URL = re.compile(r"(?i:https?)://\S+")
 
 
 def scan_table(
-    text: str, *, path: str, link_filter: LinkFilter, kind: SourceKind = "csv"
+    text: str, *, path: str, link_filter: LinkFilter, kind: SourceKind = "csv",
+    log: ReadLog | None = None,
 ) -> Iterator[Found]:
     """Links in a delimited table; ``Location.part`` names the row and column."""
-    delimiter = "\t" if kind == "tsv" else _sniff_delimiter(text)
     lines = text.splitlines(keepends=True)
+    done = [0, 0]
+    try:
+        yield from _scan_rows(lines, text, path, link_filter, kind, done)
+    except csv.Error as error:
+        rows, consumed = done
+        if log is not None:
+            log.record(f"row {rows + 1}", f"{describe_failure(error)}; the rest read as text")
+        yield from scan_string("".join(lines[consumed:]), path=path, kind=kind,
+                               link_filter=link_filter, line=consumed + 1)
+
+
+def _scan_rows(
+    lines: list[str], text: str, path: str, link_filter: LinkFilter, kind: SourceKind,
+    done: list[int],
+) -> Iterator[Found]:
+    """Each link of each row; ``done`` is kept at [rows read, lines they took]."""
+    delimiter = "\t" if kind == "tsv" else _sniff_delimiter(text)
     reader = csv.reader(lines, delimiter=delimiter, strict=False)
     header: list[str] | None = None
     consumed = 0
@@ -42,6 +65,7 @@ def scan_table(
                              link_filter, verbatim)
                 if item is not None:
                     yield item
+        done[:] = [row_number, consumed]
 
 
 def _cell_candidates(cell: str) -> list[Candidate]:

@@ -1,5 +1,11 @@
 """Plain text and logs: streamed in chunks, so a file of any size (even one without a
 newline) is never read into memory at once.
+
+Decoding loses nothing: UTF-8 is the default, and a byte that is not UTF-8
+is read as Windows-1252 where it stands (one stray Latin-1 byte changes that
+byte only, never the rest of the chunk); UTF-16 and UTF-32 (told by their
+byte-order mark or their zero bytes) decode a lone surrogate as U+FFFD, so
+the links around it are kept.
 """
 
 from __future__ import annotations
@@ -41,13 +47,33 @@ def sniff_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+#: The error handler UTF-8 is decoded with: each run of bytes that is not UTF-8 as cp1252.
+WINDOWS_1252_RUNS = "directlink-windows-1252-runs"
+# The WHATWG windows-1252 table: the five bytes cp1252 leaves undefined are C1 controls.
+_WINDOWS_1252 = tuple(
+    bytes([byte]).decode("cp1252", "ignore") or chr(byte) for byte in range(256)
+)
+
+
+def _windows_1252_run(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    run = error.object[error.start : error.end]
+    return "".join(_WINDOWS_1252[byte] for byte in run), error.end
+
+
+codecs.register_error(WINDOWS_1252_RUNS, _windows_1252_run)
+
+
+def decode_errors(encoding: str) -> str:
+    """The error handler ``encoding`` is decoded with, so that no link is lost."""
+    return WINDOWS_1252_RUNS if encoding.startswith("utf-8") else "replace"
+
+
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode a whole document: ``(text, encoding used)``; non-UTF-8 bytes are read as cp1252."""
+    """Decode a whole document: ``(text, encoding)``; bytes that are not UTF-8 read as cp1252."""
     encoding = sniff_encoding(data[:4096])
-    try:
-        return data.decode(encoding), encoding
-    except UnicodeDecodeError:
-        return data.decode("cp1252", "replace"), "cp1252"
+    return data.decode(encoding, decode_errors(encoding)), encoding
 
 
 class PositionTracker:
@@ -134,8 +160,7 @@ def scan_stream(
         rest = head
     else:
         rest = b""
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    fallback = False
+    decoder = codecs.getincrementaldecoder(encoding)(decode_errors(encoding))
     remaining = limit
     carry = ""
     carry_line, carry_column = first_line, 1
@@ -146,14 +171,7 @@ def scan_stream(
             remaining -= len(data) - len(rest)
         rest = b""
         final = not data
-        try:
-            piece = decoder.decode(data, final=final)
-        except UnicodeDecodeError:
-            # Legacy exports: read what is not UTF-8 as Windows-1252, from here on.
-            if not fallback:
-                fallback = True
-                decoder = codecs.getincrementaldecoder("cp1252")("replace")
-            piece = decoder.decode(data, final=final)
+        piece = decoder.decode(data, final=final)
         text = carry + piece
         tracker = PositionTracker(text, carry_line, carry_column)
         # A candidate touching the end may go on in the next chunk: keep it back.

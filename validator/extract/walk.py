@@ -89,6 +89,20 @@ def kind_for(path: str) -> SourceKind | None:
     return SUFFIX_KINDS.get(suffixes[-1])
 
 
+def shown_path(path: str) -> str:
+    """A path as reports show it: a name that is not UTF-8 with its bytes as ``\\xNN``.
+
+    The operating system hands such names over with surrogate escapes, which
+    no UTF-8 output can hold; ``caf\\xe9.log`` can be printed, written to JSON
+    and read by a person. Other names are returned as they are.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
 def is_binary(head: bytes) -> bool:
     """A NUL byte in the first bytes, as git decides, unless the text is UTF-16/32."""
     if b"\x00" not in head:

@@ -88,7 +88,8 @@ def write_summary(document: ReportDocument, stream: TextIO) -> None:
     by_severity = summary.get("by_severity", {})
     stream.write(
         f"\n{summary.get('links', 0)} links in {summary.get('audited', 0)} files "
-        f"({summary.get('skipped', 0)} skipped, {summary.get('unreadable', 0)} unreadable): "
+        f"({summary.get('skipped', 0)} skipped, {summary.get('unreadable', 0)} unreadable"
+        + (f", {summary['partial']} partly read" if summary.get("partial") else "") + "): "
         f"{by_severity.get('error', 0)} errors, {by_severity.get('warning', 0)} warnings, "
         f"{by_severity.get('info', 0)} infos\n"
     )
