@@ -1,6 +1,7 @@
 """Write the seed corpora under corpora/fuzz/<harness>/ (run once; the files are committed).
 
     python fuzz/make_seeds.py
+    python fuzz/make_seeds.py --readers   # only the per-reader harnesses' seeds
 
 Seeds: one valid link per encoding dialect, one link per defect mutation,
 documents embedding them (text, Markdown, JSON, CSV, HTML) and signed links
@@ -80,5 +81,41 @@ def main() -> None:
               f"&sbs_mm={value}&ranstr=rAnD0m-Str1ng-xy")
 
 
+def reader_seeds() -> None:
+    """Seeds of the per-reader harnesses: the hostile files of the hardening tests, small."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    import tempfile
+
+    import hostile_cases as cases
+
+    folder = Path(tempfile.mkdtemp())
+    write("extract_eml", cases.eml_with_image_parts(folder, [("image/svg+xml", cases.SVG),
+                                                             ("image/gif", cases.GIF)])
+          .read_bytes())
+    write("extract_eml", cases.eml_multipart_without_boundary(folder).read_bytes())
+    write("extract_eml", (HERE.parent / "corpora" / "samples" / "order-shipped.eml").read_bytes())
+    write("extract_csv", b"\x00" + cases.csv_with_huge_cell(folder, 2000).read_bytes())
+    write("extract_csv", b"\x00" + (HERE.parent / "corpora" / "samples" / "crm-export.csv")
+          .read_bytes())
+    write("extract_csv", b"\x01" + b"a\tb\n1\t\"" + cases.link(1).encode() + b"\"\n")
+    write("extract_json", b"\x00" + cases.deep_json(folder, 200, 3).read_bytes())
+    write("extract_json", b"\x00" + (HERE.parent / "corpora" / "samples" / "campaign.json")
+          .read_bytes())
+    write("extract_json", b"\x01" + (HERE.parent / "corpora" / "samples" / "events.jsonl")
+          .read_bytes())
+    write("extract_json", b"\x01" + "\n".join(f'{{"u": "{cases.link(n)}"}}' for n in range(3))
+          .encode("utf-16"))
+    for tag in ("div", "a", "table"):
+        write("extract_html_deep", cases.deep_html(folder, 20, tag).read_bytes())
+    write("extract_image", (HERE.parent / "corpora" / "samples" / "table-card-qr.png").read_bytes())
+    write("extract_image", cases.GIF)
+    write("extract_image", cases.png_declaring(40, 40))
+    write("extract_image", cases.png_declaring(5000, 5000, rows=1))
+    write("decode_stream", cases.utf16_log_with_lone_surrogate(folder, 6).read_bytes())
+    write("decode_stream", cases.utf32_log(folder, 3).read_bytes())
+    write("decode_stream", cases.log_with_stray_latin1_byte(folder, 3).read_bytes())
+    write("decode_stream", b"caf\xe9 " + cases.link(1).encode() + b"\xe2\x82\n\xf0\x9f\x98")
+
+
 if __name__ == "__main__":
-    main()
+    main() if sys.argv[1:] != ["--readers"] else reader_seeds()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 from validator import parse, spec
 from validator.build import BuildError, rebuild
@@ -157,6 +158,147 @@ def extract_from_html(data: bytes) -> None:
     _check_extracted(as_text(data), "html")
 
 
+# One harness per reader ------------------------------------------------------------------
+#
+# Each reader is fed raw bytes as a file would hold them, without the failure guard:
+# a documented refusal (a budget, an image that is no image, a file that is no
+# document) is an answer; any other exception is a defect the guard would hide.
+# Budgets are small so a crafted input cannot make one run slow.
+
+#: Budgets the reader harnesses run under.
+FUZZ_BUDGET_PIXELS = 1 << 20
+FUZZ_BUDGET_PART_BYTES = 1 << 16
+
+
+def _budget() -> Any:
+    from validator.extract import ReadBudget
+
+    return ReadBudget(image_pixels=FUZZ_BUDGET_PIXELS, email_part_bytes=FUZZ_BUDGET_PART_BYTES,
+                      html_depth=64)
+
+
+def _refusals() -> tuple[type[BaseException], ...]:
+    from validator.extract import BudgetExceeded, SkipFile
+
+    refusals: list[type[BaseException]] = [BudgetExceeded, SkipFile]
+    if _has("zxingcpp") and _has("PIL"):
+        from validator.extract.qr import ImageError
+
+        refusals.append(ImageError)
+    return tuple(refusals)
+
+
+def _check_found(items: Any, source: str) -> int:
+    from validator.extract import ExtractedLink
+
+    count = 0
+    for found in items:
+        location = found.location
+        _require(location.line >= 1 and location.column >= 1, f"bad location in {source}")
+        _require("\n" not in (location.part or "") and "\n" not in (location.json_path or ""),
+                 f"a location label over two lines in {source}")
+        if isinstance(found, ExtractedLink):
+            _require(parse(found.url).is_url, f"{source} found {found.url!r}, not a URL")
+            count += 1
+    return count
+
+
+def extract_eml(data: bytes) -> None:
+    """An e-mail read part by part: only documented refusals, parts numbered in order."""
+    from validator.extract.candidates import LinkFilter
+    from validator.extract.eml import scan_eml
+
+    try:
+        _check_found(scan_eml(data, path="fuzz.eml", link_filter=LinkFilter(),
+                              budget=_budget()), "the e-mail reader")
+    except _refusals():
+        return
+
+
+def extract_csv(data: bytes) -> None:
+    """CSV (first byte even) or TSV: no exception at all; a row the csv module
+    refuses ends tabular reading, and the rest is read as text."""
+    from validator.extract import ReadLog, extract_text
+
+    if not data:
+        return
+    text = as_text(data[1:])
+    kind = "csv" if data[0] % 2 == 0 else "tsv"
+    log = ReadLog()
+    _check_found(extract_text(text, kind=kind, log=log), "the table reader")
+    for problem in log.problems:
+        _require(problem.startswith("row ") and problem.endswith("the rest read as text"),
+                 f"the table reader gave up otherwise: {problem}")
+
+
+def extract_json(data: bytes) -> None:
+    """JSON (first byte even) or JSON Lines read from bytes: no exception, short paths."""
+    import io
+
+    from validator import spec
+    from validator.extract.candidates import LinkFilter
+    from validator.extract.jsondoc import scan_json, scan_jsonl
+    from validator.extract.text import decode_bytes, sniff_encoding
+
+    if not data:
+        return
+    body = data[1:]
+    if data[0] % 2 == 0:
+        text, _ = decode_bytes(body)
+        items = list(scan_json(text, path="fuzz.json", link_filter=LinkFilter()))
+    else:
+        items = list(scan_jsonl(io.BytesIO(body), path="fuzz.jsonl", link_filter=LinkFilter(),
+                                encoding=sniff_encoding(body[:4096])))
+    _check_found(items, "the JSON reader")
+    for item in items:
+        steps = (item.location.json_path or "").count("[") + (item.location.json_path or "")\
+            .count(".")
+        _require(steps <= 3 * spec.MAX_JSON_PATH_STEPS + 8, "a JSON path written at full depth")
+
+
+def extract_html_deep(data: bytes) -> None:
+    """HTML with a depth cap of 64: the flat tokenizing past it never raises."""
+    from validator.extract.candidates import LinkFilter
+    from validator.extract.html import scan_html
+
+    text = as_text(data)
+    _check_found(scan_html(text, path="fuzz.html", link_filter=LinkFilter(), max_depth=8),
+                 "the HTML reader past its depth cap")
+    _check_extracted(text, "html")
+
+
+def extract_image(data: bytes) -> None:
+    """Image bytes: decoded only within the budget, refused in words otherwise."""
+    if not (_has("zxingcpp") and _has("PIL")):
+        return
+    from validator.extract.candidates import LinkFilter
+    from validator.extract.qr import scan_image_bytes
+
+    try:
+        _check_found(scan_image_bytes(data, path="fuzz.png", link_filter=LinkFilter(),
+                                      budget=_budget()), "the image reader")
+    except _refusals():
+        return
+
+
+def decode_stream(data: bytes) -> None:
+    """Streamed decoding loses nothing: chunks of 7 bytes find what one whole read finds."""
+    import io
+
+    from validator.extract.candidates import LinkFilter
+    from validator.extract.text import decode_bytes, scan_stream, scan_string
+
+    whole_text, _ = decode_bytes(data)
+    if whole_text.startswith("\ufeff"):
+        whole_text = whole_text[1:]
+    links = LinkFilter()
+    whole = [(f.url, f.location.line) for f in scan_string(whole_text, path="f", kind="text",
+                                                             link_filter=links)]
+    streamed = [(f.url, f.location.line) for f in scan_stream(io.BytesIO(data), path="f",
+                                                              link_filter=links, chunk_bytes=7)]
+    _require(streamed == whole, f"streamed decoding found {streamed}, a whole read {whole}")
+
+
 # Explain -----------------------------------------------------------------------------------
 
 
@@ -197,4 +339,21 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "extract_text": extract_from_text,
     "extract_html": extract_from_html,
     "explain": explain_signature,
+    "extract_eml": extract_eml,
+    "extract_csv": extract_csv,
+    "extract_json": extract_json,
+    "extract_html_deep": extract_html_deep,
+    "extract_image": extract_image,
+    "decode_stream": decode_stream,
+}
+
+#: libFuzzer's -max_len per harness (8192 where not named): whole documents for the readers.
+MAX_LEN: dict[str, int] = {
+    "extract_eml": 1 << 17,
+    "extract_csv": 1 << 16,
+    "extract_json": 1 << 16,
+    "extract_html": 1 << 16,
+    "extract_html_deep": 1 << 16,
+    "extract_image": 1 << 18,
+    "decode_stream": 1 << 15,
 }

@@ -149,18 +149,23 @@ def test_a_multipart_part_without_a_boundary_is_read_as_text(tmp_path: Path) -> 
 
 
 def test_an_eml_part_over_the_part_budget_is_read_up_to_it(tmp_path: Path) -> None:
-    path = big_eml(tmp_path, 3 << 20, links=100)
-    urls, log = read(path, ReadBudget(email_part_bytes=1 << 20))
-    assert urls == [link(n) for n in range(101)]
-    assert log.status == "partial"
-    assert log.reason is not None
-    assert log.reason == "part 3 application/octet-stream: body of 1.4 MiB is over the 1 MiB" \
-        " part budget; not read; and 2 more problems"
+    noise = bytes(range(256)) * 3200  # 800 KiB, base64 1.1 MiB
+    path = eml_with_image_parts(tmp_path, [("image/png", noise)])
+    urls, log = read(path, ReadBudget(email_part_bytes=512 * 1024))
+    assert urls == [link(1), link(2)]
+    assert (log.status, log.reason) == (
+        "partial", "part 3 image/png: body of 1.1 MiB is over the 512 KiB part budget; not read")
     text_cut = big_eml(tmp_path / "cut", 0, links=1000)
     urls, log = read(text_cut, ReadBudget(email_part_bytes=4096))
     assert 0 < len(urls) < 1000
     assert log.status == "partial"
     assert log.reason is not None and "the first 4 KiB read" in log.reason
+
+
+def test_attachments_are_passed_over_whatever_their_size(tmp_path: Path) -> None:
+    path = big_eml(tmp_path, 3 << 20, links=100)
+    urls, log = read(path, ReadBudget(email_part_bytes=1 << 20))
+    assert (urls, log.status) == ([link(n) for n in range(101)], "audited")
 
 
 # Tables, text and decoding -----------------------------------------------------------------

@@ -95,6 +95,10 @@ _HEADERS, _BODY, _BETWEEN = range(3)
 #: Header bytes kept per part; the rest of an endless header block is dropped.
 _MAX_HEADER_BYTES = 1 << 20
 _BOUNDARY_LINE = re.compile(rb"--(.*?)(--)?[ \t]*\r?\n?")
+#: Parts whose body is read: text, images (for QR codes) and a multipart without a boundary.
+_READ_MAINTYPES = frozenset({"text", "image", "multipart"})
+_BLOCK_BYTES = 1 << 20
+_MAX_PIECE = 1 << 16
 
 
 def _leaves(stream: BinaryIO, part_budget: int) -> Iterator[_Leaf]:
@@ -110,7 +114,8 @@ def _leaves(stream: BinaryIO, part_budget: int) -> Iterator[_Leaf]:
     headers = bytearray()
     leaf: _Leaf | None = None
     number = 0
-    for line, line_number, at_start in _lines(stream):
+    lines = _Lines(stream)
+    for line, line_number, at_start in lines:
         if at_start and boundaries and line.startswith(b"--"):
             found = _boundary_of(line, boundaries)
             if found is not None:
@@ -125,6 +130,7 @@ def _leaves(stream: BinaryIO, part_budget: int) -> Iterator[_Leaf]:
                 if closes:
                     boundaries.pop()
                 state = _BETWEEN if closes else _HEADERS
+                lines.skipping = closes  # an epilogue is not read
                 headers = bytearray()
                 continue
         if state == _HEADERS:
@@ -133,15 +139,21 @@ def _leaves(stream: BinaryIO, part_budget: int) -> Iterator[_Leaf]:
                 entity = BytesParser(policy=policy.default).parsebytes(bytes(headers),
                                                                        headersonly=True)
                 boundary = entity.get_boundary()
-                if entity.get_content_maintype() == "multipart" and boundary:
+                maintype = entity.get_content_maintype()
+                if maintype == "multipart" and boundary:
                     boundaries.append(boundary.encode("utf-8", "surrogateescape"))
                     state = _BETWEEN  # the preamble, up to the first boundary
+                    lines.skipping = True
                 elif entity.get_content_type() in ("message/rfc822", "message/global") \
                         and _as_written(entity):
                     pass  # the enclosed message's headers follow
-                else:
+                elif maintype in _READ_MAINTYPES:
                     leaf = _Leaf(number, bytes(headers), line_number + 1)
                     state = _BODY
+                else:
+                    # An attachment holds no link this reader reads: its body is passed over.
+                    state = _BETWEEN
+                    lines.skipping = True
                 headers = bytearray()
             elif len(headers) < _MAX_HEADER_BYTES:
                 headers += line
@@ -185,18 +197,77 @@ def _boundary_of(line: bytes, boundaries: list[bytes]) -> tuple[int, bool] | Non
     return None
 
 
-def _lines(stream: BinaryIO) -> Iterator[tuple[bytes, int, bool]]:
-    """``(piece, 1-based line number, starts a line)``, long lines in 64 KiB pieces."""
-    number = 1
-    at_start = True
-    while True:
-        piece = stream.readline(1 << 16)
-        if not piece:
-            return
-        yield piece, number, at_start
-        at_start = piece.endswith(b"\n")
-        if at_start:
-            number += 1
+class _Lines:
+    """``(piece, 1-based line number, starts a line)`` of a stream, long lines in 64 KiB pieces.
+
+    While ``skipping`` is set, only lines that start with ``--`` (the only
+    ones that can be boundaries) are yielded: the rest is passed over a block
+    at a time, its newlines counted, so an attachment costs no Python loop.
+    """
+
+    __slots__ = ("at_start", "buffer", "number", "position", "skipping", "stream")
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.buffer = b""
+        self.position = 0
+        self.number = 1
+        self.at_start = True
+        self.skipping = False
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def _fill(self) -> bool:
+        block = self.stream.read(_BLOCK_BYTES)
+        if not block:
+            return False
+        self.buffer = self.buffer[self.position :] + block
+        self.position = 0
+        return True
+
+    def _skip(self) -> None:
+        """Move to the next line that starts with ``--`` (or to the end of the stream)."""
+        while True:
+            buffer, start = self.buffer, self.position
+            if self.at_start and buffer.startswith(b"--", start):
+                return
+            found = buffer.find(b"\n--", start)
+            if found >= 0:
+                self.number += buffer.count(b"\n", start, found + 1)
+                self.position = found + 1
+                self.at_start = True
+                return
+            # Keep the last two bytes: "\n-" may go on in the next block.
+            keep = max(start, len(buffer) - 2)
+            self.number += buffer.count(b"\n", start, keep)
+            if keep > start:
+                self.at_start = buffer[keep - 1 : keep] == b"\n"
+            self.position = keep
+            if not self._fill():
+                return
+
+    def __next__(self) -> tuple[bytes, int, bool]:
+        if self.skipping:
+            self._skip()
+        while True:
+            buffer, start = self.buffer, self.position
+            end = buffer.find(b"\n", start, start + _MAX_PIECE)
+            if end < 0 and len(buffer) - start < _MAX_PIECE and self._fill():
+                continue
+            if end < 0:
+                piece = buffer[start : start + _MAX_PIECE]
+                if not piece:
+                    raise StopIteration
+            else:
+                piece = buffer[start : end + 1]
+            break
+        self.position = start + len(piece)
+        result = (piece, self.number, self.at_start)
+        self.at_start = piece.endswith(b"\n")
+        if self.at_start:
+            self.number += 1
+        return result
 
 
 def _as_written(entity: EmailMessage) -> bool:
