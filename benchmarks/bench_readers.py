@@ -4,8 +4,8 @@
 
 Each case (written by the hardening tests' builders into a temporary folder)
 is read by ``read_path`` in a child process of its own, which reports its
-wall time and peak resident set (``ru_maxrss``). The baseline, measured the
-same way on the same file: reading its bytes as plain text (``scan_stream``,
+wall time and peak resident set (``VmHWM``; ``ru_maxrss`` without /proc). The
+baseline, measured the same way on the same file: reading its bytes as plain text (``scan_stream``,
 the cheapest reader, which streams), and a child that only imports the
 readers (the interpreter's own footprint). The ratio is the reader's time
 (or memory) over the baseline's.
@@ -45,7 +45,12 @@ elif mode == "plain":
         links = sum(1 for _ in scan_stream(stream, path=path, link_filter=LinkFilter()))
     status = "scanned"
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# VmHWM starts afresh at exec; ru_maxrss keeps the forking parent's peak on Linux.
+try:
+    with open("/proc/self/status") as status:
+        peak = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:")) * 1024
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 print(json.dumps({"seconds": seconds, "peak": peak, "links": links, "status": status}))
 """
 

@@ -33,7 +33,12 @@ resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
 from validator.extract import ExtractedLink, ReadLog, read_path
 log = ReadLog()
 urls = [item.url for item in read_path(sys.argv[1], log) if isinstance(item, ExtractedLink)]
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# VmHWM starts afresh at exec; ru_maxrss keeps the forking parent's peak on Linux.
+try:
+    with open("/proc/self/status") as status:
+        peak_kb = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except OSError:
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({{"status": log.status, "reason": log.reason, "urls": urls, "peak_kb": peak_kb}}))
 """
 
