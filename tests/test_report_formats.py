@@ -9,117 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import html5lib
-import jsonschema
 import pytest
 from audit_fixtures import SECRET, write_tree
 from click.testing import CliRunner
+from report_schemas import junit_errors, sarif_errors
 
 from validator.cli import cli
-
-# The parts of the SARIF 2.1.0 schema GitHub code scanning relies on: no package
-# ships the official schema and tests do not download it, so its required
-# properties and value sets for what we emit are written out here.
-SARIF_REQUIRED = {
-    "type": "object",
-    "required": ["version", "runs"],
-    "properties": {
-        "version": {"const": "2.1.0"},
-        "$schema": {"type": "string", "format": "uri"},
-        "runs": {
-            "type": "array",
-            "minItems": 1,
-            "items": {
-                "type": "object",
-                "required": ["tool"],
-                "properties": {
-                    "columnKind": {"enum": ["utf16CodeUnits", "unicodeCodePoints"]},
-                    "tool": {
-                        "type": "object",
-                        "required": ["driver"],
-                        "properties": {
-                            "driver": {
-                                "type": "object",
-                                "required": ["name"],
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "rules": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["id"],
-                                            "properties": {
-                                                "id": {"type": "string"},
-                                                "shortDescription": {"$ref": "#/$defs/message"},
-                                                "fullDescription": {"$ref": "#/$defs/message"},
-                                                "help": {"$ref": "#/$defs/message"},
-                                                "defaultConfiguration": {
-                                                    "$ref": "#/$defs/configuration"
-                                                },
-                                            },
-                                        },
-                                    },
-                                },
-                            }
-                        },
-                    },
-                    "results": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["message"],
-                            "properties": {
-                                "ruleId": {"type": "string"},
-                                "ruleIndex": {"type": "integer", "minimum": -1},
-                                "level": {"$ref": "#/$defs/level"},
-                                "message": {"$ref": "#/$defs/message"},
-                                "locations": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "physicalLocation": {
-                                                "type": "object",
-                                                "required": ["artifactLocation"],
-                                                "properties": {
-                                                    "artifactLocation": {
-                                                        "type": "object",
-                                                        "required": ["uri"],
-                                                        "properties": {"uri": {"type": "string"}},
-                                                    },
-                                                    "region": {
-                                                        "type": "object",
-                                                        "required": ["startLine"],
-                                                        "properties": {
-                                                            "startLine": {"type": "integer",
-                                                                          "minimum": 1},
-                                                            "startColumn": {"type": "integer",
-                                                                            "minimum": 1},
-                                                            "endColumn": {"type": "integer",
-                                                                          "minimum": 1},
-                                                        },
-                                                    },
-                                                },
-                                            }
-                                        },
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
-    "$defs": {
-        "level": {"enum": ["none", "note", "warning", "error"]},
-        "configuration": {"type": "object", "properties": {"level": {"$ref": "#/$defs/level"}}},
-        "message": {
-            "type": "object",
-            "anyOf": [{"required": ["text"]}, {"required": ["id"]}],
-            "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
-        },
-    },
-}
 
 
 @pytest.fixture(scope="module")
@@ -145,9 +40,11 @@ def json_report(reports: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def test_sarif_has_the_required_structure_and_consistent_rules(reports: dict[str, str]) -> None:
+def test_sarif_is_valid_against_the_official_schema_with_consistent_rules(
+    reports: dict[str, str],
+) -> None:
     sarif = json.loads(reports["sarif"])
-    jsonschema.validate(sarif, SARIF_REQUIRED)
+    assert sarif_errors(sarif) == []
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     for result in run["results"]:
@@ -186,7 +83,36 @@ def test_junit_parses_back_with_one_case_per_link(reports: dict[str, str]) -> No
     assert int(suite.get("failures", "-1")) == failing
     assert len([case for case in cases if case.find("failure") is not None]) == failing
     skipped = [case for case in cases if case.find("skipped") is not None]
-    assert len(skipped) == data["summary"]["skipped"] + data["summary"]["unreadable"]
+    assert len(skipped) == data["summary"]["skipped"]
+    errors = [case for case in cases if case.find("error") is not None]
+    assert len(errors) == data["summary"]["unreadable"] == int(suite.get("errors", "-1"))
+    [error] = errors
+    assert error.get("classname", "").endswith("rotated.log")
+    assert error.find("error").get("message") == "unreadable: broken symbolic link"  # type: ignore[union-attr]
+
+
+def test_junit_is_valid_against_junit_10_xsd(reports: dict[str, str]) -> None:
+    assert junit_errors(reports["junit"]) == []
+    assert "skipped" not in ElementTree.fromstring(reports["junit"]).attrib
+
+
+def test_every_format_names_the_unreadable_path(reports: dict[str, str]) -> None:
+    sarif = json.loads(reports["sarif"])
+    [invocation] = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [notification] = invocation["toolExecutionNotifications"]
+    location = notification["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"].endswith("logs/rotated.log")
+    assert notification["level"] == "error"
+    assert "broken symbolic link" in notification["message"]["text"]
+    github = [line for line in reports["github"].splitlines() if "rotated.log" in line]
+    assert len(github) == 1 and github[0].startswith("::error file=")
+    assert "broken symbolic link" in github[0]
+    data = json_report(reports)
+    assert [p["reason"] for p in data["paths"] if p["path"].endswith("rotated.log")] == [
+        "broken symbolic link"
+    ]
+    assert "rotated.log: unreadable (broken symbolic link)" in reports["text"]
 
 
 def test_html_report_numbers_match_the_json_report(reports: dict[str, str]) -> None:
@@ -245,7 +171,8 @@ def test_github_annotations(reports: dict[str, str]) -> None:
         r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+(,endColumn=\d+)?,"
         r"title=DL\d{3} [a-z0-9-]+::.+$"
     )
-    annotations = lines[:-1]
+    annotations = [line for line in lines[:-1] if "title=directlink unreadable" not in line]
+    assert len(annotations) == len(lines) - 2  # one line is the unreadable path's
     assert all(pattern.match(line) for line in annotations), annotations[:3]
     assert any(line.startswith("::error") and "title=DL101 chatid-without-direct" in line
                for line in annotations)
@@ -275,11 +202,29 @@ def test_check_offers_the_same_formats(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["check", link, "--format", "sarif", "-o", str(tmp_path / "s")])
     assert result.exit_code == 1
     sarif = json.loads((tmp_path / "s").read_text(encoding="utf-8"))
-    jsonschema.validate(sarif, SARIF_REQUIRED)
+    assert sarif_errors(sarif) == []
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is True
     [result_] = sarif["runs"][0]["results"]
+    artifact = result_["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": "%3Carg%201%3E"}
     assert result_["ruleId"] == "DL101"
     region = result_["locations"][0]["physicalLocation"]["region"]
     assert region == {"startLine": 1, "startColumn": link.index("chatid") + 1,
                       "endColumn": len(link) + 1}
     junit = runner.invoke(cli, ["check", link, "--format", "junit"])
     assert ElementTree.fromstring(junit.stdout).find("testsuite") is not None
+    assert junit_errors(junit.stdout) == []
+
+
+def test_sarif_uris_of_awkward_file_names_are_uri_references(tmp_path: Path) -> None:
+    folder = tmp_path / "e-mails 2024" / "été"
+    folder.mkdir(parents=True)
+    (folder / "a #1 <b>.txt").write_text(
+        "https://visitorchat.twt.com/direct/demo_app?chatid=5\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["audit", str(tmp_path), "--format", "sarif", "-j", "1"])
+    assert result.exit_code == 1
+    sarif = json.loads(result.stdout)
+    assert sarif_errors(sarif) == []
+    uri = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert uri["uri"].endswith("e-mails%202024/%C3%A9t%C3%A9/a%20%231%20%3Cb%3E.txt")

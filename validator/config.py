@@ -32,13 +32,25 @@ QR_MAX_URL_LENGTH = 300
 
 
 class ConfigError(ValueError):
-    """A configuration file is unreadable or holds an unknown key or a bad value."""
+    """A configuration file is unreadable or holds an unknown key or a bad value.
 
-    def __init__(self, source: str, key: str | None, problem: str) -> None:
+    Where the file is not valid TOML, ``line`` and ``column`` say where the
+    parser stopped, and the message starts ``file:line:column:`` as compilers'
+    messages do, so editors and CI logs link to the place.
+    """
+
+    def __init__(
+        self, source: str, key: str | None, problem: str, *,
+        line: int | None = None, column: int | None = None,
+    ) -> None:
         self.source = source
         self.key = key
         self.problem = problem
-        where = f"{source}: {key}" if key else source
+        self.line = line
+        self.column = column
+        where = source if line is None else f"{source}:{line}:{column or 1}"
+        if key:
+            where += f": {key}"
         super().__init__(f"{where}: {problem}")
 
 
@@ -108,7 +120,12 @@ DEFAULT_CONFIG = Config()
 
 
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
-    """The nearest ``directlink.toml`` or ``pyproject.toml`` with ``[tool.directlink]``."""
+    """The nearest ``directlink.toml`` or ``pyproject.toml`` with ``[tool.directlink]``.
+
+    A ``pyproject.toml`` on the way that cannot be read or is not valid TOML
+    raises :class:`ConfigError`: it may hold the project's settings, and
+    running without them would pass what the team meant to fail.
+    """
     directory = Path(start if start is not None else Path.cwd()).resolve()
     for folder in (directory, *directory.parents):
         candidate = folder / CONFIG_FILE
@@ -251,7 +268,25 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except LimitExceeded as error:
         raise ConfigError(source, None, str(error)) from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(source, None, f"not valid TOML: {error}") from None
+        line, column, problem = _decode_error_position(error, text)
+        raise ConfigError(
+            source, None, f"not valid TOML: {problem}", line=line, column=column
+        ) from None
+
+
+_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+
+
+def _decode_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
+    """``(line, column, message)`` of a TOML error (before Python 3.14 only its text has them)."""
+    message = str(error)
+    found = _TOML_POSITION.search(message)
+    if found is None:
+        return 1, 1, message
+    if found.group(1) is None:  # "at end of document": point past the last character
+        lines = text.split("\n")
+        return len(lines), len(lines[-1]) + 1, message[: found.start()]
+    return int(found.group(1)), int(found.group(2)), message[: found.start()]
 
 
 def _has_tool_table(data: Mapping[str, Any]) -> bool:
@@ -260,8 +295,4 @@ def _has_tool_table(data: Mapping[str, Any]) -> bool:
 
 
 def _has_tool_section(path: Path) -> bool:
-    try:
-        text = read_text(path, "config file", max_bytes=spec.MAX_CONFIG_FILE_BYTES)
-        return _has_tool_table(loads_toml(text))
-    except (UnreadableFile, LimitExceeded, tomllib.TOMLDecodeError):
-        return False
+    return _has_tool_table(_read_toml(path))

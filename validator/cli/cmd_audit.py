@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
-from typing import TextIO
+from typing import Any, TextIO
 
 import click
 
-from validator.audit import AuditResult, ProgressCallback, audit
+from validator.audit import ProgressCallback, audit
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.dask_engine import ENGINES, run_dask_audit
-from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
+from validator.cli.main import EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
 from validator.cli.output_file import written_atomically
-from validator.report import FORMATS, ReportDocument, write_report
+from validator.cli.output_options import (
+    exit_status,
+    format_option,
+    judging_options,
+    statistics_option,
+)
+from validator.report import FORMATS, Record, ReportDocument, write_report
+from validator.report.document import path_problem, paths_not_read, plural
+from validator.report.statistics import write as write_statistics
+from validator.report.style import wants_color
+from validator.report.terminal import terminal_text as safe_line
 
-FAIL_LEVELS = ("error", "warning", "info", "never")
+#: How ``audit -`` names standard input in every format (as ``check`` does).
+STDIN_NAME = "<stdin>"
 
 
 @cli.command("audit")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
-              show_default=True, help="Output format.")
+@format_option(list(FORMATS))
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, allow_dash=True),
               default=None, help="Write the report to FILE instead of standard output.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
@@ -43,13 +55,16 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files and folders whose relative path or name matches GLOB "
               "(repeatable; vendor/** skips a folder).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary: findings only.")
+@click.option("--stdin-filename", metavar="NAME", default=None,
+              help="With PATH -, read standard input as the file NAME would be read (its "
+              "suffix picks the reader: .html, .csv ...) and name it so in the report.")
+@click.option("--skip-unsupported", is_flag=True, default=False,
+              help="Skip files whose reader needs an extra that is not installed, instead of "
+              "failing with exit status 2.")
+@judging_options
+@statistics_option
 @click.option("--redact-pii", is_flag=True,
               help="Mask email, phone, name, nickname and sbs in every output.")
-@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="error", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True, help="Colour the text output (auto: only on a terminal).")
 @rule_options
 @secret_options(per_app=True)
 def audit_command(
@@ -61,10 +76,14 @@ def audit_command(
     scheduler: str | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
-    quiet: bool,
-    redact_pii: bool,
+    stdin_filename: str | None,
+    skip_unsupported: bool,
     fail_on: str,
+    exit_zero: bool,
+    quiet: bool,
     color: str,
+    statistics: bool,
+    redact_pii: bool,
     config_path: str | None,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -75,64 +94,141 @@ def audit_command(
     secret_prompt: bool,
     secrets_file: str | None,
 ) -> None:
-    """Find every direct link in PATH... (files, folders, QR images) and check each.
+    """Find every direct link in PATH... (files, folders, QR images; - for standard input)
+    and check each.
 
     Folders are walked recursively; binary files are skipped and every path
     is accounted for in the summary. Exit status: 0 clean, 1 findings at or
-    above --fail-on (or a path that could not be read, wholly or in part), 2 usage
-    error.
+    above --fail-on (0 with --exit-zero) or a path that could not be read,
+    wholly or in part, 2 usage error, or a file whose reader needs a missing
+    extra (unless --skip-unsupported).
     """
     config = build_config(config_path, select, extend_select, ignore, context)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
-    to_terminal = output in (None, "-") and sys.stdout.isatty()
-    use_color = color == "always" or (color == "auto" and to_terminal)
+    to_terminal = output in (None, "-")
+    use_color = to_terminal and output_format == "text" and wants_color(color, sys.stdout)
     if scheduler is not None and engine != "dask":
         raise InputError("--scheduler needs --engine dask")
-    if engine == "dask":
-        result = run_dask_audit(
-            paths, scheduler=scheduler, workers=jobs, secret=secrets.secret,
-            secrets=secrets.by_app, config=config, include=include, exclude=exclude,
-            render_text=output_format == "text", color=use_color,
-        )
-    else:
-        with _progress(quiet) as progress:
-            result = audit(
-                paths,
-                secret=secrets.secret,
-                secrets=secrets.by_app,
-                config=config,
-                jobs=jobs,
-                include=include,
-                exclude=exclude,
-                progress=progress,
-                render_text=output_format == "text",
-                color=use_color,
+    if stdin_filename is not None and "-" not in paths:
+        raise InputError("--stdin-filename needs - among the paths")
+    with _stdin_as_file(paths, stdin_filename) as (audited_paths, renames):
+        if engine == "dask":
+            result = run_dask_audit(
+                audited_paths, scheduler=scheduler, workers=jobs, secret=secrets.secret,
+                secrets=secrets.by_app, config=config, include=include, exclude=exclude,
+                render_text=output_format == "text", color=use_color,
             )
-    with result:
-        document = ReportDocument(
-            command="audit",
-            records_factory=result.records,
-            summary=result.summary.to_dict(),
-            paths=[asdict(path) for path in result.paths],
-            fail_on="error" if fail_on == "never" else fail_on,
-            redact_pii=redact_pii,
-            lines_factory=result.record_lines,
-        )
-        with _open_output(output) as stream:
-            if output_format == "text" and quiet:
-                from validator.report.grouped_text import write_findings
+        else:
+            with _progress(quiet) as progress:
+                result = audit(
+                    audited_paths,
+                    secret=secrets.secret,
+                    secrets=secrets.by_app,
+                    config=config,
+                    jobs=jobs,
+                    include=include,
+                    exclude=exclude,
+                    progress=progress,
+                    render_text=output_format == "text",
+                    color=use_color,
+                )
+        with result:
+            path_dicts = [asdict(path) for path in result.paths]
+            if skip_unsupported:
+                path_dicts = [_skipped(path) for path in path_dicts]
+            document = ReportDocument(
+                command="audit",
+                records_factory=_renaming(result.records, renames),
+                summary=_renamed(result.summary.to_dict(), renames),
+                paths=_renamed(path_dicts, renames),
+                fail_on="error" if fail_on == "never" else fail_on,
+                redact_pii=redact_pii,
+                lines_factory=None if renames else result.record_lines,
+            )
+            with _open_output(output) as stream:
+                if statistics and output_format == "text":
+                    write_statistics(document, stream)
+                elif output_format == "text" and quiet:
+                    from validator.report.grouped_text import write_findings
 
-                write_findings(document, stream)
-            else:
-                write_report(output_format, document, stream)
-        failed = _failed(result, fail_on)
-    raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+                    write_findings(document, stream)
+                else:
+                    write_report(output_format, document, stream)
+            failed = fail_on != "never" and result.failed(fail_on)
+            links = result.summary.links + result.summary.opaque
+    unsupported = [path for path in document.paths if path.get("status") == "unsupported"]
+    not_read = [path for path in paths_not_read(document) if path.get("status") != "unsupported"]
+    if not quiet:
+        _warn_not_read(not_read)
+        if not links and not unsupported:
+            click.echo("warning: no direct links found in any file; check the paths and "
+                       "allowed-hosts", err=True)
+    if unsupported:
+        _fail_unsupported(unsupported)
+    if not_read:
+        raise SystemExit(EXIT_FINDINGS)
+    raise SystemExit(exit_status(failed, exit_zero=exit_zero))
 
 
-def _failed(result: AuditResult, fail_on: str) -> bool:
-    if result.summary.unreadable or result.summary.partial:
-        return True
-    return fail_on != "never" and result.failed(fail_on)
+def _skipped(path: dict[str, Any]) -> dict[str, Any]:
+    """``--skip-unsupported``: a file needing a missing extra counts as skipped."""
+    return {**path, "status": "skipped"} if path.get("status") == "unsupported" else path
+
+
+def _warn_not_read(not_read: list[dict[str, Any]]) -> None:
+    for path in not_read:
+        click.echo(f"error: {safe_line(path['path'])}: {safe_line(path_problem(path))}", err=True)
+
+
+def _fail_unsupported(unsupported: list[dict[str, Any]]) -> None:
+    """Fail closed: a file nobody read must not give a green run."""
+    for path in unsupported:
+        click.echo(f"error: {safe_line(path['path'])}: {safe_line(path_problem(path))}", err=True)
+    count = plural(len(unsupported), "file")
+    raise InputError(f"{count} could not be read without an extra (install it, or pass "
+                     "--skip-unsupported to skip such files)")
+
+
+@contextlib.contextmanager
+def _stdin_as_file(
+    paths: tuple[str, ...], name: str | None
+) -> Iterator[tuple[list[str], dict[str, str]]]:
+    """``-`` among the paths: standard input, saved to a file the audit reads like any other.
+
+    Yields the paths to audit and the renames (saved file -> the name the report shows).
+    """
+    if "-" not in paths:
+        yield list(paths), {}
+        return
+    if paths.count("-") > 1:
+        raise InputError("- (standard input) can be given once")
+    with tempfile.TemporaryDirectory(prefix="directlink-stdin-") as folder:
+        saved = os.path.join(folder, os.path.basename(name) if name else "stdin.txt")
+        with open(saved, "wb") as stream:
+            shutil.copyfileobj(sys.stdin.buffer, stream)
+        shown = name or STDIN_NAME
+        yield [saved if path == "-" else path for path in paths], {saved: shown}
+
+
+def _renamed(value: Any, renames: dict[str, str]) -> Any:
+    """``value`` with every saved-stdin path string shown as its display name."""
+    if not renames:
+        return value
+    if isinstance(value, str):
+        return renames.get(value, value)
+    if isinstance(value, dict):
+        return {renames.get(key, key): _renamed(item, renames) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_renamed(item, renames) for item in value]
+    return value
+
+
+def _renaming(
+    records: Callable[[], Iterator[Record]], renames: dict[str, str]
+) -> Callable[[], Iterator[Record]]:
+    if not renames:
+        return records
+    return lambda: (_renamed(record, renames) for record in records())
 
 
 @contextlib.contextmanager

@@ -8,6 +8,10 @@ from validator import spec
 from validator.build import BuildError, build
 from validator.cli.main import InputError, cli
 from validator.cli.options import load_secrets, secret_options
+from validator.cli.output_options import quiet_option
+from validator.config import ConfigError
+from validator.report.document import plural
+from validator.signature import Secret
 
 
 @cli.command("build")
@@ -35,6 +39,9 @@ from validator.cli.options import load_secrets, secret_options
 @click.option(
     "--unsigned", is_flag=True, default=False, help="Do not sign sbs even if a secret is set."
 )
+@click.option("--force", is_flag=True, default=False,
+              help="Print the link even when its own check finds an error.")
+@quiet_option
 def build_command(
     qr_file: str | None,
     app_id: str,
@@ -53,8 +60,14 @@ def build_command(
     secret_file: str | None,
     secret_prompt: bool,
     unsigned: bool,
+    force: bool,
+    quiet: bool,
 ) -> None:
-    """Print a canonical direct link; with --sbs and a secret, a signed one."""
+    """Print a canonical direct link; with --sbs and a secret, a signed one.
+
+    The link is checked as `check` would: each warning is named on stderr, and
+    an error refuses the link (exit status 2) unless --force.
+    """
     secrets = load_secrets(secret_env, secret_file, secret_prompt)
     secret = secrets.secret if sbs is not None and not unsigned else None
     if sbs is not None and secret is None and not unsigned:
@@ -80,6 +93,7 @@ def build_command(
         )
     except BuildError as error:
         raise InputError(str(error)) from None
+    _judge(link, secret, force=force, quiet=quiet)
     if qr_file is not None:
         from validator.qr import QrError, write_qr
 
@@ -88,3 +102,25 @@ def build_command(
         except QrError as error:
             raise InputError(str(error)) from None
     click.echo(link)
+
+
+def _judge(link: str, secret: Secret | None, *, force: bool, quiet: bool) -> None:
+    """The built link's own findings: warnings on stderr, an error refuses it."""
+    from validator.check import check
+    from validator.config import load_config
+
+    try:
+        config = load_config()
+    except ConfigError as error:
+        raise InputError(str(error)) from None
+    report = check(link, secret=secret, config=config)
+    errors = [finding for finding in report.findings if finding.severity == "error"]
+    for finding in report.findings:
+        if finding.severity == "info" or (quiet and finding.severity != "error"):
+            continue
+        click.echo(f"{finding.severity}: {finding.code} {finding.name}: {finding.message}",
+                   err=True)
+    if errors and not force:
+        codes = ", ".join(sorted({finding.code for finding in errors}))
+        raise InputError(f"the link draws {plural(len(errors), 'error')} ({codes}): fix the "
+                         "values, or --force to print it anyway")

@@ -5,17 +5,22 @@ from __future__ import annotations
 import io
 import json
 import re
-import sys
 from typing import cast
 
 import click
 
 from validator.check import check_many, fails
 from validator.cli.config_options import build_config, rule_options
-from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
+from validator.cli.main import InputError, cli
 from validator.cli.options import load_secrets, read_links, secret_options, utf8_text
+from validator.cli.output_options import (
+    exit_status,
+    format_option,
+    judging_options,
+    statistics_option,
+)
 from validator.fix import fix_link
-from validator.model import SEVERITIES, Report, Severity
+from validator.model import Report, Severity
 from validator.report import write_report
 from validator.report.check_document import (
     EXTRA_FORMATS,
@@ -23,6 +28,8 @@ from validator.report.check_document import (
     open_output,
     writing_to,
 )
+from validator.report.statistics import write as write_statistics
+from validator.report.style import wants_color
 from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
 from validator.serialize import report_to_dict
@@ -34,14 +41,9 @@ OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
 
 @cli.command("check")
 @click.argument("urls", nargs=-1)
-@click.option(
-    "--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="text",
-    show_default=True, help="text: annotated diagnostics; json: the whole report of each link.",
-)
-@click.option(
-    "--fail-on", type=click.Choice(SEVERITIES), default="error", show_default=True,
-    help="Exit 1 when a finding of this severity or worse remains.",
-)
+@format_option(OUTPUT_FORMATS, "text: annotated diagnostics; json: the whole report of each link.")
+@judging_options
+@statistics_option
 @click.option(
     "--accept-language", metavar="LIST", default=None, callback=utf8_text,
     help="The visitor's browser languages (an Accept-Language value such as 'pt-BR,en;q=0.8') "
@@ -54,10 +56,6 @@ OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
               help="With --fix, also apply fixes that change what the page does.")
 @click.option("--redact-pii", is_flag=True, default=False,
               help="Mask sbs and customer fields in JSON output.")
-@click.option(
-    "--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-    show_default=True, help="Colour the text output (auto: only on a terminal).",
-)
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, allow_dash=True),
               default=None, help="Write the report to FILE instead of standard output.")
 @secret_options()
@@ -65,6 +63,10 @@ def check_command(
     urls: tuple[str, ...],
     output_format: str,
     fail_on: str,
+    exit_zero: bool,
+    quiet: bool,
+    color: str,
+    statistics: bool,
     accept_language: str | None,
     config_path: str | None,
     select: tuple[str, ...],
@@ -74,7 +76,6 @@ def check_command(
     apply_fixes: bool,
     unsafe_fixes: bool,
     redact_pii: bool,
-    color: str,
     secret_env: str | None,
     secret_file: str | None,
     secret_prompt: bool,
@@ -85,7 +86,8 @@ def check_command(
 
     Prints each link with its problems underlined, what the page will do with
     it, and every finding with its code, severity, message and fix. Exit
-    status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error.
+    status: 0 clean, 1 findings at or above --fail-on (never with --exit-zero),
+    2 usage or input error.
     """
     config = build_config(config_path, select, extend_select, ignore, context)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
@@ -121,22 +123,27 @@ def check_command(
     # A link may hold a known secret (DL309): it is never printed back.
     known = [*([secrets.secret] if secrets.secret else []), *secrets.by_app.values()]
     mask = _secret_mask(known)
+    document_fail_on = "error" if fail_on == "never" else fail_on
     with writing_to(stream):
-        if output_format == "json":
+        if statistics and output_format == "text":
+            document = check_document(sources, reports, fail_on=document_fail_on)
+            buffer = io.StringIO()
+            write_statistics(document, buffer)
+            stream.write(redact(buffer.getvalue(), mask))
+        elif output_format == "json":
             _write_json(sources, reports, fixed, redact_pii, mask)
         elif output_format in EXTRA_FORMATS:
-            document = check_document(sources, reports, fail_on=fail_on, redact_pii=redact_pii)
+            document = check_document(sources, reports, fail_on=document_fail_on,
+                                      redact_pii=redact_pii)
             buffer = io.StringIO()
             write_report(output_format, document, buffer)
             stream.write(redact(buffer.getvalue(), mask))
         else:
-            use_color = color == "always" or (
-                color == "auto" and output is None and sys.stdout.isatty()
-            )
-            _write_text(sources, reports, fixed, use_color, mask)
-    level = cast(Severity, fail_on)
-    failed = any(fails(report, level) for report in reports)
-    raise SystemExit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+            _write_text(sources, reports, fixed, wants_color(color, stream), mask, quiet=quiet)
+    failed = fail_on != "never" and any(
+        fails(report, cast(Severity, fail_on)) for report in reports
+    )
+    raise SystemExit(exit_status(failed, exit_zero=exit_zero))
 
 
 def _secret_mask(known: list[Secret]) -> re.Pattern[str] | None:
@@ -179,12 +186,17 @@ def _write_text(
     fixed: list[str | None],
     color: bool,
     mask: re.Pattern[str] | None,
+    *,
+    quiet: bool = False,
 ) -> None:
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
+        if quiet and not report.findings:
+            continue
         if fixed_link is not None:
             click.echo(terminal_text(redact(f"fixed: {fixed_link}", mask)), color=color)
         text = render_report(report, source=source, color=color)
         click.echo(redact(text, mask), color=color)
         click.echo("")
-    count = sum(1 for link in fixed if link is not None)
-    click.echo(render_summary(reports, fixed=count), color=color)
+    if not quiet:
+        count = sum(1 for link in fixed if link is not None)
+        click.echo(render_summary(reports, fixed=count), color=color)

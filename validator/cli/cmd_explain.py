@@ -8,13 +8,15 @@ import sys
 import click
 
 from validator import spec
-from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
+from validator.cli.main import InputError, cli
 from validator.cli.options import load_candidate_secrets, load_secrets, read_links, secret_options
+from validator.cli.output_options import color_option, exit_status, format_option, quiet_option
 from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.model import DirectLink
 from validator.parse import parse
 from validator.report.explain_text import render_diagnosis
 from validator.report.snippet_text import render_fix_in_code
+from validator.report.style import wants_color
 from validator.signing_snippets import LANGUAGES, UnknownLanguage, fix_in_code, language_of
 from validator.textfiles import UnreadableFile, read_text
 
@@ -35,18 +37,13 @@ from validator.textfiles import UnreadableFile, read_text
     default=None,
     help="Other links, one a line, whose sbs/ranstr may have been mixed up with this one's.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Colour the text output (default: when writing to a terminal).",
-)
+@format_option(["text", "json"])
+@color_option
+@click.option("--no-color", "no_color", is_flag=True, default=False, hidden=True,
+              help="The same as --color never.")
+@click.option("--exit-zero", is_flag=True, default=False,
+              help="Exit 0 even when the signature is wrong.")
+@quiet_option
 @click.option(
     "--language",
     metavar="LANG",
@@ -63,7 +60,10 @@ def explain_command(
     candidate_secrets_file: str | None,
     batch_file: str | None,
     output_format: str,
-    color: bool | None,
+    color: str,
+    no_color: bool,
+    exit_zero: bool,
+    quiet: bool,
     language: str | None,
 ) -> None:
     """Show how the signature of URL (or - for one link on stdin) is computed, check it,
@@ -73,7 +73,8 @@ def explain_command(
     --secret-file, --secrets-file or --secret-prompt. It is never printed; the
     inner digest md5(sbs + "_" + AppSecret) shows only as a 6-digit fingerprint.
 
-    Exit status: 0 the signature is correct, 1 it is wrong, 2 usage or input error.
+    Exit status: 0 the signature is correct, 1 it is wrong (0 with --exit-zero),
+    2 usage or input error. With --quiet nothing is printed for a correct one.
     """
     try:
         language = None if language is None else language_of(language)
@@ -108,13 +109,13 @@ def explain_command(
         if code is not None:
             data["fix_in_code"] = code
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-    else:
-        use_color = sys.stdout.isatty() if color is None else color
+    elif not (quiet and diagnosis.ok):
+        use_color = wants_color("never" if no_color else color, sys.stdout)
         text = render_diagnosis(diagnosis, url=link.text, color=use_color)
         if code is not None:
             text += "\n\n" + render_fix_in_code(code, color=use_color)
         click.echo(text, color=use_color)
-    raise SystemExit(EXIT_CLEAN if diagnosis.ok else EXIT_FINDINGS)
+    raise SystemExit(exit_status(not diagnosis.ok, exit_zero=exit_zero))
 
 
 def _one_link(argument: str) -> DirectLink:

@@ -7,6 +7,7 @@ import click
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, cli
 from validator.cli.options import load_secrets, read_links, secret_options
+from validator.cli.output_options import quiet_option
 from validator.diagnose import redact, redaction_pattern
 from validator.fix import fix_link
 from validator.report.terminal import terminal_text
@@ -19,12 +20,14 @@ from validator.report.terminal import terminal_text
               "choose between conflicting chat ids ...).")
 @click.option("--show-fixes", is_flag=True, default=False,
               help="List the fixes applied to each link on stderr.")
+@quiet_option
 @rule_options
 @secret_options()
 def fix_command(
     urls: tuple[str, ...],
     unsafe_fixes: bool,
     show_fixes: bool,
+    quiet: bool,
     config_path: str | None,
     select: tuple[str, ...],
     extend_select: tuple[str, ...],
@@ -54,10 +57,10 @@ def fix_command(
             config=config,
         )
         shown = redact(result.fixed, mask)
-        if shown != result.fixed:
+        if shown != result.fixed and not quiet:
             click.echo(f"{source}: the link holds the AppSecret (DL309); masked", err=True)
         click.echo(terminal_text(shown))
-        if show_fixes:
+        if show_fixes and not quiet:
             for code, description in result.applied:
                 click.echo(f"{source}: {code} {terminal_text(description)}", err=True)
     raise SystemExit(EXIT_CLEAN)

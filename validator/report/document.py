@@ -50,6 +50,26 @@ class ReportDocument:
         return SEVERITY_RANK[finding["severity"]] >= SEVERITY_RANK[self.fail_on]
 
 
+#: Path statuses that mean the tool could not do its job on the path: named in every format.
+NOT_READ_STATUSES = frozenset({"unreadable", "partial", "unsupported"})
+
+
+def paths_not_read(document: ReportDocument) -> list[dict[str, Any]]:
+    """Paths that could not be read, were read only in part, or need a missing extra."""
+    return [path for path in document.paths if path.get("status") in NOT_READ_STATUSES]
+
+
+def path_problem(path: dict[str, Any]) -> str:
+    """One line for a path not read: ``unreadable: permission denied``."""
+    reason = path.get("reason")
+    return f"{path['status']}: {reason}" if reason else str(path["status"])
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 link``, ``2 links``, ``0 files``; ``plural_form`` for nouns not ending in s."""
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
 def findings_of(record: Record) -> list[dict[str, Any]]:
     findings: list[dict[str, Any]] = record.get("report", {}).get("findings", [])
     return findings

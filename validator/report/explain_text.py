@@ -16,9 +16,8 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-import click
-
 from validator.diagnose import DIGEST, LITERAL, SECRET, Diagnosis, Step, hypothesis
+from validator.report.style import paint
 from validator.report.terminal import is_unsafe, terminal_text
 
 SPACE_MARK = "␣"
@@ -39,12 +38,12 @@ def _styles(color: bool) -> dict[str, Style]:
     if not color:
         return {name: _plain for name in ("mark", "secret", "bad", "good", "head", "dim")}
     return {
-        "mark": lambda t: click.style(t, fg="magenta", bold=True),
-        "secret": lambda t: click.style(t, fg="yellow"),
-        "bad": lambda t: click.style(t, fg="red", bold=True),
-        "good": lambda t: click.style(t, fg="green", bold=True),
-        "head": lambda t: click.style(t, bold=True),
-        "dim": lambda t: click.style(t, dim=True),
+        "mark": lambda t: paint(t, fg="magenta", bold=True),
+        "secret": lambda t: paint(t, fg="yellow"),
+        "bad": lambda t: paint(t, fg="red", bold=True),
+        "good": lambda t: paint(t, fg="green", bold=True),
+        "head": lambda t: paint(t, bold=True),
+        "dim": lambda t: paint(t, dim=True),
     }
 
 

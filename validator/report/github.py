@@ -5,9 +5,16 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Any, TextIO
 
-from validator.report.document import ReportDocument, finding_position, findings_of
+from validator.report.document import (
+    ReportDocument,
+    finding_position,
+    findings_of,
+    path_problem,
+    paths_not_read,
+    plural,
+)
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -32,6 +39,11 @@ def write(document: ReportDocument, stream: TextIO) -> None:
             message = f"{finding['message']} [{record['url']}]"
             stream.write(f"::{LEVELS[finding['severity']]} {','.join(properties)}::"
                          f"{escape_data(message)}\n")
+    for path in paths_not_read(document):
+        # An annotation on the file itself: the path the audit could not read (in full).
+        stream.write(f"::error file={escape_property(path['path'])},"
+                     f"title={escape_property('directlink ' + str(path['status']))}::"
+                     f"{escape_data(path_problem(path))}\n")
     summary = document.summary
     stream.write(
         f"::notice title=directlink {document.command}::"
@@ -39,11 +51,11 @@ def write(document: ReportDocument, stream: TextIO) -> None:
     )
 
 
-def _summary_line(summary: dict[str, object]) -> str:
+def _summary_line(summary: dict[str, Any]) -> str:
     by_severity = summary.get("by_severity", {})
     assert isinstance(by_severity, dict)
-    return (
-        f"{summary.get('links', 0)} links in {summary.get('audited', 0)} files: "
-        f"{by_severity.get('error', 0)} errors, {by_severity.get('warning', 0)} warnings, "
-        f"{by_severity.get('info', 0)} infos"
-    )
+    links, files = int(summary.get("links", 0)), int(summary.get("audited", 0))
+    counts = ", ".join(plural(int(by_severity.get(level, 0)), level)
+                       for level in ("error", "warning", "info"))
+    where = f" in {plural(files, 'file')}" if summary.get("files") else ""
+    return f"{plural(links, 'link')}{where}: {counts}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from validator.report.document import ReportDocument, finding_position, findings_of
+from validator.report.document import ReportDocument, finding_position, findings_of, plural
 from validator.report.terminal import terminal_text as safe
 
 
@@ -80,16 +80,22 @@ def write_summary(document: ReportDocument, stream: TextIO) -> None:
             stream.write(f"  {safe(group['text'])}\n")
     opaque = summary.get("opaque") or []
     if opaque:
-        stream.write(f"\n{len(opaque)} opaque click-tracking links (their target is unknown):\n")
+        stream.write(f"\n{plural(len(opaque), 'opaque click-tracking link')} "
+                     "(their target is unknown):\n")
         for item in opaque[:20]:
             location = item["location"]
             stream.write(f"  {safe(location['path'])}:{location['line']}:{location['column']} "
                          f"{safe(item['tracker'])}\n")
+    stream.write(f"\n{summary_line(summary)}\n")
+
+
+def summary_line(summary: dict[str, Any]) -> str:
+    """``3 links in 2 files (1 skipped, 0 unreadable): 1 error, 0 warnings, 2 infos``."""
     by_severity = summary.get("by_severity", {})
-    stream.write(
-        f"\n{summary.get('links', 0)} links in {summary.get('audited', 0)} files "
-        f"({summary.get('skipped', 0)} skipped, {summary.get('unreadable', 0)} unreadable"
-        + (f", {summary['partial']} partly read" if summary.get("partial") else "") + "): "
-        f"{by_severity.get('error', 0)} errors, {by_severity.get('warning', 0)} warnings, "
-        f"{by_severity.get('info', 0)} infos\n"
-    )
+    counts = ", ".join(plural(int(by_severity.get(level, 0)), level)
+                       for level in ("error", "warning", "info"))
+    not_read = [f"{summary.get(status, 0)} {status}" for status in ("skipped", "unreadable")]
+    not_read += [f"{summary[status]} {status}" for status in ("partial", "unsupported")
+                 if summary.get(status)]
+    return (f"{plural(int(summary.get('links', 0)), 'link')} in "
+            f"{plural(int(summary.get('audited', 0)), 'file')} ({', '.join(not_read)}): {counts}")

@@ -1,8 +1,11 @@
 """``--format junit``: JUnit XML, one test case per checked link.
 
 A link with findings at or above the fail level is a failed test case (the
-findings in the failure text); lower findings go to ``system-out``. Paths
-skipped or unreadable are skipped test cases, so the report accounts for them.
+findings in the failure text); lower findings go to ``system-out``. A path
+that could not be read (in full) is a test case in error, a path skipped on
+purpose (binary, excluded) a skipped one, so the report accounts for every
+path. The document is valid against the common ``junit-10.xsd``: the
+``skipped`` count is on ``<testsuite>`` only.
 """
 
 from __future__ import annotations
@@ -11,7 +14,13 @@ from typing import Any, TextIO
 from xml.sax.saxutils import escape as escape_text
 from xml.sax.saxutils import quoteattr
 
-from validator.report.document import ReportDocument, findings_of, where
+from validator.report.document import (
+    ReportDocument,
+    findings_of,
+    path_problem,
+    paths_not_read,
+    where,
+)
 
 
 def _clean(text: str) -> str:
@@ -34,24 +43,30 @@ def write(document: ReportDocument, stream: TextIO) -> None:
         tests += 1
         if any(document.fails(finding) for finding in findings_of(record)):
             failures += 1
-    not_audited = [path for path in document.paths
-                   if path.get("status") in ("skipped", "unreadable")]
-    tests += len(not_audited)
-    skipped = len(not_audited)
+    not_read = paths_not_read(document)
+    skipped_paths = [path for path in document.paths if path.get("status") == "skipped"]
+    errors, skipped = len(not_read), len(skipped_paths)
+    tests += errors + skipped
     stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     stream.write(f"<testsuites name=\"directlink\" tests=\"{tests}\" failures=\"{failures}\" "
-                 f"errors=\"0\" skipped=\"{skipped}\">\n")
+                 f"errors=\"{errors}\">\n")
     stream.write(f"  <testsuite name=\"directlink {document.command}\" tests=\"{tests}\" "
-                 f"failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">\n")
+                 f"failures=\"{failures}\" errors=\"{errors}\" skipped=\"{skipped}\">\n")
     for record in document.records():
         stream.write(_case(document, record) + "\n")
-    for path in not_audited:
-        reason = f"{path['status']}: {path.get('reason') or ''}"
-        stream.write(
-            f"    <testcase classname={quoteattr(_clean(path['path']))} name=\"(file)\">"
-            f"<skipped message={quoteattr(_clean(reason))}/></testcase>\n"
-        )
+    for path in not_read:
+        stream.write(_path_case(path, "error", type_=str(path["status"])))
+    for path in skipped_paths:
+        stream.write(_path_case(path, "skipped"))
     stream.write("  </testsuite>\n</testsuites>\n")
+
+
+def _path_case(path: dict[str, Any], element: str, *, type_: str | None = None) -> str:
+    kind = f" type={quoteattr(type_)}" if type_ else ""
+    return (
+        f"    <testcase classname={quoteattr(_clean(path['path']))} name=\"(file)\">"
+        f"<{element}{kind} message={quoteattr(_clean(path_problem(path)))}/></testcase>\n"
+    )
 
 
 def _case(document: ReportDocument, record: dict[str, Any]) -> str:

@@ -10,19 +10,43 @@ from __future__ import annotations
 
 import json
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from validator.report.catalogue import help_markdown, help_text, rule_info
-from validator.report.document import ReportDocument, finding_position, findings_of
+from validator.report.document import (
+    ReportDocument,
+    finding_position,
+    findings_of,
+    path_problem,
+    paths_not_read,
+)
+from validator.report.fingerprint import FINGERPRINT_KEY, finding_fingerprint
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def _uri(path: str) -> str:
+#: Characters left bare in a URI path (RFC 3986 ``pchar`` and ``/``); the rest is %-encoded.
+_PATH_SAFE = "/!$&'()*+,;=:@-._~"
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """The SARIF ``artifactLocation`` of ``path``: a relative URI reference under %SRCROOT%.
+
+    Every character a URI may not hold bare (space, ``<``, non-ASCII ...) is
+    percent-encoded, so the value is a valid ``uri-reference``. A source that
+    is not a file (``<arg 1>``, ``<stdin>`` of ``check``) has no base.
+    """
     text = path.replace("\\", "/")
     while text.startswith("./"):
         text = text[2:]
-    return text
+    encoded = quote(text, safe=_PATH_SAFE)
+    if ":" in encoded.split("/", 1)[0]:
+        # "C:/x" or "a:b" would read as a scheme: a first segment with ":" is made "./a:b".
+        encoded = "./" + encoded
+    if path.startswith("<"):
+        return {"uri": encoded}
+    return {"uri": encoded, "uriBaseId": "%SRCROOT%"}
 
 
 def write(document: ReportDocument, stream: TextIO) -> None:
@@ -51,12 +75,23 @@ def write(document: ReportDocument, stream: TextIO) -> None:
         "rules": rules,
     }
     stream.write(f'"tool": {{"driver": {json.dumps(driver, ensure_ascii=False)}}},\n')
-    invocation = {
-        "executionSuccessful": True,
-        "properties": {"summary": document.summary},
-    }
+    not_read = paths_not_read(document)
+    invocation: dict[str, Any] = {"executionSuccessful": not not_read}
+    if not_read:
+        invocation["toolExecutionNotifications"] = [_notification(path) for path in not_read]
+    invocation["properties"] = {"summary": document.summary}
     stream.write(f'"invocations": [{json.dumps(invocation, ensure_ascii=False)}]\n')
     stream.write("}]}\n")
+
+
+def _notification(path: dict[str, Any]) -> dict[str, Any]:
+    """A path the tool could not read (in full), as code scanning lists tool problems."""
+    return {
+        "level": "error",
+        "message": {"text": f"{path['path']}: {path_problem(path)}"},
+        "descriptor": {"id": f"directlink/{path['status']}"},
+        "locations": [{"physicalLocation": {"artifactLocation": artifact_location(path["path"])}}],
+    }
 
 
 def _rule(code: str, finding: dict[str, Any]) -> dict[str, Any]:
@@ -78,10 +113,7 @@ def _result(record: dict[str, Any], finding: dict[str, Any], index: int) -> dict
     if end is not None:
         region["endColumn"] = end
     location = record["location"]
-    physical = {
-        "artifactLocation": {"uri": _uri(location["path"]), "uriBaseId": "%SRCROOT%"},
-        "region": region,
-    }
+    physical = {"artifactLocation": artifact_location(location["path"]), "region": region}
     logical = [
         {"name": item, "kind": "member"}
         for item in (location.get("json_path"), location.get("part"))
@@ -95,8 +127,6 @@ def _result(record: dict[str, Any], finding: dict[str, Any], index: int) -> dict
         "locations": [
             {"physicalLocation": physical, **({"logicalLocations": logical} if logical else {})}
         ],
-        "partialFingerprints": {
-            "directlinkFinding/v1": f"{finding['code']}:{record['url']}",
-        },
+        "partialFingerprints": {FINGERPRINT_KEY: finding_fingerprint(record, finding)},
     }
     return result

@@ -16,12 +16,13 @@ Colour only when asked for (the CLI asks on a TTY).
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable
 
-import click
-
 from validator.model import Finding, Report, Severity, Span
+from validator.report.document import plural
+from validator.report.style import paint as paint_style
 from validator.report.terminal import escape, is_unsafe, terminal_text
 from validator.resolve import describe
 
@@ -136,9 +137,12 @@ def _annotated_link(report: Report, paint: Callable[..., str]) -> list[str]:
 def _paint_underline(
     marks: list[str], severities: list[Severity | None], paint: Callable[..., str]
 ) -> str:
+    # One escape sequence per run of marks of the same severity, not one per column.
     out: list[str] = []
-    for mark, severity in zip(marks, severities, strict=True):
-        out.append(paint(mark, fg=_COLOURS[severity], bold=True) if severity else mark)
+    for severity, run in itertools.groupby(zip(marks, severities, strict=True),
+                                           key=lambda pair: pair[1]):
+        text = "".join(mark for mark, _ in run)
+        out.append(paint(text, fg=_COLOURS[severity], bold=True) if severity else text)
     return "".join(out).rstrip()
 
 
@@ -157,10 +161,10 @@ def _worst(findings: list[Finding]) -> Severity:
 
 
 def _painter(color: bool) -> Callable[..., str]:
-    def paint(text: str, **style: object) -> str:
+    def paint(text: str, *, fg: str | None = None, bold: bool = False) -> str:
         if not color:
             return text
-        return click.style(text, **style)  # type: ignore[arg-type]
+        return paint_style(text, fg=fg, bold=bold)
 
     return paint
 
@@ -171,9 +175,8 @@ def render_summary(reports: list[Report], *, fixed: int = 0) -> str:
     for report in reports:
         for finding in report.findings:
             counts[finding.severity] += 1
-    noun = "link" if len(reports) == 1 else "links"
-    parts = [f"{len(reports)} {noun} checked"]
-    parts.append(", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items()))
+    parts = [f"{plural(len(reports), 'link')} checked"]
+    parts.append(", ".join(plural(n, s) for s, n in counts.items()))
     if fixed:
         parts.append(f"{fixed} fixed")
     return ": ".join(parts[:2]) + ("; " + parts[2] if len(parts) > 2 else "")
