@@ -74,7 +74,8 @@ def test_build_without_secret_needs_unsigned(runner: CliRunner) -> None:
         env={"DIRECTLINK_APP_SECRET": None},
     )
     assert unsigned.exit_code == 0
-    assert "sbs_mm" not in unsigned.output
+    assert "sbs_mm" not in unsigned.stdout
+    assert "warning: DL301 unsigned-sbs" in unsigned.stderr
 
 
 def test_sign_reads_the_secret_file_without_its_trailing_newline(

@@ -11,6 +11,7 @@ from validator.cli.options import load_secrets, secret_options
 from validator.cli.output_options import quiet_option
 from validator.config import ConfigError
 from validator.report.document import plural
+from validator.report.terminal import terminal_text
 from validator.signature import Secret
 
 
@@ -93,7 +94,8 @@ def build_command(
         )
     except BuildError as error:
         raise InputError(str(error)) from None
-    _judge(link, secret, force=force, quiet=quiet)
+    # An unsigned sbs is what --unsigned asks for: DL301 is then a warning, not a refusal.
+    _judge(link, secret, force=force, quiet=quiet, expected={"DL301"} if unsigned else set())
     if qr_file is not None:
         from validator.qr import QrError, write_qr
 
@@ -104,7 +106,9 @@ def build_command(
     click.echo(link)
 
 
-def _judge(link: str, secret: Secret | None, *, force: bool, quiet: bool) -> None:
+def _judge(
+    link: str, secret: Secret | None, *, force: bool, quiet: bool, expected: set[str]
+) -> None:
     """The built link's own findings: warnings on stderr, an error refuses it."""
     from validator.check import check
     from validator.config import load_config
@@ -114,12 +118,14 @@ def _judge(link: str, secret: Secret | None, *, force: bool, quiet: bool) -> Non
     except ConfigError as error:
         raise InputError(str(error)) from None
     report = check(link, secret=secret, config=config)
-    errors = [finding for finding in report.findings if finding.severity == "error"]
+    errors = [finding for finding in report.findings
+              if finding.severity == "error" and finding.code not in expected]
     for finding in report.findings:
-        if finding.severity == "info" or (quiet and finding.severity != "error"):
+        severity = "warning" if finding.code in expected else finding.severity
+        if severity == "info" or (quiet and severity != "error"):
             continue
-        click.echo(f"{finding.severity}: {finding.code} {finding.name}: {finding.message}",
-                   err=True)
+        click.echo(f"{severity}: {finding.code} {finding.name}: "
+                   f"{terminal_text(finding.message)}", err=True)
     if errors and not force:
         codes = ", ".join(sorted({finding.code for finding in errors}))
         raise InputError(f"the link draws {plural(len(errors), 'error')} ({codes}): fix the "

@@ -56,8 +56,9 @@ quiet_option = click.option(
 
 color_option = click.option(
     "--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
-    help="Colour the text output. auto: on a terminal, unless NO_COLOR is set "
-    "(FORCE_COLOR colours any stream).",
+    is_flag=False, flag_value="always",
+    help="Colour the text output (--color alone: always). auto: on a terminal, unless "
+    "NO_COLOR is set (FORCE_COLOR colours any stream).",
 )
 
 statistics_option = click.option(
