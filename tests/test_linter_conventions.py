@@ -266,3 +266,73 @@ def test_invalid_directlink_toml_fails_with_position(runner: CliRunner, tmp_path
     assert result.exit_code == 2
     assert re.search(r"directlink\.toml:2:\d+: not valid TOML", result.stderr), result.stderr
     assert "Traceback" not in result.output
+
+
+# A missing extra fails closed -----------------------------------------------------------------
+
+
+@pytest.fixture
+def without_html5lib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if the audit extra were not installed: importing html5lib fails."""
+    monkeypatch.setitem(sys.modules, "html5lib", None)
+    monkeypatch.delitem(sys.modules, "validator.extract.html", raising=False)
+
+
+@pytest.mark.usefixtures("without_html5lib")
+def test_a_reader_needing_a_missing_extra_fails_with_the_install_command(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "mail.html").write_text(f'<a href="{B}?direct=1&amp;chatid=s1">x</a>',
+                                        encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(f"{B}?direct=1&chatid=s1\n", encoding="utf-8")
+    result = runner.invoke(cli, ["audit", ".", "-j", "1", "--format", "sarif", "-o", "out.sarif"])
+    assert result.exit_code == 2, result.output
+    assert "pip install 'directlink-validator[audit]'" in result.stderr
+    assert "mail.html" in result.stderr
+    sarif = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    [invocation] = sarif["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    [notification] = invocation["toolExecutionNotifications"]
+    assert "directlink-validator[audit]" in notification["message"]["text"]
+    skipped = runner.invoke(cli, ["audit", ".", "-j", "1", "--skip-unsupported",
+                                  "--format", "json"])
+    assert skipped.exit_code == 0, skipped.output
+    statuses = {Path(p["path"]).name: p["status"] for p in json.loads(skipped.stdout)["paths"]}
+    assert statuses["mail.html"] == "skipped"
+    assert statuses["ok.txt"] == "audited"
+
+
+# .gitignore and .ignore ----------------------------------------------------------------------
+
+
+def test_gitignore_and_ignore_files_are_respected_by_default(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("build/\n*.log\n!keep.log\n", encoding="utf-8")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "out.html").write_text(f"{B}?chatid=1\n", encoding="utf-8")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / ".ignore").write_text("draft.txt\n", encoding="utf-8")
+    for name in ("app.log", "keep.log", "site/draft.txt", "site/page.txt"):
+        (tmp_path / name).write_text(f"{B}?chatid=1\n", encoding="utf-8")
+
+    def audited(*flags: str, root: str = ".") -> dict[str, str]:
+        result = runner.invoke(cli, ["audit", root, "-j", "1", "--format", "json", *flags])
+        assert result.exit_code == 1, result.output
+        return {os.path.relpath(p["path"], root): p["status"] + ":" + (p["reason"] or "")
+                for p in json.loads(result.stdout)["paths"]}
+
+    paths = audited()
+    assert paths["build"] == "skipped:ignored by ./.gitignore"
+    assert paths["app.log"] == "skipped:ignored by ./.gitignore"
+    assert paths["keep.log"] == "audited:"
+    assert paths["site/draft.txt"] == "skipped:ignored by ./site/.ignore"
+    assert paths["site/page.txt"] == "audited:"
+    # The repository's .gitignore applies to a folder audited below it.
+    (tmp_path / "site" / "x.log").write_text(f"{B}?chatid=1\n", encoding="utf-8")
+    below = audited(root="site")
+    assert below["x.log"].startswith("skipped:ignored by ")
+    everything = audited("--no-respect-gitignore")
+    assert all(status == "audited:" for name, status in everything.items()
+               if not name.startswith(".git")), everything

@@ -32,6 +32,7 @@ def audit(
     progress: ProgressCallback | None = None,
     render_text: bool = False,
     color: bool = False,
+    respect_gitignore: bool = True,
 ) -> AuditResult:
     """Find every direct link under ``paths``, check each, then run the batch rules.
 
@@ -39,13 +40,16 @@ def audit(
     ``jobs`` is the number of worker processes (default: the machine's cores,
     1 runs in this process). With ``render_text`` each record with findings
     also carries the check command's annotated text (``color`` for a terminal).
+    In folders, what ``.gitignore`` and ``.ignore`` files exclude is skipped
+    unless ``respect_gitignore`` is False.
     """
     config = config or Config()
     settings = AuditSettings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts),
                          render_text, color)
     spool_dir = tempfile.mkdtemp(prefix="directlink-audit-")
     try:
-        tasks, settled = plan(paths, include, exclude, spool_dir)
+        tasks, settled = plan(paths, include, exclude, spool_dir,
+                              respect_ignore_files=respect_gitignore)
         results = execute(tasks, settings, jobs, progress)
         paths_out, summary = summarise(results, settled)
         batch = batch_index(tasks, results, config)

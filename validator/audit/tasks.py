@@ -50,11 +50,14 @@ def plan(
     include: Sequence[str],
     exclude: Sequence[str],
     spool_dir: str,
+    *,
+    respect_ignore_files: bool = True,
 ) -> tuple[list[Task], list[PathResult]]:
     """Tasks to run, and the paths already settled (skipped, unreadable)."""
     tasks: list[Task] = []
     settled: list[PathResult] = []
-    for entry in walk(paths, include=include, exclude=exclude):
+    for entry in walk(paths, include=include, exclude=exclude,
+                      respect_ignore_files=respect_ignore_files):
         if entry.error is not None:
             settled.append(PathResult(shown_path(entry.path), "unreadable", None, entry.error))
             continue

@@ -55,6 +55,8 @@ STDIN_NAME = "<stdin>"
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files and folders whose relative path or name matches GLOB "
               "(repeatable; vendor/** skips a folder).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
+              help="In folders, skip what .gitignore and .ignore files exclude, as git does.")
 @click.option("--stdin-filename", metavar="NAME", default=None,
               help="With PATH -, read standard input as the file NAME would be read (its "
               "suffix picks the reader: .html, .csv ...) and name it so in the report.")
@@ -76,6 +78,7 @@ def audit_command(
     scheduler: str | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    respect_gitignore: bool,
     stdin_filename: str | None,
     skip_unsupported: bool,
     fail_on: str,
@@ -109,6 +112,8 @@ def audit_command(
     use_color = to_terminal and output_format == "text" and wants_color(color, sys.stdout)
     if scheduler is not None and engine != "dask":
         raise InputError("--scheduler needs --engine dask")
+    if engine == "dask" and not respect_gitignore:
+        raise InputError("--no-respect-gitignore is not available with --engine dask")
     if stdin_filename is not None and "-" not in paths:
         raise InputError("--stdin-filename needs - among the paths")
     with _stdin_as_file(paths, stdin_filename) as (audited_paths, renames):
@@ -131,9 +136,10 @@ def audit_command(
                     progress=progress,
                     render_text=output_format == "text",
                     color=use_color,
+                    respect_gitignore=respect_gitignore,
                 )
         with result:
-            path_dicts = [asdict(path) for path in result.paths]
+            path_dicts = [_unsupported(asdict(path)) for path in result.paths]
             if skip_unsupported:
                 path_dicts = [_skipped(path) for path in path_dicts]
             document = ReportDocument(
@@ -168,6 +174,17 @@ def audit_command(
     if not_read:
         raise SystemExit(EXIT_FINDINGS)
     raise SystemExit(exit_status(failed, exit_zero=exit_zero))
+
+
+#: How a reader's missing extra reads (``extract.MissingExtra``): the install command.
+_INSTALL_COMMAND = "pip install 'directlink-validator["
+
+
+def _unsupported(path: dict[str, Any]) -> dict[str, Any]:
+    """A file the failure guard could not read because an extra is missing: unsupported."""
+    if path.get("status") == "unreadable" and _INSTALL_COMMAND in str(path.get("reason")):
+        return {**path, "status": "unsupported"}
+    return path
 
 
 def _skipped(path: dict[str, Any]) -> dict[str, Any]:

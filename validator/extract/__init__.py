@@ -126,7 +126,7 @@ def extract_text(
         try:
             from validator.extract.html import scan_html
         except ImportError:  # html5lib (the audit extra) is not installed
-            raise SkipFile("HTML: install directlink-validator[audit] to read HTML") from None
+            raise MissingExtra("HTML", "audit") from None
         yield from scan_html(text, path=path, link_filter=links, max_depth=budget.html_depth)
     elif kind in ("csv", "tsv"):
         from validator.extract.tabular import scan_table
@@ -154,7 +154,7 @@ def _extract_image(path: str, shown: str, links: LinkFilter,
     try:
         from validator.extract.qr import scan_image_file
     except ImportError:
-        raise SkipFile("image: install the qr extra to read QR codes") from None
+        raise MissingExtra("QR code images", "qr") from None
     yield from scan_image_file(path, shown_path=shown, link_filter=links, budget=budget)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from validator.extract.ignore_files import IgnoreFiles
 from validator.extract.model import SourceKind
 
 #: Folders nobody wants audited, skipped unless a path names them directly.
@@ -134,14 +135,20 @@ def walk(
     *,
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
+    respect_ignore_files: bool = True,
 ) -> Iterator[PathEntry]:
-    """Files under ``paths`` in a stable order (sorted within each folder)."""
+    """Files under ``paths`` in a stable order (sorted within each folder).
+
+    In folders, what ``.gitignore`` and ``.ignore`` files exclude is skipped
+    (with the file that says so), unless ``respect_ignore_files`` is False.
+    """
     includes = tuple(include)
     excludes = tuple(exclude)
     for given in paths:
         root = os.fspath(given)
         if os.path.isdir(root):
-            yield from _walk_folder(root, includes, excludes)
+            ignore = IgnoreFiles(root) if respect_ignore_files else None
+            yield from _walk_folder(root, includes, excludes, ignore)
         elif os.path.lexists(root):
             # A file named on the command line is read whatever the globs say.
             yield _file_entry(root)
@@ -150,13 +157,16 @@ def walk(
 
 
 def _walk_folder(
-    root: str, includes: tuple[str, ...], excludes: tuple[str, ...]
+    root: str, includes: tuple[str, ...], excludes: tuple[str, ...],
+    ignore: IgnoreFiles | None = None,
 ) -> Iterator[PathEntry]:
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         while errors:
             failed = errors.pop(0)
             yield PathEntry(str(failed.filename), None, None, _reason(failed))
+        if ignore is not None:
+            ignore.enter(folder)
         relative_folder = os.path.relpath(folder, root)
         kept: list[str] = []
         for name in sorted(dirs):
@@ -166,6 +176,8 @@ def _walk_folder(
                 yield PathEntry(full, None, f"folder {name} skipped by default")
             elif (pattern := _matches(relative, excludes)) is not None:
                 yield PathEntry(full, None, f"excluded by {pattern}")
+            elif ignore is not None and (source := ignore.ignored_by(full, is_dir=True)):
+                yield PathEntry(full, None, f"ignored by {source}")
             elif os.path.islink(full):
                 yield PathEntry(full, None, "symbolic link to a folder not followed")
             else:
@@ -176,6 +188,8 @@ def _walk_folder(
             full = os.path.join(folder, name)
             if (pattern := _matches(relative, excludes)) is not None:
                 yield PathEntry(full, None, f"excluded by {pattern}")
+            elif ignore is not None and (source := ignore.ignored_by(full, is_dir=False)):
+                yield PathEntry(full, None, f"ignored by {source}")
             elif includes and _matches(relative, includes) is None:
                 yield PathEntry(full, None, "not matched by --include")
             else:
