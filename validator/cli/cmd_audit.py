@@ -14,10 +14,10 @@ from typing import Any, TextIO
 
 import click
 
-from validator.audit import ProgressCallback, audit
+from validator.audit import AuditResult, ProgressCallback, audit
 from validator.cli.config_options import build_config, rule_options
 from validator.cli.dask_engine import ENGINES, run_dask_audit
-from validator.cli.main import EXIT_FINDINGS, InputError, cli
+from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
 from validator.cli.output_file import written_atomically
 from validator.cli.output_options import (
@@ -26,6 +26,7 @@ from validator.cli.output_options import (
     judging_options,
     statistics_option,
 )
+from validator.fix_files import FixPlan, plan_fixes
 from validator.report import FORMATS, Record, ReportDocument, write_report
 from validator.report.document import path_problem, paths_not_read, plural
 from validator.report.statistics import write as write_statistics
@@ -63,6 +64,14 @@ STDIN_NAME = "<stdin>"
 @click.option("--skip-unsupported", is_flag=True, default=False,
               help="Skip files whose reader needs an extra that is not installed, instead of "
               "failing with exit status 2.")
+@click.option("--fix", "apply_fixes", is_flag=True, default=False,
+              help="Rewrite each fixable link in its file (safe fixes), then report what "
+              "remains.")
+@click.option("--unsafe-fixes", is_flag=True, default=False,
+              help="With --fix or --diff, also apply fixes that change what the page does.")
+@click.option("--diff", "show_diff", is_flag=True, default=False,
+              help="Print the changes --fix would make as a unified diff, change nothing; "
+              "exit 1 if there is any.")
 @judging_options
 @statistics_option
 @click.option("--redact-pii", is_flag=True,
@@ -81,6 +90,9 @@ def audit_command(
     respect_gitignore: bool,
     stdin_filename: str | None,
     skip_unsupported: bool,
+    apply_fixes: bool,
+    unsafe_fixes: bool,
+    show_diff: bool,
     fail_on: str,
     exit_zero: bool,
     quiet: bool,
@@ -116,28 +128,51 @@ def audit_command(
         raise InputError("--no-respect-gitignore is not available with --engine dask")
     if stdin_filename is not None and "-" not in paths:
         raise InputError("--stdin-filename needs - among the paths")
-    with _stdin_as_file(paths, stdin_filename) as (audited_paths, renames):
+    if (apply_fixes or show_diff) and "-" in paths:
+        raise InputError("--fix and --diff rewrite files: standard input (-) has none")
+    if unsafe_fixes and not (apply_fixes or show_diff):
+        raise InputError("--unsafe-fixes goes with --fix or --diff")
+
+    def run(audited_paths: list[str]) -> AuditResult:
         if engine == "dask":
-            result = run_dask_audit(
+            return run_dask_audit(
                 audited_paths, scheduler=scheduler, workers=jobs, secret=secrets.secret,
                 secrets=secrets.by_app, config=config, include=include, exclude=exclude,
                 render_text=output_format == "text", color=use_color,
             )
-        else:
-            with _progress(quiet) as progress:
-                result = audit(
-                    audited_paths,
-                    secret=secrets.secret,
-                    secrets=secrets.by_app,
-                    config=config,
-                    jobs=jobs,
-                    include=include,
-                    exclude=exclude,
-                    progress=progress,
-                    render_text=output_format == "text",
-                    color=use_color,
-                    respect_gitignore=respect_gitignore,
-                )
+        with _progress(quiet) as progress:
+            return audit(
+                audited_paths,
+                secret=secrets.secret,
+                secrets=secrets.by_app,
+                config=config,
+                jobs=jobs,
+                include=include,
+                exclude=exclude,
+                progress=progress,
+                render_text=output_format == "text",
+                color=use_color,
+                respect_gitignore=respect_gitignore,
+            )
+
+    with _stdin_as_file(paths, stdin_filename) as (audited_paths, renames):
+        result = run(audited_paths)
+        if apply_fixes or show_diff:
+            with result:
+                plan = plan_fixes(result.records(), secret=secrets.secret,
+                                  secrets=secrets.by_app, unsafe=unsafe_fixes, config=config)
+            _report_not_fixable(plan, quiet=quiet)
+            if show_diff:
+                for changed in plan.changed:
+                    sys.stdout.write(changed.diff())
+                sys.stdout.flush()
+                raise SystemExit(EXIT_FINDINGS if plan.changed else EXIT_CLEAN)
+            plan.write()
+            if not quiet:
+                fixed_links = sum(item.links_fixed for item in plan.changed)
+                click.echo(f"fixed {plural(fixed_links, 'link')} in "
+                           f"{plural(len(plan.changed), 'file')}", err=True)
+            result = run(audited_paths)  # what remains, reported as usual
         with result:
             path_dicts = [_unsupported(asdict(path)) for path in result.paths]
             if skip_unsupported:
@@ -185,6 +220,14 @@ def _unsupported(path: dict[str, Any]) -> dict[str, Any]:
     if path.get("status") == "unreadable" and _INSTALL_COMMAND in str(path.get("reason")):
         return {**path, "status": "unsupported"}
     return path
+
+
+def _report_not_fixable(plan: FixPlan, *, quiet: bool) -> None:
+    if quiet:
+        return
+    for item in plan.not_fixable:
+        click.echo(f"{safe_line(item.path)}:{item.line}:{item.column}: not fixable: "
+                   f"{safe_line(item.reason)}", err=True)
 
 
 def _skipped(path: dict[str, Any]) -> dict[str, Any]:
