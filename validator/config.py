@@ -73,6 +73,9 @@ class Config:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()
+    #: ``per-file-ignores``: (gitignore-style glob, rule selectors) pairs; globs are
+    #: relative to the configuration file's folder.
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: Per-rule severity overrides: ``(code, severity)``.
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
     #: Where the link is published: ``private``, ``public``, ``qr`` or ``email``.
@@ -191,6 +194,7 @@ _KEYS = {
     "severity": "severity_overrides",
     "context": "context",
     "max-url-length": "max_url_length",
+    "per-file-ignores": "per_file_ignores",
 }
 
 _STRING_LISTS = {"allowed-app-ids", "allowed-hosts", "select", "ignore", "extend-select"}
@@ -211,6 +215,13 @@ def _convert(key: str, value: Any, source: str, where: str) -> Any:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise ConfigError(source, where, "expected a positive integer")
         return value
+    if key == "per-file-ignores":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(rules, list) and all(isinstance(rule, str) for rule in rules)
+            for rules in value.values()
+        ):
+            raise ConfigError(source, where, 'expected a table such as { "legacy/**" = ["DL202"] }')
+        return tuple((str(glob), tuple(rules)) for glob, rules in value.items())
     # severity: a table of code or name -> severity
     if not isinstance(value, Mapping):
         raise ConfigError(source, where, 'expected a table such as { DL502 = "warning" }')
@@ -253,6 +264,11 @@ def _validate(config: Config, source: str, prefix: str = "") -> None:
             resolve_selectors(getattr(config, key))
         except SelectorError as error:
             raise ConfigError(source, prefix + key.replace("_", "-"), str(error)) from None
+    for glob, rules in config.per_file_ignores:
+        try:
+            resolve_selectors(rules)
+        except SelectorError as error:
+            raise ConfigError(source, f"{prefix}per-file-ignores.{glob}", str(error)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from validator.audit.tasks import Task, plan
 from validator.audit.worker import AuditSettings, TaskResult, install, run_task
 from validator.config import Config
 from validator.signature import Secret
+from validator.suppression import Suppressions
 
 ProgressCallback = Callable[[int, int, int], None]
 """Called with (files done, files total, links so far) as tasks finish."""
@@ -33,6 +34,7 @@ def audit(
     render_text: bool = False,
     color: bool = False,
     respect_gitignore: bool = True,
+    suppressions: Suppressions | None = None,
 ) -> AuditResult:
     """Find every direct link under ``paths``, check each, then run the batch rules.
 
@@ -41,11 +43,12 @@ def audit(
     1 runs in this process). With ``render_text`` each record with findings
     also carries the check command's annotated text (``color`` for a terminal).
     In folders, what ``.gitignore`` and ``.ignore`` files exclude is skipped
-    unless ``respect_gitignore`` is False.
+    unless ``respect_gitignore`` is False. ``suppressions`` (inline comments,
+    per-file ignores, a baseline) leave findings out of the records and counts.
     """
     config = config or Config()
     settings = AuditSettings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts),
-                         render_text, color)
+                             render_text, color, suppressions)
     spool_dir = tempfile.mkdtemp(prefix="directlink-audit-")
     try:
         tasks, settled = plan(paths, include, exclude, spool_dir,

@@ -56,6 +56,9 @@ class AuditSummary:
     by_code_severity: Counter[tuple[str, str]] = field(default_factory=Counter)
     signature_groups: dict[str, SignatureGroup] = field(default_factory=dict)
     opaque_links: list[dict[str, Any]] = field(default_factory=list)
+    #: Findings suppressed, and suppression comments that silenced nothing.
+    suppressed: int = 0
+    unused_suppressions: list[dict[str, Any]] = field(default_factory=list)
 
     def worst(self) -> str | None:
         present = [severity for severity, count in self.by_severity.items() if count]
@@ -89,6 +92,8 @@ class AuditSummary:
                 for group in sorted(self.signature_groups.values(), key=lambda g: -g.count)
             ],
             "opaque": list(self.opaque_links),
+            "suppressed": self.suppressed,
+            "unused_suppressions": list(self.unused_suppressions),
         }
 
 
@@ -118,6 +123,8 @@ def summarise(results: Sequence[TaskResult],
         summary.by_code.update(result.by_code)
         summary.by_code_severity.update(result.by_code_severity)
         summary.opaque += len(result.opaque)
+        summary.suppressed += result.suppressed
+        summary.unused_suppressions.extend(result.unused_suppressions)
         room = MAX_LISTED_OPAQUE - len(summary.opaque_links)
         summary.opaque_links.extend(result.opaque[:max(room, 0)])
         for cause, headline in result.signature:

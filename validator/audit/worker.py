@@ -31,6 +31,7 @@ from validator.report import jsonio
 from validator.report.text import render_report
 from validator.serialize import finding_to_dict, outcome_to_dict
 from validator.signature import Secret
+from validator.suppression import Suppressions
 
 #: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
 BATCH_WINDOW = 32
@@ -51,6 +52,8 @@ class AuditSettings:
     #: Render each link as the check command's text (for ``--format text``).
     render_text: bool = False
     color: bool = False
+    #: Inline comments, per-file ignores and the baseline (None: suppress nothing).
+    suppressions: Suppressions | None = None
 
 
 
@@ -76,6 +79,9 @@ class TaskResult:
     ranstr_hashes: bytes = b""
     #: Where each record starts in the spool, so the batch rules read back only theirs.
     record_offsets: bytes = b""
+    #: Findings suppressed (inline, per-file, baseline) and comments that silenced nothing.
+    suppressed: int = 0
+    unused_suppressions: list[dict[str, Any]] = field(default_factory=list)
 
 
 #: The settings :func:`install` gave this process (the pool's initializer).
@@ -158,6 +164,9 @@ def run_task(task: Task) -> TaskResult:
     offsets = array("q")
     position = 0
     window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
+    suppressions = (None if settings.suppressions is None else
+                    settings.suppressions.for_file(task.path, task.kind,
+                                                   whole_file=task.end is None))
     log = ReadLog()
     with open(task.spool, "wb") as spool:
         for item in _extract(task, link_filter, log):
@@ -165,6 +174,8 @@ def run_task(task: Task) -> TaskResult:
                 result.opaque.append(opaque_record(item, _SECRET_PATTERN))
                 continue
             record, report = checked_record(item, settings, window, _SECRET_PATTERN)
+            if suppressions is not None:
+                record = suppressions.apply(record)
             window.append(report.link)
             ranstr = report.link.ranstr
             hashes.append(ranstr_hash(ranstr) if ranstr else 0)
@@ -176,6 +187,9 @@ def run_task(task: Task) -> TaskResult:
     settle(result, log)
     result.ranstr_hashes = hashes.tobytes()
     result.record_offsets = offsets.tobytes()
+    if suppressions is not None:
+        result.suppressed = suppressions.suppressed
+        result.unused_suppressions = suppressions.unused(task.path)
     return result
 
 
@@ -283,14 +297,15 @@ def _check_record(item: ExtractedLink, settings: AuditSettings,
 
 
 def count_link(result: TaskResult, report: Report, record: Mapping[str, Any]) -> None:
-    """Add one checked link to a task's counts."""
+    """Add one checked link to a task's counts (its record's findings: suppressed ones are not)."""
+    findings = record["report"]["findings"]
     result.links += 1
-    if report.findings:
+    if findings:
         result.links_with_findings += 1
-    for finding in report.findings:
-        result.by_severity[finding.severity] += 1
-        result.by_code[finding.code] += 1
-        result.by_code_severity[(finding.code, finding.severity)] += 1
+    for finding in findings:
+        result.by_severity[finding["severity"]] += 1
+        result.by_code[finding["code"]] += 1
+        result.by_code_severity[(finding["code"], finding["severity"])] += 1
     cause = record.get("signature_cause")
     if cause is not None:
         result.signature.append((cause["hypothesis"], cause["headline"]))

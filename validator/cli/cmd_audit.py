@@ -8,7 +8,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
 from typing import Any, TextIO
 
@@ -26,12 +26,21 @@ from validator.cli.output_options import (
     judging_options,
     statistics_option,
 )
+from validator.config import Config
 from validator.fix_files import FixPlan, plan_fixes
 from validator.report import FORMATS, Record, ReportDocument, write_report
 from validator.report.document import path_problem, paths_not_read, plural
 from validator.report.statistics import write as write_statistics
 from validator.report.style import wants_color
 from validator.report.terminal import terminal_text as safe_line
+from validator.rules import resolve_selectors
+from validator.suppression import (
+    BaselineError,
+    Suppressions,
+    baseline_counts,
+    read_baseline,
+    write_baseline,
+)
 
 #: How ``audit -`` names standard input in every format (as ``check`` does).
 STDIN_NAME = "<stdin>"
@@ -64,6 +73,12 @@ STDIN_NAME = "<stdin>"
 @click.option("--skip-unsupported", is_flag=True, default=False,
               help="Skip files whose reader needs an extra that is not installed, instead of "
               "failing with exit status 2.")
+@click.option("--baseline", "baseline_file", metavar="FILE", default=None,
+              help="Leave out the findings recorded in FILE (see --write-baseline): only new "
+              "ones are reported and fail the run.")
+@click.option("--write-baseline", "write_baseline_file", metavar="FILE", default=None,
+              help="Record every current finding's fingerprint in FILE and exit 0: adopt the "
+              "tool on a repository with existing problems.")
 @click.option("--fix", "apply_fixes", is_flag=True, default=False,
               help="Rewrite each fixable link in its file (safe fixes), then report what "
               "remains.")
@@ -90,6 +105,8 @@ def audit_command(
     respect_gitignore: bool,
     stdin_filename: str | None,
     skip_unsupported: bool,
+    baseline_file: str | None,
+    write_baseline_file: str | None,
     apply_fixes: bool,
     unsafe_fixes: bool,
     show_diff: bool,
@@ -133,6 +150,9 @@ def audit_command(
     if unsafe_fixes and not (apply_fixes or show_diff):
         raise InputError("--unsafe-fixes goes with --fix or --diff")
 
+    # A baseline being written records every finding, the old baseline's included.
+    suppressions = _suppressions(config, None if write_baseline_file else baseline_file)
+
     def run(audited_paths: list[str]) -> AuditResult:
         if engine == "dask":
             return run_dask_audit(
@@ -153,10 +173,16 @@ def audit_command(
                 render_text=output_format == "text",
                 color=use_color,
                 respect_gitignore=respect_gitignore,
+                suppressions=suppressions,
             )
 
     with _stdin_as_file(paths, stdin_filename) as (audited_paths, renames):
         result = run(audited_paths)
+        if write_baseline_file is not None:
+            with result:
+                counts = baseline_counts(result.records())
+            _write_baseline(write_baseline_file, counts, quiet=quiet)
+            raise SystemExit(EXIT_CLEAN)
         if apply_fixes or show_diff:
             with result:
                 plan = plan_fixes(result.records(), secret=secrets.secret,
@@ -197,6 +223,11 @@ def audit_command(
                     write_report(output_format, document, stream)
             failed = fail_on != "never" and result.failed(fail_on)
             links = result.summary.links + result.summary.opaque
+    if not quiet:
+        for unused in document.summary.get("unused_suppressions", []):
+            click.echo(f"warning: {safe_line(unused['path'])}:{unused['line']}: unused "
+                       f"suppression {safe_line(unused['comment'])} (it silences nothing; "
+                       "remove it)", err=True)
     unsupported = [path for path in document.paths if path.get("status") == "unsupported"]
     not_read = [path for path in paths_not_read(document) if path.get("status") != "unsupported"]
     if not quiet:
@@ -220,6 +251,29 @@ def _unsupported(path: dict[str, Any]) -> dict[str, Any]:
     if path.get("status") == "unreadable" and _INSTALL_COMMAND in str(path.get("reason")):
         return {**path, "status": "unsupported"}
     return path
+
+
+def _suppressions(config: Config, baseline_file: str | None) -> Suppressions:
+    """Inline comments, the configuration's per-file ignores and the baseline, if any."""
+    baseline: dict[str, int] = {}
+    if baseline_file is not None:
+        try:
+            baseline = read_baseline(baseline_file)
+        except BaselineError as error:
+            raise InputError(str(error)) from None
+    root = os.path.dirname(config.source) if config.source else "."
+    per_file = tuple((glob, resolve_selectors(rules)) for glob, rules in config.per_file_ignores)
+    return Suppressions(per_file_ignores=per_file, root=root or ".", baseline=baseline)
+
+
+def _write_baseline(path: str, counts: Mapping[str, int], *, quiet: bool) -> None:
+    try:
+        write_baseline(path, counts)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror}") from None
+    if not quiet:
+        click.echo(f"wrote {plural(sum(counts.values()), 'finding')} to the baseline {path}; "
+                   f"audit with --baseline {path} to report only new ones", err=True)
 
 
 def _report_not_fixable(plan: FixPlan, *, quiet: bool) -> None:

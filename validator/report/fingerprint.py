@@ -10,6 +10,7 @@ baseline file never holds the links themselves (nor the customer data in them).
 from __future__ import annotations
 
 import hashlib
+import os
 from typing import Any
 
 #: The ``partialFingerprints`` key (versioned: a change of recipe is a new key).
@@ -17,7 +18,11 @@ FINGERPRINT_KEY = "directlinkFinding/v2"
 
 
 def fingerprint(path: str, code: str, url: str) -> str:
-    """32 hex digits naming (path, rule, link); paths compare with ``/`` separators."""
+    """32 hex digits naming (path, rule, link); paths relative to the working directory."""
+    if os.path.isabs(path):
+        # The same file audited as /repo/a.html or as a.html from /repo: one fingerprint.
+        relative = os.path.relpath(path)
+        path = path if relative.startswith("..") else relative
     normal = path.replace("\\", "/")
     while normal.startswith("./"):
         normal = normal[2:]

@@ -86,6 +86,11 @@ def write_summary(document: ReportDocument, stream: TextIO) -> None:
             location = item["location"]
             stream.write(f"  {safe(location['path'])}:{location['line']}:{location['column']} "
                          f"{safe(item['tracker'])}\n")
+    unused = summary.get("unused_suppressions") or []
+    if unused:
+        stream.write(f"\n{plural(len(unused), 'unused suppression')} (they silence nothing):\n")
+        for item in unused:
+            stream.write(f"  {safe(item['path'])}:{item['line']} {safe(item['comment'])}\n")
     stream.write(f"\n{summary_line(summary)}\n")
 
 
@@ -97,5 +102,7 @@ def summary_line(summary: dict[str, Any]) -> str:
     not_read = [f"{summary.get(status, 0)} {status}" for status in ("skipped", "unreadable")]
     not_read += [f"{summary[status]} {status}" for status in ("partial", "unsupported")
                  if summary.get(status)]
+    suppressed = int(summary.get("suppressed", 0))
+    counts += f" ({suppressed} suppressed)" if suppressed else ""
     return (f"{plural(int(summary.get('links', 0)), 'link')} in "
             f"{plural(int(summary.get('audited', 0)), 'file')} ({', '.join(not_read)}): {counts}")
