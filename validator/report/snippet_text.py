@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
-
 from validator.diagnose import hypothesis
+from validator.report.style import paint
 
 
 def render_fix_in_code(fix: dict[str, Any], *, color: bool = False) -> str:
     """``fix`` (from :func:`validator.signing_snippets.fix_in_code`) for a terminal."""
 
     def head(text: str) -> str:
-        return click.style(text, bold=True) if color else text
+        return paint(text, bold=True) if color else text
 
     def code(text: str) -> str:
-        return click.style(text, fg="green") if color else text
+        return paint(text, fg="green") if color else text
 
     lines = [head(f"Fix in {fix['title']} code") + f" (`{fix['command']}`, {fix['file']})"]
     width = max((len(str(entry["line"])) for item in fix["fixes"] for entry in item["lines"]),
