@@ -336,3 +336,17 @@ def test_gitignore_and_ignore_files_are_respected_by_default(
     everything = audited("--no-respect-gitignore")
     assert all(status == "audited:" for name, status in everything.items()
                if not name.startswith(".git")), everything
+
+
+def test_audit_statistics_and_colour_into_a_file(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(f"{BAD}\n{BAD}\n", encoding="utf-8")
+    result = runner.invoke(cli, ["audit", "a.txt", "-j", "1", "--statistics"])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:2] == [
+        "2  DL101  error    [-]  chatid-without-direct",
+        "2  DL202  warning  [*]  non-canonical-lang",
+    ]
+    runner.invoke(cli, ["audit", "a.txt", "-j", "1", "-o", "plain.txt"])
+    runner.invoke(cli, ["audit", "a.txt", "-j", "1", "-o", "always.txt", "--color", "always"])
+    assert not ANSI.search((tmp_path / "plain.txt").read_text(encoding="utf-8"))
+    assert ANSI.search((tmp_path / "always.txt").read_text(encoding="utf-8"))

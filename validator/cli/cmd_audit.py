@@ -138,7 +138,10 @@ def audit_command(
     config = build_config(config_path, select, extend_select, ignore, context)
     secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     to_terminal = output in (None, "-")
-    use_color = to_terminal and output_format == "text" and wants_color(color, sys.stdout)
+    # --color always colours a report file too; auto only a terminal.
+    use_color = output_format == "text" and (
+        wants_color(color, sys.stdout) if to_terminal else color == "always"
+    )
     if scheduler is not None and engine != "dask":
         raise InputError("--scheduler needs --engine dask")
     if engine == "dask" and not respect_gitignore:

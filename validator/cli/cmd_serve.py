@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from validator.cli.main import InputError, cli
+from validator.cli.output_options import quiet_option
 from validator.secret_sources import DEFAULT_SECRET_ENV, SecretSourceError
 
 
@@ -52,6 +53,7 @@ from validator.secret_sources import DEFAULT_SECRET_ENV, SecretSourceError
     default="info",
     show_default=True,
 )
+@quiet_option
 def serve_command(
     host: str,
     allowed_hosts: tuple[str, ...],
@@ -60,6 +62,7 @@ def serve_command(
     secrets_file: str | None,
     config_file: str | None,
     log_level: str,
+    quiet: bool,
 ) -> None:
     """Serve the HTTP API (/v1, /openapi.json) and the link inspector (/) until stopped."""
     try:
@@ -95,14 +98,16 @@ def serve_command(
             err=True,
         )
     # uvicorn's logging set-up keeps the filter create_app put on its loggers.
-    config = server_config(app, host=host, port=port, log_level=log_level)
-    click.echo(
-        f"directlink: serving the inspector on http://{_url_host(host)}:{port}/ "
-        f"({len(settings.secrets_by_app)} app secrets"
-        + (", a default secret" if settings.default_secret is not None else "")
-        + ")",
-        err=True,
-    )
+    config = server_config(app, host=host, port=port,
+                           log_level="warning" if quiet and log_level == "info" else log_level)
+    if not quiet:
+        click.echo(
+            f"directlink: serving the inspector on http://{_url_host(host)}:{port}/ "
+            f"({len(settings.secrets_by_app)} app secrets"
+            + (", a default secret" if settings.default_secret is not None else "")
+            + ")",
+            err=True,
+        )
     uvicorn.Server(config).run()
 
 

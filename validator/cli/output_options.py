@@ -51,7 +51,8 @@ def judging_options(function: F) -> F:
 
 quiet_option = click.option(
     "--quiet", "-q", is_flag=True, default=False,
-    help="Print the findings and nothing else (no summary, no progress, no notes).",
+    help="Print the findings (build: the link) and nothing else: no summary, progress "
+    "or notes.",
 )
 
 color_option = click.option(
