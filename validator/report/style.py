@@ -12,23 +12,28 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TextIO
 
-from rich.color import ColorSystem
-from rich.console import Console
-from rich.style import Style
-
 COLOR_CHOICES = ("auto", "always", "never")
 
 
 @lru_cache(maxsize=64)
-def _style(fg: str | None, bold: bool, dim: bool) -> Style:
-    return Style(color=fg, bold=bold or None, dim=dim or None)
+def _codes(fg: str | None, bold: bool, dim: bool) -> tuple[str, str]:
+    """The ANSI codes that open and close a style (rich is imported only to paint)."""
+    from rich.color import ColorSystem
+    from rich.style import Style
+
+    marked = Style(color=fg, bold=bold or None, dim=dim or None).render(
+        "\0", color_system=ColorSystem.STANDARD
+    )
+    start, _, end = marked.partition("\0")
+    return start, end
 
 
 def paint(text: str, *, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
     """``text`` wrapped in the ANSI codes of the style (8 standard colours, as terminals show)."""
     if not text:
         return text
-    return _style(fg, bold, dim).render(text, color_system=ColorSystem.STANDARD)
+    start, end = _codes(fg, bold, dim)
+    return f"{start}{text}{end}"
 
 
 def wants_color(choice: str, stream: TextIO) -> bool:
@@ -41,5 +46,7 @@ def wants_color(choice: str, stream: TextIO) -> bool:
         return True
     if choice == "never":
         return False
+    from rich.console import Console
+
     console = Console(file=stream)
     return console.is_terminal and not console.no_color and console.color_system is not None
