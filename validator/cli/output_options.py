@@ -39,7 +39,8 @@ def judging_options(function: F) -> F:
         ),
         click.option(
             "--exit-zero", is_flag=True, default=False,
-            help="Exit 0 even when findings remain (still 2 when the tool cannot do its job).",
+            help="Exit 0 even when findings remain (an unreadable path still exits 1, a "
+            "missing extra or a broken configuration 2).",
         ),
         quiet_option,
         color_option,
