@@ -49,7 +49,7 @@ def fixable(data: dict[str, Any], *, unsafe: bool) -> dict[tuple[str, int, int],
 
 
 @pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.iterdir()
-                                          if p.name != "secrets.toml"))
+                                          if p.is_file() and p.name != "secrets.toml"))
 @pytest.mark.parametrize("unsafe", [False, True])
 def test_fix_round_trips_on_every_sample(runner: CliRunner, tmp_path: Path, sample: str,
                                          unsafe: bool) -> None:
@@ -96,7 +96,11 @@ def test_fix_round_trips_on_every_sample(runner: CliRunner, tmp_path: Path, samp
 
 def test_untouched_files_are_byte_identical(runner: CliRunner, tmp_path: Path) -> None:
     shutil.copytree(SAMPLES, tmp_path / "samples")
-    originals = {p.name: p.read_bytes() for p in (tmp_path / "samples").iterdir()}
+    def contents() -> dict[str, bytes]:
+        return {p.relative_to(tmp_path / "samples").as_posix(): p.read_bytes()
+                for p in sorted((tmp_path / "samples").rglob("*")) if p.is_file()}
+
+    originals = contents()
     diff = runner.invoke(cli, ["audit", "samples", "--diff", "-j", "1",
                                "--secrets-file", "samples/secrets.toml"])
     assert diff.exit_code == 1
@@ -104,13 +108,14 @@ def test_untouched_files_are_byte_identical(runner: CliRunner, tmp_path: Path) -
                if line.startswith("+++ b/")}
     assert touched and all(name.startswith("samples/") for name in touched)
     # --diff changes nothing at all.
-    assert {p.name: p.read_bytes() for p in (tmp_path / "samples").iterdir()} == originals
+    assert contents() == originals
     result = runner.invoke(cli, ["audit", "samples", "--fix", "-j", "1",
                                  "--secrets-file", "samples/secrets.toml"])
     assert result.exit_code == 1  # broken links that have no fix remain
+    after = contents()
     for name, data in originals.items():
         if f"samples/{name}" not in touched:
-            assert (tmp_path / "samples" / name).read_bytes() == data, name
+            assert after[name] == data, name
 
 
 def test_each_place_gets_its_own_escaping(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ Columns count Unicode code points (``columnKind``).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -40,7 +41,12 @@ def artifact_location(path: str) -> dict[str, str]:
     text = path.replace("\\", "/")
     while text.startswith("./"):
         text = text[2:]
-    encoded = quote(text, safe=_PATH_SAFE)
+    container, hash_, inside = text.rpartition("#")
+    if hash_ and not os.path.exists(path) and os.path.isfile(container):
+        # A place inside a container file (campaign.mbox#message-2): the file, and a fragment.
+        encoded = quote(container, safe=_PATH_SAFE) + "#" + quote(inside, safe=_PATH_SAFE + "?")
+    else:
+        encoded = quote(text, safe=_PATH_SAFE)
     if ":" in encoded.split("/", 1)[0]:
         # "C:/x" or "a:b" would read as a scheme: a first segment with ":" is made "./a:b".
         encoded = "./" + encoded
