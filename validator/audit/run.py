@@ -14,6 +14,7 @@ from validator.audit.summary import summarise
 from validator.audit.tasks import Task, plan
 from validator.audit.worker import AuditSettings, TaskResult, install, run_task
 from validator.config import Config
+from validator.extract import ReadBudget
 from validator.signature import Secret
 
 ProgressCallback = Callable[[int, int, int], None]
@@ -32,6 +33,7 @@ def audit(
     progress: ProgressCallback | None = None,
     render_text: bool = False,
     color: bool = False,
+    budget: ReadBudget | None = None,
 ) -> AuditResult:
     """Find every direct link under ``paths``, check each, then run the batch rules.
 
@@ -39,10 +41,12 @@ def audit(
     ``jobs`` is the number of worker processes (default: the machine's cores,
     1 runs in this process). With ``render_text`` each record with findings
     also carries the check command's annotated text (``color`` for a terminal).
+    ``budget`` is what one file may cost (default: the limits of
+    :mod:`validator.spec`); a file over it is unreadable or partial.
     """
     config = config or Config()
     settings = AuditSettings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts),
-                         render_text, color)
+                             render_text, color, budget or ReadBudget())
     spool_dir = tempfile.mkdtemp(prefix="directlink-audit-")
     try:
         tasks, settled = plan(paths, include, exclude, spool_dir)

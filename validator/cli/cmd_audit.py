@@ -18,7 +18,9 @@ from validator.cli.dask_engine import ENGINES, run_dask_audit
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
 from validator.cli.output_file import written_atomically
+from validator.extract.budget import ReadBudget
 from validator.report import FORMATS, ReportDocument, write_report
+from validator.spec import MAX_IMAGE_PIXELS
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 
@@ -43,6 +45,10 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files and folders whose relative path or name matches GLOB "
               "(repeatable; vendor/** skips a folder).")
+@click.option("--max-image-pixels", type=click.IntRange(min=1), default=MAX_IMAGE_PIXELS,
+              show_default=True, metavar="PIXELS",
+              help="Refuse (as unreadable) an image declaring more pixels than this, before "
+              "decoding it.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary: findings only.")
 @click.option("--redact-pii", is_flag=True,
               help="Mask email, phone, name, nickname and sbs in every output.")
@@ -61,6 +67,7 @@ def audit_command(
     scheduler: str | None,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    max_image_pixels: int,
     quiet: bool,
     redact_pii: bool,
     fail_on: str,
@@ -107,6 +114,7 @@ def audit_command(
                 progress=progress,
                 render_text=output_format == "text",
                 color=use_color,
+                budget=ReadBudget(image_pixels=max_image_pixels),
             )
     with result:
         document = ReportDocument(
