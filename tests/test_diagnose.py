@@ -568,6 +568,11 @@ def test_property_any_str_is_diagnosed_and_rendered(
 ) -> None:
     from validator.report.explain_text import render_diagnosis
 
+    if any("\ud800" <= ch <= "\udfff" for ch in secret):
+        # A secret is text: one with a lone surrogate is refused, clearly, up front.
+        with pytest.raises(ValueError, match="lone surrogate"):
+            diagnose_signature(sbs, ranstr, given_mm, secret, raw_sbs=sbs, raw_ranstr=ranstr)
+        return
     diagnosis = diagnose_signature(
         sbs, ranstr, given_mm, secret, raw_sbs=sbs, raw_ranstr=ranstr, candidates=[secret + "x"]
     )

@@ -389,3 +389,21 @@ def test_a_report_that_fails_half_way_leaves_the_old_file(tmp_path: Path) -> Non
     with written_atomically(str(target)) as stream:
         stream.write("new report\n")
     assert target.read_text(encoding="utf-8") == "new report\n"
+
+
+def test_the_audit_and_its_cli_take_the_pixel_budget(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from validator.audit import audit
+    from validator.cli import cli
+
+    write(tmp_path, "small.png", png_declaring(200, 100))
+    with audit([tmp_path], jobs=1, budget=ReadBudget(image_pixels=19_999)) as result:
+        [entry] = result.paths
+    assert (entry.status, entry.reason) == (
+        "unreadable", "image of 200x100 pixels is over the 19,999 pixel budget; not decoded")
+    refused = CliRunner().invoke(cli, ["audit", str(tmp_path), "-j", "1", "--format", "json",
+                                       "--max-image-pixels", "19999"])
+    assert refused.exit_code == 1, refused.output
+    passed = CliRunner().invoke(cli, ["audit", str(tmp_path), "-j", "1", "--format", "json"])
+    assert passed.exit_code == 0, passed.output

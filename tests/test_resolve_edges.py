@@ -394,3 +394,21 @@ def test_languages_profile_limits_what_the_page_offers() -> None:
     assert (outcome.language, outcome.language_source) == ("es", "lang-param")
     default = resolve(parse(f"{B}?lang=es"))["browser"]
     assert (default.language, default.language_source) == ("en", "fallback")
+
+
+@pytest.mark.parametrize(
+    ("port", "refused"),
+    [("0", True), ("1", False), ("2", False), ("443", False), ("65534", False),
+     ("65535", False)],
+)
+def test_the_sdk_takes_ports_from_1_to_65535(port: str, refused: bool) -> None:
+    url = f"https://h.example:{port}/direct/a?x=1"
+    reading = read_as_sdk(parse(url))
+    if refused:
+        assert reading.rejected_reason == f"the SDK rejects port {port} (it takes 1..65535)"
+        assert reading.rejected_span is not None
+        assert url[reading.rejected_span[0] : reading.rejected_span[1]] == f"h.example:{port}"
+        assert dict(reading.values) == {}
+    else:
+        assert reading.rejected_reason is None
+        assert dict(reading.values) == {"x": "1"}

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from validator import check
+import pytest
+
+from validator import Config, check
 from validator.model import Finding
 
 B = "https://visitorchat.twt.com/direct/demo_app"
 LANGS = "zh-cn zh-tw en ja ko de fr pt ru"
+# An everyday link is answered by the engine's screen; a fragment sends it to the full rules.
+TAILS = pytest.mark.parametrize("tail", ["", "#top"])
 
 
 def only(url: str, code: str, **options: object) -> list[Finding]:
     return [f for f in check(url, **options).findings if f.code == code]  # type: ignore[arg-type]
 
 
-def test_unsupported_lang_names_the_browser_language_it_falls_back_to() -> None:
-    [finding] = only(f"{B}?lang=xx", "DL201", accept_language="ja")
+@TAILS
+def test_unsupported_lang_names_the_browser_language_it_falls_back_to(tail: str) -> None:
+    [finding] = only(f"{B}?lang=xx{tail}", "DL201", accept_language="ja")
     assert finding.severity == "warning"
     assert finding.param == "lang"
     assert finding.span == (49, 51)
@@ -25,23 +30,36 @@ def test_unsupported_lang_names_the_browser_language_it_falls_back_to() -> None:
     )
 
 
-def test_unsupported_lang_without_a_browser_language_says_fallback() -> None:
-    [finding] = only(f"{B}?lang=xx", "DL201")
+@TAILS
+def test_unsupported_lang_without_a_browser_language_says_fallback(tail: str) -> None:
+    [finding] = only(f"{B}?lang=xx{tail}", "DL201")
     assert finding.message.endswith("it shows English (en, fallback)")
 
 
-def test_unsupported_lang_with_an_unknown_browser_language_falls_back() -> None:
-    [finding] = only(f"{B}?lang=xx", "DL201", accept_language="xx-YY")
+@TAILS
+def test_unsupported_lang_with_an_unknown_browser_language_falls_back(tail: str) -> None:
+    [finding] = only(f"{B}?lang=xx{tail}", "DL201", accept_language="xx-YY")
     assert finding.message.endswith("it shows English (en, fallback)")
 
 
-def test_supported_normalisable_and_empty_langs_are_not_unsupported() -> None:
+@TAILS
+def test_supported_normalisable_and_empty_langs_are_not_unsupported(tail: str) -> None:
     for query in ("lang=ja", "lang=pt-BR", "lang=EN", "lang=", "lang"):
-        assert only(f"{B}?{query}", "DL201") == []
+        assert only(f"{B}?{query}{tail}", "DL201") == []
 
 
-def test_non_canonical_lang_rewrites_to_the_code() -> None:
-    [finding] = only(f"{B}?lang=zh_CN", "DL202")
+@TAILS
+def test_unsupported_lang_names_the_profile(tail: str) -> None:
+    [finding] = only(f"{B}?lang=ja{tail}", "DL201", config=Config(profile="legacy"))
+    assert finding.message == (
+        "lang='ja' is not supported by the legacy profile (zh-cn zh-tw en); assuming the page "
+        "ignores it, it shows English (en, fallback)"
+    )
+
+
+@TAILS
+def test_non_canonical_lang_rewrites_to_the_code(tail: str) -> None:
+    [finding] = only(f"{B}?lang=zh_CN{tail}", "DL202")
     assert finding.severity == "warning"
     assert finding.param == "lang"
     assert finding.span == (49, 54)
@@ -53,16 +71,18 @@ def test_non_canonical_lang_rewrites_to_the_code() -> None:
     assert finding.fix.replacements == (((49, 54), "zh-cn"),)
 
 
-def test_upper_case_lang_is_non_canonical() -> None:
-    [finding] = only(f"{B}?lang=EN", "DL202")
+@TAILS
+def test_upper_case_lang_is_non_canonical(tail: str) -> None:
+    [finding] = only(f"{B}?lang=EN{tail}", "DL202")
     assert finding.message == "lang='EN' is not a documented code; write 'en'"
     assert finding.fix is not None
     assert finding.fix.replacements == (((49, 51), "en"),)
 
 
-def test_canonical_unknown_and_empty_langs_are_not_non_canonical() -> None:
+@TAILS
+def test_canonical_unknown_and_empty_langs_are_not_non_canonical(tail: str) -> None:
     for query in ("lang=ja", "lang=xx", "lang=", "lang"):
-        assert only(f"{B}?{query}", "DL202") == []
+        assert only(f"{B}?{query}{tail}", "DL202") == []
 
 
 def test_empty_lang_alone_is_dropped() -> None:

@@ -139,3 +139,42 @@ def test_inner_digest_and_sign_are_the_two_md5_steps() -> None:
     assert inner_digest("42", Secret("k")) == md5("42_k")
     assert sign("", "", "k") == md5(md5("_k") + "_")
     assert fingerprint(inner_digest("42", "k")) == md5("42_k")[:6] + "…"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: sign(1, "r", "k"), TypeError, "sign() argument 'sbs' must be a str, not int"),
+        (lambda: sign("s", None, "k"), TypeError,
+         "sign() argument 'ranstr' must be a str, not None"),
+        (lambda: sign("s", "r", 5), TypeError,
+         "sign() argument 'secret' must be a Secret or a str, not int"),
+        (lambda: verify(1, "r", "x", "k"), TypeError,
+         "verify() argument 'sbs' must be a str, not int"),
+        (lambda: verify("s", 1, "x", "k"), TypeError,
+         "verify() argument 'ranstr' must be a str, not int"),
+        (lambda: verify("s", "r", 1, "k"), TypeError,
+         "verify() argument 'sbs_mm' must be a str, not int"),
+        (lambda: verify("s", "r", "x", 2), TypeError,
+         "verify() argument 'secret' must be a Secret or a str, not int"),
+        (lambda: sign("\ud800", "r", "k"), ValueError,
+         "sign() argument 'sbs' holds a lone surrogate (U+D800..U+DFFF), which is not text "
+         "and has no UTF-8 form"),
+        (lambda: verify("s", "r\udc00", "x", "k"), ValueError,
+         "verify() argument 'ranstr' holds a lone surrogate (U+D800..U+DFFF), which is not "
+         "text and has no UTF-8 form"),
+        (lambda: Secret("a\ud800"), ValueError,
+         "the secret holds a lone surrogate (U+D800..U+DFFF): not UTF-8 text"),
+    ],
+)
+def test_signing_arguments_are_checked_with_a_message_naming_them(
+    call: object, error: type[Exception], message: str
+) -> None:
+    assert callable(call)
+    with pytest.raises(error) as raised:
+        call()
+    assert str(raised.value) == message
+
+
+def test_a_non_ascii_sbs_mm_is_refused_not_raised() -> None:
+    assert verify("s", "r", "x\ud800", "k") is False

@@ -14,6 +14,7 @@ from validator.audit.summary import summarise
 from validator.audit.tasks import Task, plan
 from validator.audit.worker import AuditSettings, TaskResult, install, run_task
 from validator.config import Config
+from validator.extract import ReadBudget
 from validator.signature import Secret
 from validator.suppression import Suppressions
 
@@ -35,6 +36,7 @@ def audit(
     color: bool = False,
     respect_gitignore: bool = True,
     suppressions: Suppressions | None = None,
+    budget: ReadBudget | None = None,
 ) -> AuditResult:
     """Find every direct link under ``paths``, check each, then run the batch rules.
 
@@ -45,10 +47,13 @@ def audit(
     In folders, what ``.gitignore`` and ``.ignore`` files exclude is skipped
     unless ``respect_gitignore`` is False. ``suppressions`` (inline comments,
     per-file ignores, a baseline) leave findings out of the records and counts.
+    ``budget`` is what one file may cost (default: the limits of
+    :mod:`validator.spec`); a file over it is unreadable or partial.
     """
     config = config or Config()
     settings = AuditSettings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts),
-                             render_text, color, suppressions)
+                             render_text, color, budget=budget or ReadBudget(),
+                             suppressions=suppressions)
     spool_dir = tempfile.mkdtemp(prefix="directlink-audit-")
     try:
         tasks, settled = plan(paths, include, exclude, spool_dir,

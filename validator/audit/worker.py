@@ -22,7 +22,7 @@ from validator.audit.tasks import Task
 from validator.check import check_parsed
 from validator.config import Config
 from validator.diagnose import redact, redaction_pattern
-from validator.extract import ReadLog, guarded, read_path, shown_path
+from validator.extract import ReadBudget, ReadLog, guarded, read_path, shown_path
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
@@ -52,6 +52,8 @@ class AuditSettings:
     #: Render each link as the check command's text (for ``--format text``).
     render_text: bool = False
     color: bool = False
+    #: What one file may cost (image pixels and bytes, e-mail parts, HTML depth).
+    budget: ReadBudget = field(default_factory=ReadBudget)
     #: Inline comments, per-file ignores and the baseline (None: suppress nothing).
     suppressions: Suppressions | None = None
 
@@ -169,7 +171,7 @@ def run_task(task: Task) -> TaskResult:
                                                    whole_file=task.end is None))
     log = ReadLog()
     with open(task.spool, "wb") as spool:
-        for item in _extract(task, link_filter, log):
+        for item in _extract(task, link_filter, log, settings.budget):
             if isinstance(item, OpaqueLink):
                 result.opaque.append(opaque_record(item, _SECRET_PATTERN))
                 continue
@@ -204,11 +206,12 @@ def settle(result: TaskResult, log: ReadLog) -> None:
         result.partial = log.reason
 
 
-def _extract(task: Task, link_filter: LinkFilter,
-             log: ReadLog) -> Iterator[ExtractedLink | OpaqueLink]:
+def _extract(task: Task, link_filter: LinkFilter, log: ReadLog,
+             budget: ReadBudget) -> Iterator[ExtractedLink | OpaqueLink]:
     """The task's links, read under the failure guard (``log`` says what became of it)."""
     if task.end is None:
-        yield from read_path(task.path, log, link_filter=link_filter, kind=task.kind)
+        yield from read_path(task.path, log, link_filter=link_filter, kind=task.kind,
+                             budget=budget)
         return
     yield from guarded(_extract_range(task, link_filter), log)
 

@@ -27,6 +27,7 @@ from validator.cli.output_options import (
     statistics_option,
 )
 from validator.config import Config
+from validator.extract.budget import ReadBudget
 from validator.fix_files import FixPlan, plan_fixes
 from validator.report import FORMATS, Record, ReportDocument, write_report
 from validator.report.document import path_problem, paths_not_read, plural
@@ -34,6 +35,7 @@ from validator.report.statistics import write as write_statistics
 from validator.report.style import wants_color
 from validator.report.terminal import terminal_text as safe_line
 from validator.rules import resolve_selectors
+from validator.spec import MAX_IMAGE_PIXELS
 from validator.suppression import (
     BaselineError,
     Suppressions,
@@ -65,6 +67,10 @@ STDIN_NAME = "<stdin>"
 @click.option("--exclude", multiple=True, metavar="GLOB",
               help="Skip files and folders whose relative path or name matches GLOB "
               "(repeatable; vendor/** skips a folder).")
+@click.option("--max-image-pixels", type=click.IntRange(min=1), default=MAX_IMAGE_PIXELS,
+              show_default=True, metavar="PIXELS",
+              help="Refuse (as unreadable) an image declaring more pixels than this, before "
+              "decoding it.")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=True, show_default=True,
               help="In folders, skip what .gitignore and .ignore files exclude, as git does.")
 @click.option("--stdin-filename", metavar="NAME", default=None,
@@ -110,6 +116,7 @@ def audit_command(
     apply_fixes: bool,
     unsafe_fixes: bool,
     show_diff: bool,
+    max_image_pixels: int,
     fail_on: str,
     exit_zero: bool,
     quiet: bool,
@@ -177,6 +184,7 @@ def audit_command(
                 color=use_color,
                 respect_gitignore=respect_gitignore,
                 suppressions=suppressions,
+                budget=ReadBudget(image_pixels=max_image_pixels),
             )
 
     with _stdin_as_file(paths, stdin_filename) as (audited_paths, renames):

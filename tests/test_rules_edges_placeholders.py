@@ -1,0 +1,92 @@
+"""Template placeholders: every written form reported by DL511, and the finders' contracts."""
+
+from __future__ import annotations
+
+import pytest
+
+from validator import check
+from validator.rules.placeholders import (
+    find_placeholder,
+    find_raw_placeholders,
+    is_placeholder,
+    may_hold_placeholder,
+)
+
+B = "https://visitorchat.twt.com/direct/demo_app"
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "found"),
+    [("{{sbs}}", "{{sbs}}", "{{sbs}}"),
+     ("{{%20user.id%20}}", "{{ user.id }}", "{{ user.id }}"),
+     ("%7B%7Bsbs%7D%7D", "{{sbs}}", "{{sbs}}"),
+     ("%7b%7bsbs%7d%7d", "{{sbs}}", "{{sbs}}"),
+     ("${sbs}", "${sbs}", "${sbs}"),
+     ("{SESSION_ID}", "{SESSION_ID}", "{SESSION_ID}"),
+     ("<sbs>", "<sbs>", "<sbs>"),
+     ("%3Csbs%3E", "<sbs>", "<sbs>"),
+     ("%%SBS%%", "%%SBS%%", "%%SBS%%"),
+     ("YOUR_NAME", "YOUR_NAME", "YOUR_NAME"),
+     ("%253Csbs%253E", "%3Csbs%3E", "<sbs>")],
+)
+def test_each_placeholder_form_is_reported(value: str, shown: str, found: str) -> None:
+    url = f"{B}?x=1&name={value}"
+    [finding] = [f for f in check(url).findings if f.code == "DL511"]
+    start = len(f"{B}?x=1&name=")
+    assert finding.span == (start, start + len(value))
+    assert finding.param == "name"
+    assert finding.message == f"name={shown!r}: {found!r} is an unexpanded template placeholder"
+
+
+def test_a_route_parameter_is_a_placeholder_only_as_the_whole_value() -> None:
+    [finding] = [f for f in check(f"{B}?direct=1&chatid=:chatid").findings if f.code == "DL511"]
+    assert finding.message == "chatid=':chatid': ':chatid' is an unexpanded template placeholder"
+    assert find_placeholder(":chatid") == ":chatid"
+    assert find_placeholder("a:chatid") is None
+    assert find_placeholder(":chat id") is None
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["your_sbs", "Ann", "{}", "{1abc}", "<1>", "%%1%%", "YOUR_", "MY_YOUR_NAME", "50%25", "a<b",
+     "%7Bx", "%3C1%3E"],
+)
+def test_ordinary_values_are_not_placeholders(value: str) -> None:
+    assert [f for f in check(f"{B}?name={value}").findings if f.code == "DL511"] == []
+
+
+def test_find_placeholder_returns_the_first_one() -> None:
+    assert find_placeholder("") is None
+    assert find_placeholder("plain") is None
+    assert find_placeholder("a {x} and {{y}}") == "{x}"
+    assert find_placeholder("id=YOUR_APP_ID1") == "YOUR_APP_ID1"
+    assert find_placeholder("YOUR_APP_") == "YOUR_APP"
+    assert find_placeholder("%7Bx%7D") == "{x}"
+    assert find_placeholder("%ZZ") is None
+    assert is_placeholder("<sbs>") is True
+    assert is_placeholder("sbs") is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["{x}", "<x>", "YOUR_X", "your_x", "a=:x", "/:x", "%%X%%", "%7Bx%7D", "%7bx%7d", "%3Cx%3E",
+     "%3cx%3e", "%3Ax", "%3ax", "%253Cx%253E", "%5Fx"],
+)
+def test_texts_that_may_hold_a_placeholder(text: str) -> None:
+    assert may_hold_placeholder(text) is True
+
+
+@pytest.mark.parametrize("text", ["", "plain", "a:x", "50%20off", "%41", "%7C", "%3D", "%2"])
+def test_texts_that_cannot_hold_a_placeholder(text: str) -> None:
+    assert may_hold_placeholder(text) is False
+
+
+def test_raw_placeholders_are_found_with_their_spans() -> None:
+    assert find_raw_placeholders("") == []
+    assert find_raw_placeholders("a=1&b=2") == []
+    text = "a={{x}}&b=%7B%7By%7D%7D&c=${z}&d={w}&e=%7bv%7d&f=<u>&g=%3ct%3E&h=%%S%%&i=YOUR_ID"
+    assert [text[s:e] for s, e in find_raw_placeholders(text)] == [
+        "{{x}}", "%7B%7By%7D%7D", "${z}", "{w}", "%7bv%7d", "<u>", "%3ct%3E", "%%S%%", "YOUR_ID",
+    ]
+    assert find_raw_placeholders("a=your_id") == [(2, 9)]
+    assert find_raw_placeholders("a={1}") == []
