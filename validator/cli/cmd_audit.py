@@ -90,23 +90,22 @@ def audit_command(
     error.
     """
     config = build_config(config_path, select, extend_select, ignore, context)
-    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     to_terminal = output in (None, "-") and sys.stdout.isatty()
     use_color = color == "always" or (color == "auto" and to_terminal)
     if scheduler is not None and engine != "dask":
         raise InputError("--scheduler needs --engine dask")
     if engine == "dask":
         result = run_dask_audit(
-            paths, scheduler=scheduler, workers=jobs, secret=secrets.secret,
-            secrets=secrets.by_app, config=config, include=include, exclude=exclude,
+            paths, scheduler=scheduler, workers=jobs, keyring=keyring, config=config,
+            include=include, exclude=exclude,
             render_text=output_format == "text", color=use_color,
         )
     else:
         with _progress(quiet) as progress:
             result = audit(
                 paths,
-                secret=secrets.secret,
-                secrets=secrets.by_app,
+                keyring=keyring,
                 config=config,
                 jobs=jobs,
                 include=include,

@@ -56,7 +56,7 @@ def build_command(
 ) -> None:
     """Print a canonical direct link; with --sbs and a secret, a signed one."""
     secrets = load_secrets(secret_env, secret_file, secret_prompt)
-    secret = secrets.secret if sbs is not None and not unsigned else None
+    secret = secrets.default if sbs is not None and not unsigned else None
     if sbs is not None and secret is None and not unsigned:
         raise InputError(
             "--sbs needs a secret to sign it (--secret-env, --secret-file, --secret-prompt) "

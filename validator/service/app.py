@@ -44,7 +44,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """
     settings = settings if settings is not None else ServiceSettings.from_environment()
     settings.check_exposure()
-    redactor = Redactor([*settings.all_secrets(), *_token(settings)])
+    redactor = Redactor([*settings.keyring.known(), *_token(settings)])
     redactor.install(SERVICE_LOGGERS)
     app = FastAPI(
         title="directlink-validator",
@@ -63,7 +63,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ],
     )
     app.state.settings = settings
-    matcher = SecretMatcher([*settings.all_secrets(), *_token(settings)])
+    matcher = SecretMatcher([*settings.keyring.known(), *_token(settings)])
     app.state.secret_matcher = matcher
     install_problem_handlers(app, redactor)
     app.include_router(router)
