@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator import __version__
 from validator.model import SEVERITY_RANK
 from validator.redact import pii_record
+from validator.version import __version__
 
 Record = dict[str, Any]
 

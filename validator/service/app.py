@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from validator import __version__
 from validator.service.api_docs import add_api_docs
 from validator.service.limits import BodySizeLimit
 from validator.service.openapi import error_responses, precise_openapi
@@ -19,6 +18,7 @@ from validator.service.routes import router
 from validator.service.security import HostGuard, SecurityHeaders, TokenGuard
 from validator.service.settings import ServiceSettings
 from validator.signature import Secret
+from validator.version import __version__
 
 STATIC_DIRECTORY = Path(__file__).with_name("static")
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from validator import __version__
 from validator.build import BuildError, build
 from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.parse import parse
@@ -51,6 +50,7 @@ from validator.service.problems import (
 from validator.service.qr import qr_svg
 from validator.service.redaction import SecretMatcher
 from validator.service.settings import ServiceSettings
+from validator.version import __version__
 
 
 async def get_settings(request: Request) -> ServiceSettings:
