@@ -34,6 +34,7 @@ from validator import Secret, sign
 from validator.audit import AuditResult, audit
 from validator.cli import cli
 from validator.distributed import ClusterError, WorkerSettings, batch, dask_audit, dask_client
+from validator.keyring import Keyring
 from validator.signature import inner_digest
 
 SECRET_TEXT = "k9-Distributed-Secret-7f3e"
@@ -336,8 +337,8 @@ def test_cli_engine_dask_on_a_scheduler(corpus: Path, client: Client) -> None:
 
 
 def test_no_secret_in_task_keys_or_logs(corpus: Path, client: Client) -> None:
-    one = WorkerSettings(config=None, secret=SECRET, secrets={})  # type: ignore[arg-type]
-    two = WorkerSettings(config=None, secret=SECRET, secrets={})  # type: ignore[arg-type]
+    one = WorkerSettings(config=None, keyring=Keyring(SECRET))  # type: ignore[arg-type]
+    two = WorkerSettings(config=None, keyring=Keyring(SECRET))  # type: ignore[arg-type]
     from dask.base import tokenize
 
     # Task keys hash their arguments: the settings' token is random, not the secret's hash.

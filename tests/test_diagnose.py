@@ -26,9 +26,9 @@ from validator.diagnose import (
     diagnose_signature,
     diagnosis_to_dict,
     given_problem,
-    redact,
-    secret_forms,
 )
+from validator.keyring import Keyring, spellings
+from validator.redact import Redactor
 from validator.signature import inner_digest
 
 SECRET = "s3cr3t/+ é&"
@@ -362,9 +362,10 @@ def test_explain_uses_the_first_value_the_page_reads() -> None:
 
 def test_redact_masks_every_form() -> None:
     secret = Secret(SECRET)
-    for form in secret_forms(secret):
-        assert redact(f"x{form}y", [secret]) == f"x{SECRET_PLACEHOLDER}y"
-    assert redact("abc", [Secret("abc")]) == "abc"  # too short to search for
+    redactor = Redactor(Keyring(secret))
+    for form in spellings(secret):
+        assert redactor.text(f"x{form}y") == f"x{SECRET_PLACEHOLDER}y"
+    assert Redactor(Keyring(Secret("abc"))).text("abc") == "abc"  # too short to search for
 
 
 def test_diagnosis_is_frozen() -> None:

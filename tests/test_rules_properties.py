@@ -200,11 +200,12 @@ def test_rule_gating_never_hides_a_finding(
     """Signals only skip rules that would find nothing: same findings as running every rule."""
     from validator.check import _context, _run, rule_plan, selected_rules
     from validator.config import Config
+    from validator.keyring import Keyring
     from validator.signature import Secret
 
     config = Config(allowed_hosts=("h.example",), base_path="/x", context="qr")
     url = f"{base}?{'&'.join(parts)}{fragment}"
-    context = _context(url, Secret(SECRET) if secret else None, {}, None, config, ())
+    context = _context(url, Keyring(Secret(SECRET) if secret else None), None, config)
     rules, _ = selected_rules(config)
     gated = _run(context, rule_plan(config))
     everything = [finding for rule in rules for finding in rule.check(context)]

@@ -12,12 +12,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
-
 from validator.build import build
 from validator.check import check
 from validator.fix import fix
 from validator.parse import parse
+from validator.version import __version__
 
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {
@@ -78,6 +77,7 @@ __all__ = [
     "SelectorError",
     "Span",
     "UnreadableFile",
+    "__version__",
     "build",
     "check",
     "check_many",

@@ -15,14 +15,13 @@ from validator import arguments, spec
 from validator.config import DEFAULT_CONFIG, Config
 from validator.engine.lazy import LazyFinding
 from validator.engine.screen import ScreenPlan, screen
+from validator.keyring import EMPTY, Keyring, SecretLike
 from validator.limits import check_link_length
 from validator.model import SEVERITY_RANK, DirectLink, Finding, Report, Severity, finding_order
 from validator.parse import parse
 from validator.resolve import read_as_sdk, resolve
 from validator.rules import RULES, BatchRule, LinkContext, Rule, resolve_selectors
 from validator.signature import Secret
-
-SecretLike = Secret | str
 
 
 @lru_cache(maxsize=64)
@@ -82,32 +81,30 @@ def screen_plan(config: Config) -> ScreenPlan:
     return plan
 
 
-def _as_secret(secret: SecretLike | None) -> Secret | None:
-    if secret is None or isinstance(secret, Secret):
-        return secret
-    return Secret(secret)
-
-
-def _known(secrets: Iterable[SecretLike]) -> tuple[Secret, ...]:
-    return tuple(s if isinstance(s, Secret) else Secret(s) for s in secrets)
-
-
-def _secret_map(secrets: Mapping[str, SecretLike] | None) -> dict[str, Secret]:
-    if not secrets:
-        return {}
-    return {app: s if isinstance(s, Secret) else Secret(s) for app, s in secrets.items()}
+def keyring_of(
+    keyring: Keyring | None,
+    secret: SecretLike | None,
+    secrets: Mapping[str, SecretLike] | None,
+    known_secrets: Iterable[SecretLike],
+) -> Keyring:
+    """The keyring a call gives, or the one its ``secret``/``secrets``/``known_secrets`` make."""
+    if keyring is not None:
+        if secret is not None or secrets or tuple(known_secrets):
+            raise TypeError("give either keyring or secret/secrets/known_secrets, not both")
+        return keyring
+    if secret is None and not secrets and not known_secrets:
+        return EMPTY
+    return Keyring.of(secret, secrets, known_secrets)
 
 
 def _context(
     url: str | DirectLink,
-    secret: Secret | None,
-    secrets: Mapping[str, Secret],
+    keyring: Keyring,
     accept_language: str | Sequence[str] | None,
     config: Config,
-    known_secrets: tuple[Secret, ...],
 ) -> LinkContext:
     link = url if isinstance(url, DirectLink) else parse(url)
-    app_secret = secrets.get(link.app_id, secret) if link.app_id is not None else secret
+    app_secret = keyring.for_app(link.app_id)
     sdk = read_as_sdk(link)
     outcomes = resolve(
         link,
@@ -116,16 +113,13 @@ def _context(
         languages=config.languages,
         sdk=sdk,
     )
-    known = known_secrets
-    if secret is not None and secret is not app_secret:
-        known = (secret, *known)
     return LinkContext(
         link=link,
         config=config,
         secret=app_secret,
         outcomes=outcomes,
         sdk=sdk,
-        known_secrets=known,
+        known_secrets=keyring.others(link.app_id),
     )
 
 
@@ -219,6 +213,7 @@ def check(
     accept_language: str | Sequence[str] | None = None,
     config: Config | None = None,
     known_secrets: Iterable[SecretLike] = (),
+    keyring: Keyring | None = None,
 ) -> Report:
     """Check one link with every per-link rule ``config`` selects.
 
@@ -233,21 +228,21 @@ def check(
     Raises ``TypeError`` naming an argument of the wrong type, and
     :class:`~validator.limits.LinkTooLongError` for a link over
     :data:`~validator.spec.MAX_LINK_CHARS`.
+    ``keyring`` gives ``secret``, ``secrets`` and ``known_secrets`` at once
+    (:class:`~validator.keyring.Keyring`).
     """
     _require_check_arguments("check", secret, secrets, accept_language, config)
     _require_link("check", url)
     config = config or DEFAULT_CONFIG
-    shared_secret = _as_secret(secret)
-    secret_map = _secret_map(secrets)
-    known = _known(known_secrets) if known_secrets else ()
+    ring = keyring_of(keyring, secret, secrets, known_secrets)
     if url.__class__ is str:
         text: str = url
-        report = screen(
-            text, screen_plan(config), shared_secret, secret_map, accept_language, known
-        )
+        report = screen(text, screen_plan(config), ring.default, ring.per_app,
+                        accept_language, ring.candidate_secrets)
         if report is not None:
             return report
-    return full_check(url, shared_secret, secret_map, accept_language, config, known)
+    return full_check(url, ring.default, ring.per_app, accept_language, config,
+                      ring.candidate_secrets)
 
 
 def check_every_finding(
@@ -256,20 +251,22 @@ def check_every_finding(
     secret: SecretLike | None = None,
     secrets: Mapping[str, SecretLike] | None = None,
     config: Config | None = None,
+    keyring: Keyring | None = None,
 ) -> Report:
     """:func:`check` without argument checks nor the cap on findings per rule.
 
     ``fix`` needs every finding (16,384 empty pairs are 16,384 fixes).
     """
     config = config or DEFAULT_CONFIG
-    shared_secret = _as_secret(secret)
-    secret_map = _secret_map(secrets)
+    ring = keyring_of(keyring, secret, secrets, ())
     if url.__class__ is str:
         text: str = url
-        report = screen(text, screen_plan(config), shared_secret, secret_map, None, ())
+        report = screen(text, screen_plan(config), ring.default, ring.per_app, None,
+                        ring.candidate_secrets)
         if report is not None:
             return report
-    return full_check(url, shared_secret, secret_map, None, config, (), capped=False)
+    return full_check(url, ring.default, ring.per_app, None, config, ring.candidate_secrets,
+                      capped=False)
 
 
 def check_parsed(
@@ -309,7 +306,7 @@ def full_check(
 
     ``capped=False`` lists every finding (``fix`` needs each one).
     """
-    context = _context(url, secret, secrets, accept_language, config, known_secrets)
+    context = _context(url, Keyring.of(secret, secrets, known_secrets), accept_language, config)
     findings = _finish(config, _run(context, rule_plan(config), capped=capped))
     return Report(link=context.link, findings=findings, outcomes=context.outcomes)
 
@@ -322,6 +319,7 @@ def check_many(
     accept_language: str | Sequence[str] | None = None,
     config: Config | None = None,
     known_secrets: Iterable[SecretLike] = (),
+    keyring: Keyring | None = None,
 ) -> list[Report]:
     """Check many links, with the batch rules (DL310 ranstr-reused) across all of them.
 
@@ -334,14 +332,10 @@ def check_many(
     for url in urls:
         _require_link("check_many", url)
     config = config or DEFAULT_CONFIG
-    shared_secret = _as_secret(secret)
-    secret_map = _secret_map(secrets)
+    ring = keyring_of(keyring, secret, secrets, known_secrets)
     plan = rule_plan(config)
     batch = selected_rules(config)[1]
-    known = _known(known_secrets)
-    contexts = [
-        _context(url, shared_secret, secret_map, accept_language, config, known) for url in urls
-    ]
+    contexts = [_context(url, ring, accept_language, config) for url in urls]
     findings = [_run(context, plan) for context in contexts]
     for rule in batch:
         for index, finding in rule.check_batch(contexts):

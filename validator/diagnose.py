@@ -20,9 +20,9 @@ import re
 import string
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from urllib.parse import quote, quote_plus
 
 from validator import arguments
+from validator.keyring import Keyring
 from validator.limits import check_link_length
 from validator.mistakes import (
     DIGEST,
@@ -38,7 +38,6 @@ from validator.mistakes import (
     correct_steps,
     hypotheses_markdown,
     hypothesis,
-    lower_escapes,
     md5_of,
     utf8,
 )
@@ -69,8 +68,6 @@ __all__ = [
     "given_problem",
     "hypotheses_markdown",
     "hypothesis",
-    "redact",
-    "secret_forms",
     "signature_cause",
 ]
 
@@ -137,11 +134,12 @@ class Diagnosis:
 
     @functools.cached_property
     def _redaction(self) -> re.Pattern[str] | None:
-        return redaction_pattern(self._secrets)
+        return Keyring.of(candidates=self._secrets).spelling_pattern
 
     def redact(self, text: str) -> str:
-        """``text`` with every secret involved (raw or percent-encoded) masked."""
-        return redact(text, self._redaction)
+        """``text`` with every secret involved (in every spelling an encoder writes) masked."""
+        pattern = self._redaction
+        return text if pattern is None else pattern.sub(SECRET_PLACEHOLDER, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +204,7 @@ def _batch_values(url: str) -> tuple[str | None, str | None, str]:
 def _labelled(
     candidates: Mapping[str, Secret | str] | Iterable[Secret | str],
 ) -> tuple[tuple[str, Secret], ...]:
-    if isinstance(candidates, Mapping):
-        return tuple((str(label), as_secret(value)) for label, value in candidates.items())
-    return tuple(
-        (f"candidate {number}", as_secret(value))
-        for number, value in enumerate(candidates, start=1)
-    )
+    return tuple(Keyring.of(candidates=candidates).candidates.items())
 
 
 def _inputs(
@@ -489,53 +482,7 @@ def explain(
 
 
 # ---------------------------------------------------------------------------
-# Redaction and plain data
-
-
-def secret_forms(secret: Secret) -> set[str]:
-    """Every textual form of ``secret`` that must never appear in output."""
-    text = secret.reveal()
-    data = utf8(text)
-    forms = {
-        text,
-        quote(data, safe=""),
-        quote(data),
-        quote_plus(data),
-        quote_plus(data, safe=""),
-        data.hex(),
-        data.hex().upper(),
-    }
-    lowered: set[str] = set()
-    for form in forms:
-        if "%" in form:
-            lowered.add(lower_escapes(form))
-    return {f for f in forms | lowered if f}
-
-
-#: Secrets shorter than this are not searched for: masking every occurrence of
-#: such a string would garble the output and protect nothing.
-MIN_REDACTED_LENGTH = 4
-
-
-def redaction_pattern(secrets: Iterable[Secret]) -> re.Pattern[str] | None:
-    """One pattern matching every form of every secret, longest first."""
-    forms: set[str] = set()
-    for secret in secrets:
-        if len(secret) >= MIN_REDACTED_LENGTH:
-            forms |= secret_forms(secret)
-    if not forms:
-        return None
-    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-
-
-def redact(text: str, secrets: Iterable[Secret] | re.Pattern[str] | None) -> str:
-    """``text`` with every form of every secret replaced by ``<AppSecret>``."""
-    pattern = (
-        secrets
-        if isinstance(secrets, re.Pattern) or secrets is None
-        else redaction_pattern(secrets)
-    )
-    return text if pattern is None else pattern.sub(SECRET_PLACEHOLDER, text)
+# Plain data
 
 
 def step_to_dict(step: Step, redact_text: Callable[[str], str]) -> dict[str, object]:

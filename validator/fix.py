@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from validator import arguments, spec
-from validator.check import SecretLike, check_every_finding
+from validator.check import check_every_finding, keyring_of
 from validator.config import Config
+from validator.keyring import Keyring, SecretLike
 from validator.limits import check_link_length
 from validator.model import DirectLink, Finding, Fix, Span
 from validator.parse import parse
@@ -45,6 +46,7 @@ def fix(
     secrets: Mapping[str, SecretLike] | None = None,
     unsafe: bool = False,
     config: Config | None = None,
+    keyring: Keyring | None = None,
 ) -> str:
     """The link with every applicable fix applied (safe ones only unless ``unsafe``)."""
     arguments.require_link("fix", "url", url)
@@ -52,7 +54,8 @@ def fix(
     arguments.require_secret_map("fix", "secrets", secrets)
     arguments.require_bool("fix", "unsafe", unsafe)
     arguments.require_config("fix", config)
-    return fix_link(url, secret=secret, secrets=secrets, unsafe=unsafe, config=config).fixed
+    return fix_link(url, secret=secret, secrets=secrets, unsafe=unsafe, config=config,
+                    keyring=keyring).fixed
 
 
 def fix_link(
@@ -62,14 +65,16 @@ def fix_link(
     secrets: Mapping[str, SecretLike] | None = None,
     unsafe: bool = False,
     config: Config | None = None,
+    keyring: Keyring | None = None,
 ) -> FixResult:
     """Like :func:`fix`, also telling which fixes were applied."""
+    ring = keyring_of(keyring, secret, secrets, ())
     original = url.input if isinstance(url, DirectLink) else url
     check_link_length(original)
     text = original.strip(spec.C0_CONTROL_OR_SPACE)
     applied: list[tuple[str, str]] = []
     for _ in range(MAX_PASSES):
-        report = check_every_finding(text, secret=secret, secrets=secrets, config=config)
+        report = check_every_finding(text, keyring=ring, config=config)
         chosen = choose_fixes(report.findings, unsafe=unsafe)
         if not chosen:
             break

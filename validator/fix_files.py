@@ -28,6 +28,7 @@ from typing import Any
 
 from validator.config import Config
 from validator.fix import FixResult, fix_link
+from validator.keyring import Keyring
 from validator.signature import Secret
 
 Encoder = Callable[[str], str]
@@ -148,6 +149,7 @@ def plan_fixes(
     secrets: Mapping[str, Secret] | None = None,
     unsafe: bool = False,
     config: Config | None = None,
+    keyring: Keyring | None = None,
 ) -> FixPlan:
     """Rewrite every fixable link of ``records`` (an audit's, in file order) in memory."""
     plan = FixPlan()
@@ -157,13 +159,13 @@ def plan_fixes(
             by_path.setdefault(record["location"]["path"], []).append(record)
     for path, file_records in by_path.items():
         _plan_file(plan, path, file_records, secret=secret, secrets=secrets or {},
-                   unsafe=unsafe, config=config)
+                   unsafe=unsafe, config=config, keyring=keyring)
     return plan
 
 
 def _plan_file(plan: FixPlan, path: str, records: list[Mapping[str, Any]], *,
                secret: Secret | None, secrets: Mapping[str, Secret], unsafe: bool,
-               config: Config | None) -> None:
+               config: Config | None, keyring: Keyring | None) -> None:
     def refuse(record: Mapping[str, Any], reason: str) -> None:
         location = record["location"]
         plan.not_fixable.append(NotFixable(path, location["line"], location["column"], reason))
@@ -176,7 +178,7 @@ def _plan_file(plan: FixPlan, path: str, records: list[Mapping[str, Any]], *,
                    "break the template; fix it by hand")
             return None
         fixed = fix_link(record["url"], secret=secret, secrets=secrets, unsafe=unsafe,
-                         config=config)
+                         config=config, keyring=keyring)
         if fixed.fixed == record["url"]:
             return None  # only unsafe fixes, and no --unsafe-fixes
         if record.get("wrappers"):

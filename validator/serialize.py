@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from validator import spec
 from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report
+from validator.redact import Redactor
 
 
 def param_to_dict(param: Param) -> dict[str, Any]:
@@ -44,9 +44,6 @@ def link_to_dict(link: DirectLink) -> dict[str, Any]:
 
 # Reports --------------------------------------------------------------------
 
-#: Parameters that hold personal data, masked by ``redact_pii``.
-PII_PARAMS = frozenset((spec.SBS, *spec.CUSTOMER_FIELDS, spec.CUSTOMER_REMARK))
-_MASK = "*"
 
 
 def fix_to_dict(fix: Fix) -> dict[str, Any]:
@@ -105,43 +102,4 @@ def report_to_dict(report: Report, *, redact_pii: bool = False) -> dict[str, Any
         "outcome": outcome_to_dict(report.outcome),
         "outcomes": {client: outcome_to_dict(o) for client, o in report.outcomes.items()},
     }
-    return _redact(report, data) if redact_pii else data
-
-
-def _redact(report: Report, data: dict[str, Any]) -> dict[str, Any]:
-    link = report.link
-    secrets_: list[str] = []
-    text = list(link.input)
-    for param in (*link.params, *link.fragment_params):
-        if param.name not in PII_PARAMS or param.raw_value is None:
-            continue
-        start, end = param.value_span
-        text[start:end] = _MASK * (end - start)
-        secrets_.extend(v for v in (param.value, param.raw_value) if len(v) >= 2)
-    secrets_.sort(key=len, reverse=True)
-
-    def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in secrets_:
-                value = value.replace(secret, "***")
-            return value
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        if isinstance(value, dict):
-            return {k: scrub(v) for k, v in value.items()}
-        return value
-
-    masked_input = "".join(text)
-    redacted: dict[str, Any] = scrub(data)
-    redacted["link"]["input"] = masked_input
-    if link.query_span is not None:
-        start, end = link.query_span
-        redacted["link"]["query"] = masked_input[start:end]
-    for params_key in ("params", "fragment_params"):
-        for entry in redacted["link"][params_key]:
-            if entry["name"] in PII_PARAMS:
-                entry["value"] = "***"
-                entry["raw"] = f"{entry['raw_name']}=***"
-                entry["raw_value"] = "***"
-    redacted["redacted"] = True
-    return redacted
+    return Redactor(pii=True).report_dict(data, report.link) if redact_pii else data

@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
-from validator.check import SecretLike, check
+from validator.check import check
 from validator.config import Config
+from validator.keyring import SecretLike
 from validator.model import SEVERITY_RANK, Finding, Identity, Report, Severity
 
 __all__ = ["LinkAssertionError", "assert_valid_link"]

@@ -58,7 +58,6 @@ from validator.audit.worker import (
     location_to_dict,
     opaque_record,
     ranstr_hash,
-    secret_pattern,
     settle,
 )
 
@@ -85,7 +84,6 @@ __all__ = [
     "opaque_record",
     "ranstr_hash",
     "reuse_template",
-    "secret_pattern",
     "settle",
     "summarise",
 ]

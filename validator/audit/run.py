@@ -13,8 +13,10 @@ from validator.audit.result import AuditResult
 from validator.audit.summary import summarise
 from validator.audit.tasks import Task, plan
 from validator.audit.worker import AuditSettings, TaskResult, install, run_task
+from validator.check import keyring_of
 from validator.config import Config
 from validator.extract import ReadBudget
+from validator.keyring import Keyring
 from validator.signature import Secret
 from validator.suppression import Suppressions
 
@@ -37,10 +39,12 @@ def audit(
     respect_gitignore: bool = True,
     suppressions: Suppressions | None = None,
     budget: ReadBudget | None = None,
+    keyring: Keyring | None = None,
 ) -> AuditResult:
     """Find every direct link under ``paths``, check each, then run the batch rules.
 
-    ``secret`` signs every app, ``secrets`` maps app ids to their secrets;
+    ``secret`` signs every app, ``secrets`` maps app ids to their secrets
+    (or ``keyring`` gives them, :class:`~validator.keyring.Keyring`);
     ``jobs`` is the number of worker processes (default: the machine's cores,
     1 runs in this process). With ``render_text`` each record with findings
     also carries the check command's annotated text (``color`` for a terminal).
@@ -51,9 +55,9 @@ def audit(
     :mod:`validator.spec`); a file over it is unreadable or partial.
     """
     config = config or Config()
-    settings = AuditSettings(config, secret, dict(secrets or {}), tuple(config.allowed_hosts),
-                             render_text, color, budget=budget or ReadBudget(),
-                             suppressions=suppressions)
+    settings = AuditSettings(config, keyring_of(keyring, secret, secrets, ()),
+                             tuple(config.allowed_hosts), render_text, color,
+                             budget or ReadBudget(), suppressions=suppressions)
     spool_dir = tempfile.mkdtemp(prefix="directlink-audit-")
     try:
         tasks, settled = plan(paths, include, exclude, spool_dir,

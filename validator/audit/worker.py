@@ -21,12 +21,13 @@ from typing import Any
 from validator.audit.tasks import Task
 from validator.check import check_parsed
 from validator.config import Config
-from validator.diagnose import redact, redaction_pattern
 from validator.extract import ReadBudget, ReadLog, guarded, read_path, shown_path
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
+from validator.keyring import Keyring
 from validator.model import DirectLink, Report
+from validator.redact import Redactor
 from validator.report import jsonio
 from validator.report.text import render_report
 from validator.serialize import finding_to_dict, outcome_to_dict
@@ -46,8 +47,7 @@ class AuditSettings:
     """What every worker needs: configuration, secrets, allowed hosts, text rendering."""
 
     config: Config
-    secret: Secret | None
-    secrets: Mapping[str, Secret]
+    keyring: Keyring
     hosts: tuple[str, ...]
     #: Render each link as the check command's text (for ``--format text``).
     render_text: bool = False
@@ -88,31 +88,12 @@ class TaskResult:
 
 #: The settings :func:`install` gave this process (the pool's initializer).
 _SETTINGS: AuditSettings | None = None
-_SECRET_PATTERN: re.Pattern[str] | None = None
 
 
 def install(settings: AuditSettings) -> None:
     """Give this process the settings :func:`run_task` reads."""
-    global _SETTINGS, _SECRET_PATTERN
+    global _SETTINGS
     _SETTINGS = settings
-    _SECRET_PATTERN = secret_pattern(settings)
-
-
-def secret_pattern(settings: AuditSettings) -> re.Pattern[str] | None:
-    """Every form of every secret the run knows, to mask them (None: no secret known)."""
-    known = [*settings.secrets.values(), *([settings.secret] if settings.secret else [])]
-    return redaction_pattern(known)
-
-
-def _without_secrets(item: Any, pattern: re.Pattern[str]) -> Any:
-    """``item`` with every form of every known secret shown as ``<AppSecret>``."""
-    if isinstance(item, str):
-        return redact(item, pattern)
-    if isinstance(item, dict):
-        return {key: _without_secrets(value, pattern) for key, value in item.items()}
-    if isinstance(item, list):
-        return [_without_secrets(value, pattern) for value in item]
-    return item
 
 
 def ranstr_hash(ranstr: str) -> int:
@@ -173,9 +154,9 @@ def run_task(task: Task) -> TaskResult:
     with open(task.spool, "wb") as spool:
         for item in _extract(task, link_filter, log, settings.budget):
             if isinstance(item, OpaqueLink):
-                result.opaque.append(opaque_record(item, _SECRET_PATTERN))
+                result.opaque.append(opaque_record(item, settings.keyring))
                 continue
-            record, report = checked_record(item, settings, window, _SECRET_PATTERN)
+            record, report = checked_record(item, settings, window)
             if suppressions is not None:
                 record = suppressions.apply(record)
             window.append(report.link)
@@ -259,7 +240,7 @@ def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
     }
 
 
-def opaque_record(item: OpaqueLink, pattern: re.Pattern[str] | None) -> dict[str, Any]:
+def opaque_record(item: OpaqueLink, keyring: Keyring) -> dict[str, Any]:
     """A click-tracking link as the summary lists it (a secret written into it masked).
 
     Shared with the Dask engine (:mod:`validator.distributed`), as :func:`checked_record`.
@@ -269,29 +250,35 @@ def opaque_record(item: OpaqueLink, pattern: re.Pattern[str] | None) -> dict[str
         "tracker": item.tracker,
         "location": location_to_dict(item.location),
     }
+    pattern = keyring.spelling_pattern
     if pattern is not None and pattern.search(item.url):
-        opaque = _without_secrets(opaque, pattern)
+        opaque = Redactor(keyring).secrets(opaque)
     return opaque
 
 
-def checked_record(item: ExtractedLink, settings: AuditSettings, window: Sequence[DirectLink],
-                   pattern: re.Pattern[str] | None) -> tuple[dict[str, Any], Report]:
-    """One link checked into its record and report, as every audit engine does it."""
+def checked_record(item: ExtractedLink, settings: AuditSettings,
+                   window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
+    """One link checked into its record and report, as every audit engine does it.
+
+    A secret (or a full inner digest) written into the link itself (DL309) is
+    masked wherever the record shows it, by the spans that reveal it.
+    """
     record, report = _check_record(item, settings, window)
-    if pattern is not None and pattern.search(item.wrapped_url or item.url):
-        # A secret written into the link itself (DL309) is never shown.
-        record = _without_secrets(record, pattern)
+    keyring = settings.keyring
+    if keyring:
+        pattern = keyring.spelling_pattern
+        if keyring.exposures(report.link) or (
+                pattern is not None and pattern.search(item.wrapped_url or item.url)):
+            record = Redactor(keyring).record(record, report.link)
     return record, report
 
 
 def _check_record(item: ExtractedLink, settings: AuditSettings,
                   window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
-    report = check_parsed(item.url, item.parsed, secret=settings.secret,
-                          secrets=settings.secrets, config=settings.config)
+    report = check_parsed(item.url, item.parsed, secret=settings.keyring.default,
+                          secrets=settings.keyring.per_app, config=settings.config)
     record = link_record(item, report)
-    app_id = report.link.app_id
-    app_secret = settings.secrets.get(app_id, settings.secret) if app_id else settings.secret
-    cause = _signature_cause(report, app_secret, window)
+    cause = _signature_cause(report, settings.keyring.for_app(report.link.app_id), window)
     if cause is not None:
         record["signature_cause"] = {"hypothesis": cause[0], "headline": cause[1]}
     if settings.render_text and report.findings:

@@ -143,7 +143,7 @@ def audit_command(
     extra (unless --skip-unsupported).
     """
     config = build_config(config_path, select, extend_select, ignore, context)
-    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     to_terminal = output in (None, "-")
     # --color always colours a report file too; auto only a terminal.
     use_color = output_format == "text" and (
@@ -166,15 +166,14 @@ def audit_command(
     def run(audited_paths: list[str]) -> AuditResult:
         if engine == "dask":
             return run_dask_audit(
-                audited_paths, scheduler=scheduler, workers=jobs, secret=secrets.secret,
-                secrets=secrets.by_app, config=config, include=include, exclude=exclude,
+                audited_paths, scheduler=scheduler, workers=jobs, keyring=keyring,
+                config=config, include=include, exclude=exclude,
                 render_text=output_format == "text", color=use_color,
             )
         with _progress(quiet) as progress:
             return audit(
                 audited_paths,
-                secret=secrets.secret,
-                secrets=secrets.by_app,
+                keyring=keyring,
                 config=config,
                 jobs=jobs,
                 include=include,
@@ -196,8 +195,8 @@ def audit_command(
             raise SystemExit(EXIT_CLEAN)
         if apply_fixes or show_diff:
             with result:
-                plan = plan_fixes(result.records(), secret=secrets.secret,
-                                  secrets=secrets.by_app, unsafe=unsafe_fixes, config=config)
+                plan = plan_fixes(result.records(), keyring=keyring, unsafe=unsafe_fixes,
+                                  config=config)
             _report_not_fixable(plan, quiet=quiet)
             if show_diff:
                 for changed in plan.changed:

@@ -70,7 +70,7 @@ def build_command(
     an error refuses the link (exit status 2) unless --force.
     """
     secrets = load_secrets(secret_env, secret_file, secret_prompt)
-    secret = secrets.secret if sbs is not None and not unsigned else None
+    secret = secrets.default if sbs is not None and not unsigned else None
     if sbs is not None and secret is None and not unsigned:
         raise InputError(
             "--sbs needs a secret to sign it (--secret-env, --secret-file, --secret-prompt) "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from typing import cast
 
 import click
@@ -21,6 +20,7 @@ from validator.cli.output_options import (
 )
 from validator.fix import fix_link
 from validator.model import Report, Severity
+from validator.redact import Redactor
 from validator.report import write_report
 from validator.report.check_document import (
     EXTRA_FORMATS,
@@ -33,7 +33,6 @@ from validator.report.style import wants_color
 from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
 from validator.serialize import report_to_dict
-from validator.signature import Secret
 
 #: Output formats of ``check``; other modules may add theirs.
 OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
@@ -90,7 +89,7 @@ def check_command(
     2 usage or input error.
     """
     config = build_config(config_path, select, extend_select, ignore, context)
-    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     sources: list[str] = []
     texts: list[str] = []
     for source, text in read_links(urls):
@@ -99,20 +98,13 @@ def check_command(
     fixed: list[str | None] = [None] * len(texts)
     if apply_fixes:
         for index, text in enumerate(texts):
-            result = fix_link(
-                text,
-                secret=secrets.secret,
-                secrets=secrets.by_app,
-                unsafe=unsafe_fixes,
-                config=config,
-            )
+            result = fix_link(text, keyring=keyring, unsafe=unsafe_fixes, config=config)
             if result.changed or result.applied:
                 fixed[index] = result.fixed
                 texts[index] = result.fixed
     reports = check_many(
         texts,
-        secret=secrets.secret,
-        secrets=secrets.by_app,
+        keyring=keyring,
         accept_language=accept_language,
         config=config,
     )
@@ -120,64 +112,47 @@ def check_command(
         stream = open_output(output)
     except OSError as error:
         raise InputError(f"cannot write {output}: {error.strerror}") from None
-    # A link may hold a known secret (DL309): it is never printed back.
-    known = [*([secrets.secret] if secrets.secret else []), *secrets.by_app.values()]
-    mask = _secret_mask(known)
+    # A link may hold a known secret (DL309): it is never printed back. The
+    # redactor masks the spans of each link that reveal one, in the data each
+    # format is rendered from; the output filter (every spelling of every
+    # secret) stays as a second line of defence.
+    redactor = Redactor(keyring, pii=redact_pii)
+    last_line = Redactor(keyring)
     document_fail_on = "error" if fail_on == "never" else fail_on
     with writing_to(stream):
         if statistics and output_format == "text":
             document = check_document(sources, reports, fail_on=document_fail_on)
-            buffer = io.StringIO()
-            write_statistics(document, buffer)
-            stream.write(redact(buffer.getvalue(), mask))
+            write_statistics(document, stream)
         elif output_format == "json":
-            _write_json(sources, reports, fixed, redact_pii, mask)
+            _write_json(sources, reports, fixed, redactor)
         elif output_format in EXTRA_FORMATS:
             document = check_document(sources, reports, fail_on=document_fail_on,
-                                      redact_pii=redact_pii)
+                                      redactor=redactor)
             buffer = io.StringIO()
             write_report(output_format, document, buffer)
-            stream.write(redact(buffer.getvalue(), mask))
+            stream.write(last_line.text(buffer.getvalue()))
         else:
-            _write_text(sources, reports, fixed, wants_color(color, stream), mask, quiet=quiet)
+            _write_text(sources, reports, fixed, wants_color(color, stream), redactor,
+                        quiet=quiet)
     failed = fail_on != "never" and any(
         fails(report, cast(Severity, fail_on)) for report in reports
     )
     raise SystemExit(exit_status(failed, exit_zero=exit_zero))
 
 
-def _secret_mask(known: list[Secret]) -> re.Pattern[str] | None:
-    """The pattern of every spelling of the known secrets; without secrets, none to load."""
-    if not known:
-        return None
-    from validator.diagnose import redaction_pattern
-
-    return redaction_pattern(known)
-
-
-def redact(text: str, mask: re.Pattern[str] | None) -> str:
-    """``text`` with every secret ``mask`` matches masked."""
-    if mask is None:
-        return text
-    from validator.diagnose import redact as redact_secrets
-
-    return redact_secrets(text, mask)
-
-
 def _write_json(
     sources: list[str],
     reports: list[Report],
     fixed: list[str | None],
-    redact_pii: bool,
-    mask: re.Pattern[str] | None,
+    redactor: Redactor,
 ) -> None:
     entries = []
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
-        entry = {"source": source, **report_to_dict(report, redact_pii=redact_pii)}
+        entry = {"source": source, **redactor.report_dict(report_to_dict(report), report.link)}
         if fixed_link is not None:
-            entry["fixed"] = fixed_link
+            entry["fixed"] = redactor.text(fixed_link, report.link)
         entries.append(entry)
-    click.echo(redact(json.dumps(entries, ensure_ascii=False, indent=2), mask))
+    click.echo(Redactor(redactor.keyring).text(json.dumps(entries, ensure_ascii=False, indent=2)))
 
 
 def _write_text(
@@ -185,7 +160,7 @@ def _write_text(
     reports: list[Report],
     fixed: list[str | None],
     color: bool,
-    mask: re.Pattern[str] | None,
+    redactor: Redactor,
     *,
     quiet: bool = False,
 ) -> None:
@@ -193,9 +168,10 @@ def _write_text(
         if quiet and not report.findings:
             continue
         if fixed_link is not None:
-            click.echo(terminal_text(redact(f"fixed: {fixed_link}", mask)), color=color)
+            shown = redactor.text(f"fixed: {fixed_link}", report.link)
+            click.echo(terminal_text(shown), color=color)
         text = render_report(report, source=source, color=color)
-        click.echo(redact(text, mask), color=color)
+        click.echo(redactor.text(text, report.link), color=color)
         click.echo("")
     if not quiet:
         count = sum(1 for link in fixed if link is not None)

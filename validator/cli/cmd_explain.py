@@ -14,6 +14,7 @@ from validator.cli.output_options import color_option, exit_status, format_optio
 from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.model import DirectLink
 from validator.parse import parse
+from validator.redact import Redactor
 from validator.report.explain_text import render_diagnosis
 from validator.report.snippet_text import render_fix_in_code
 from validator.report.style import wants_color
@@ -81,10 +82,10 @@ def explain_command(
     except UnknownLanguage as error:
         raise InputError(str(error)) from None
     link = _one_link(url)
-    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
-    secret = secrets.for_app(link.app_id)
+    keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    secret = keyring.for_app(link.app_id)
     if secret is None:
-        if secrets.by_app:
+        if keyring.per_app:
             raise InputError(
                 f"no secret for app id {link.app_id!r} in the secrets file, and no default "
                 "secret (--secret-env, --secret-file, --secret-prompt)"
@@ -104,17 +105,19 @@ def explain_command(
         if language is None or diagnosis.ok or diagnosis.given.strip() == diagnosis.expected
         else fix_in_code(language, diagnosis.matches)
     )
+    # The spans of the link that reveal a secret (one written into a parameter) are masked.
+    redactor = Redactor(keyring.with_candidates(candidates))
     if output_format == "json":
         data = {"url": diagnosis.redact(link.text), **diagnosis_to_dict(diagnosis)}
         if code is not None:
             data["fix_in_code"] = code
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(redactor.secrets(data, link), ensure_ascii=False, indent=2))
     elif not (quiet and diagnosis.ok):
         use_color = wants_color("never" if no_color else color, sys.stdout)
         text = render_diagnosis(diagnosis, url=link.text, color=use_color)
         if code is not None:
             text += "\n\n" + render_fix_in_code(code, color=use_color)
-        click.echo(text, color=use_color)
+        click.echo(redactor.text(text, link), color=use_color)
     raise SystemExit(exit_status(not diagnosis.ok, exit_zero=exit_zero))
 
 

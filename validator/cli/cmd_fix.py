@@ -8,8 +8,9 @@ from validator.cli.config_options import build_config, rule_options
 from validator.cli.main import EXIT_CLEAN, cli
 from validator.cli.options import load_secrets, read_links, secret_options
 from validator.cli.output_options import quiet_option
-from validator.diagnose import redact, redaction_pattern
 from validator.fix import fix_link
+from validator.parse import parse
+from validator.redact import Redactor
 from validator.report.terminal import terminal_text
 
 
@@ -45,18 +46,13 @@ def fix_command(
     secret is known. One fixed link a line, in input order.
     """
     config = build_config(config_path, select, extend_select, ignore, context)
-    secrets = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
-    known = [*([secrets.secret] if secrets.secret else []), *secrets.by_app.values()]
-    mask = redaction_pattern(known)
+    keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
+    redactor = Redactor(keyring)
     for source, text in read_links(urls):
-        result = fix_link(
-            text,
-            secret=secrets.secret,
-            secrets=secrets.by_app,
-            unsafe=unsafe_fixes,
-            config=config,
-        )
-        shown = redact(result.fixed, mask)
+        result = fix_link(text, keyring=keyring, unsafe=unsafe_fixes, config=config)
+        # Masked by the spans of the input and of the fixed link that reveal a secret.
+        shown = redactor.text(result.fixed, parse(result.fixed))
+        shown = redactor.text(shown, parse(text))
         if shown != result.fixed and not quiet:
             click.echo(f"{source}: the link holds the AppSecret (DL309); masked", err=True)
         click.echo(terminal_text(shown))

@@ -19,7 +19,7 @@ def sign_command(
     sbs: str, ranstr: str, secret_env: str | None, secret_file: str | None, secret_prompt: bool
 ) -> None:
     """Print sbs_mm = md5(md5(sbs + "_" + AppSecret) + "_" + ranstr)."""
-    secret = load_secrets(secret_env, secret_file, secret_prompt).secret
+    secret = load_secrets(secret_env, secret_file, secret_prompt).default
     if secret is None:
         raise InputError("no secret: use --secret-env, --secret-file or --secret-prompt")
     click.echo(sign(sbs, ranstr, secret))

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from validator.audit import AuditResult
 from validator.cli.main import InputError
 from validator.config import Config
-from validator.signature import Secret
+from validator.keyring import Keyring
 
 ENGINES = ("local", "dask")
 
@@ -18,8 +18,7 @@ def run_dask_audit(
     *,
     scheduler: str | None,
     workers: int | None,
-    secret: Secret | None,
-    secrets: Mapping[str, Secret],
+    keyring: Keyring,
     config: Config,
     include: Sequence[str],
     exclude: Sequence[str],
@@ -37,8 +36,7 @@ def run_dask_audit(
         with dask_client(scheduler, workers=workers):
             return dask_audit(
                 paths,
-                secret=secret,
-                secrets=secrets,
+                keyring=keyring,
                 config=config,
                 include=include,
                 exclude=exclude,

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from validator import __version__
+from validator.version import __version__
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import click
 
 from validator.arguments import has_lone_surrogate
 from validator.cli.main import InputError
+from validator.keyring import Keyring
 from validator.limits import LinkTooLongError, check_link_length
 from validator.secret_sources import (
     DEFAULT_SECRET_ENV,
@@ -24,23 +24,6 @@ from validator.secret_sources import (
 from validator.signature import Secret
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-@dataclass(frozen=True)
-class SecretOptions:
-    """The secrets a command was given: one for every app, and/or one per app id."""
-
-    secret: Secret | None = None
-    by_app: dict[str, Secret] = field(default_factory=dict)
-
-    def for_app(self, app_id: str | None) -> Secret | None:
-        if app_id is not None and app_id in self.by_app:
-            return self.by_app[app_id]
-        return self.secret
-
-    @property
-    def any(self) -> bool:
-        return self.secret is not None or bool(self.by_app)
 
 
 def secret_options(*, per_app: bool = True) -> Callable[[F], F]:
@@ -91,8 +74,8 @@ def load_secrets(
     secret_file: str | None,
     secret_prompt: bool = False,
     secrets_file: str | None = None,
-) -> SecretOptions:
-    """Resolve the secret options into secrets; a problem is an :class:`InputError`."""
+) -> Keyring:
+    """Resolve the secret options into a keyring; a problem is an :class:`InputError`."""
     given = [bool(secret_env), bool(secret_file), secret_prompt]
     if sum(given) > 1:
         raise InputError("give one of --secret-env, --secret-file or --secret-prompt")
@@ -111,7 +94,7 @@ def load_secrets(
         by_app = secrets_from_file(secrets_file) if secrets_file else {}
     except SecretSourceError as error:
         raise InputError(str(error)) from None
-    return SecretOptions(secret, by_app)
+    return Keyring(secret, by_app)
 
 
 _CONVENTIONAL_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")

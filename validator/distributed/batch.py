@@ -205,7 +205,7 @@ def cross_link_matches(
     records = list(partition.records())
     links = [parse(record["url"]) for record in records]
     for position, mismatch in enumerate(mismatches):
-        secret = settings.secret_for(mismatch.app_id)
+        secret = settings.keyring.for_app(mismatch.app_id)
         if secret is None:
             continue
         expected = sign(mismatch.sbs, mismatch.ranstr, secret)

@@ -36,13 +36,15 @@ import dask
 from dask.delayed import Delayed, delayed
 
 from validator.audit import UNKNOWN_CAUSE, AuditResult, PathResult, TaskResult, summarise
+from validator.check import keyring_of
 from validator.config import Config
 from validator.distributed import batch, partition, sources
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
 from validator.distributed.placement import PartitionKind, Shift, place, shifts
 from validator.extract.model import PathStatus
 from validator.extract.walk import PathEntry
-from validator.signature import Secret, as_secret
+from validator.keyring import Keyring
+from validator.signature import Secret
 
 
 @dataclass(slots=True)
@@ -110,6 +112,7 @@ def dask_audit(
     render_text: bool = False,
     color: bool = False,
     on_pass: Callable[[str], None] | None = None,
+    keyring: Keyring | None = None,
 ) -> AuditResult:
     """Audit on the current Dask client: files, folders, globs and fsspec URLs (``paths``),
     Dask bags of strings (``bags``) and Dask DataFrame columns (``columns``).
@@ -126,13 +129,8 @@ def dask_audit(
     announce = on_pass or (lambda name: None)
     config = config or Config()
     # Secrets travel to the workers as Secret objects only, whatever the caller gave.
-    settings = WorkerSettings(
-        config,
-        None if secret is None else as_secret(secret),
-        {app: as_secret(value) for app, value in (secrets or {}).items()},
-        render_text,
-        color,
-    )
+    settings = WorkerSettings(config, keyring_of(keyring, secret, secrets, ()), render_text,
+                              color)
     plan = _Plan()
     announce("survey")
     _plan_paths(paths, settings, plan, include=include, exclude=exclude,

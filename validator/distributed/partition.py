@@ -27,7 +27,6 @@ from validator.audit import (
     count_link,
     opaque_record,
     ranstr_hash,
-    secret_pattern,
     settle,
 )
 from validator.config import Config
@@ -37,9 +36,9 @@ from validator.distributed.sources import Unit, UnitLinks
 from validator.extract import ReadLog, guarded
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
+from validator.keyring import Keyring
 from validator.model import DirectLink
 from validator.report import jsonio
-from validator.signature import Secret
 
 #: A child of the worker's logger: its lines land in ``client.get_worker_logs()``.
 logger = logging.getLogger("distributed.worker.directlink")
@@ -47,11 +46,10 @@ logger = logging.getLogger("distributed.worker.directlink")
 
 @dataclass(frozen=True)
 class WorkerSettings:
-    """What every task needs: configuration and secrets (as :class:`Secret`), shipped once."""
+    """What every task needs: configuration and the keyring, shipped once."""
 
     config: Config
-    secret: Secret | None
-    secrets: Mapping[str, Secret]
+    keyring: Keyring
     render_text: bool = False
     color: bool = False
     #: A random token: Dask names tasks after a hash of their arguments, never of a secret.
@@ -61,13 +59,8 @@ class WorkerSettings:
         return ("directlink-worker-settings", self.token)
 
     def local(self) -> AuditSettings:
-        return AuditSettings(self.config, self.secret, dict(self.secrets),
-                               tuple(self.config.allowed_hosts), self.render_text, self.color)
-
-    def secret_for(self, app_id: str | None) -> Secret | None:
-        if app_id is not None and app_id in self.secrets:
-            return self.secrets[app_id]
-        return self.secret
+        return AuditSettings(self.config, self.keyring, tuple(self.config.allowed_hosts),
+                             self.render_text, self.color)
 
     def link_filter(self) -> LinkFilter:
         return LinkFilter(tuple(self.config.allowed_hosts) or None)
@@ -210,15 +203,13 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     hashes = array("q")
     # The local audit's window: a mismatch is first tried against the links just before it.
     window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
-    # As the local audit: every form of a known secret written into a link is masked.
-    pattern = secret_pattern(local_settings)
     log = ReadLog()
     for item, number in guarded(found.links, log):
         if isinstance(item, OpaqueLink):
-            counts.opaque.append(opaque_record(item, pattern))
+            counts.opaque.append(opaque_record(item, settings.keyring))
             opaque_numbers.append(number)
             continue
-        record, report = checked_record(item, local_settings, window, pattern)
+        record, report = checked_record(item, local_settings, window)
         window.append(report.link)
         link = report.link
         hashes.append(ranstr_hash(link.ranstr) if link.ranstr else 0)

@@ -27,6 +27,7 @@ from urllib.parse import unquote_to_bytes
 from validator import spec
 from validator.config import Config
 from validator.engine.lazy import LazyFinding, LazyReport, MessageMaker, lazy_finding
+from validator.keyring import text_spellings
 from validator.model import Finding, Fix, Severity, finding_order
 from validator.resolve import normalise_language
 from validator.rules import RULES
@@ -35,7 +36,6 @@ from validator.rules.identity import (
     bearer_message,
     not_checked_message,
     ranstr_weakness,
-    secret_forms,
     unsigned_fields_message,
 )
 from validator.rules.language import NonCanonicalLang
@@ -216,7 +216,7 @@ def _may_expose(text: str, fields: dict[str, tuple[str, int, int, int]], secret:
     """True where ``secret`` may appear in the link in any spelling (DL309 then decides)."""
     if secret in text or any(secret in value for value, _, _, _ in fields.values()):
         return True
-    return any(form in text for form in secret_forms(secret))
+    return any(form in text for form in text_spellings(secret))
 
 
 def _finding(

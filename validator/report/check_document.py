@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from validator.model import Report
+from validator.redact import Redactor
 from validator.report.document import Record, ReportDocument
 from validator.serialize import report_to_dict
 
@@ -20,11 +21,11 @@ from validator.serialize import report_to_dict
 EXTRA_FORMATS = ("jsonl", "sarif", "junit", "github", "html")
 
 
-def _record(source: str, report: Report) -> Record:
+def _record(source: str, report: Report, redactor: Redactor) -> Record:
     path, _, line = source.rpartition(":")
     if not (path and line.isdigit()):
         path, line = source, "1"
-    return {
+    record: Record = redactor.secrets({
         "location": {"path": path, "line": int(line), "column": 1, "kind": "text",
                      "json_path": None, "part": None},
         "url": report.link.input,
@@ -32,14 +33,19 @@ def _record(source: str, report: Report) -> Record:
         "wrapped_url": None,
         "verbatim": True,
         "report": report_to_dict(report),
-    }
+    }, report.link)
+    return record
 
 
 def check_document(
     sources: Sequence[str], reports: Sequence[Report], *, fail_on: str = "error",
-    redact_pii: bool = False,
+    redactor: Redactor | None = None,
 ) -> ReportDocument:
-    records = [_record(source, report) for source, report in zip(sources, reports, strict=True)]
+    """The links ``check`` was given as the records every report format reads; secrets (and
+    customer data where ``redactor.pii``) masked by ``redactor``."""
+    redactor = redactor or Redactor()
+    records = [_record(source, report, redactor)
+               for source, report in zip(sources, reports, strict=True)]
     summary = _summary(reports)
     return ReportDocument(
         command="check",
@@ -47,7 +53,7 @@ def check_document(
         summary=summary,
         paths=[],
         fail_on=fail_on,
-        redact_pii=redact_pii,
+        redact_pii=redactor.pii,
     )
 
 

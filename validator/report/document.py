@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from validator import __version__
 from validator.model import SEVERITY_RANK
-from validator.report.redact import redact_record
+from validator.redact import pii_record
+from validator.version import __version__
 
 Record = dict[str, Any]
 
@@ -38,7 +38,7 @@ class ReportDocument:
 
     def records(self) -> Iterator[Record]:
         for record in self.records_factory():
-            yield redact_record(record) if self.redact_pii else record
+            yield pii_record(record) if self.redact_pii else record
 
     def record_lines(self) -> Iterator[str] | None:
         """Records as JSON lines where they can be copied as they are (nothing to redact)."""

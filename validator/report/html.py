@@ -29,10 +29,10 @@ from html import escape
 from importlib import resources
 from typing import Any, TextIO
 
-from validator import __version__
 from validator.model import SEVERITY_RANK
 from validator.report.catalogue import RuleInfo, rule_info
 from validator.report.document import Record, ReportDocument, findings_of
+from validator.version import __version__
 
 SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#b86200", "info": "#0b5cad"}
 SEVERITY_PLURALS = {"error": "errors", "warning": "warnings", "info": "infos"}

@@ -6,15 +6,15 @@ import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
-from urllib.parse import quote
 
 from validator import spec
 from validator.build import derived_ranstr
 from validator.engine.lazy import LazyFinding
-from validator.model import Finding, Fix, Param
+from validator.keyring import find_secret
+from validator.model import Finding, Fix
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, value_span
-from validator.signature import Secret, sign
+from validator.signature import sign
 
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
@@ -410,21 +410,6 @@ def is_secret_like_name(name: str) -> bool:
     return name.lower().replace("_", "").replace("-", "") in _SECRET_NAME_FORMS
 
 
-@lru_cache(maxsize=64)
-def secret_forms(value: str) -> tuple[str, ...]:
-    """The secret as it may be written in a URL: raw and percent-encoded (either hex case).
-
-    Keyed by the secret's text, whose hash Python caches (a Secret hashes with SHA-256).
-    """
-    encoded = quote(value.encode("utf-8"), safe="")
-    forms = {value, encoded, _lower_hex(encoded), quote(value, safe="/:@!$'()*,;~")}
-    return tuple(sorted(forms, key=len, reverse=True))
-
-
-def _lower_hex(encoded: str) -> str:
-    return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded)
-
-
 class SecretExposed(Rule):
     """The AppSecret itself is in the URL, or a parameter is named like a secret."""
 
@@ -457,7 +442,7 @@ class SecretExposed(Rule):
         secrets = [context.secret] if context.secret is not None else []
         secrets.extend(s for s in context.known_secrets if s is not context.secret)
         for secret in secrets:
-            span, where = _find_secret(link.input, (*link.params, *link.fragment_params), secret)
+            span, where = find_secret(link, secret)
             if span is not None and where not in reported:
                 named = where not in ("URL", "a parameter name")
                 yield self.finding(
@@ -467,38 +452,6 @@ class SecretExposed(Rule):
                     param=where if named else None,
                 )
                 return
-
-
-#: Secrets shorter than this are looked for as whole values, not inside other text.
-_MIN_SECRET_SUBSTRING = 8
-
-
-def _find_secret(
-    text: str, params: tuple[Param, ...], secret: Secret
-) -> tuple[tuple[int, int] | None, str]:
-    value = secret.reveal()
-    if len(value) < _MIN_SECRET_SUBSTRING:
-        # A secret this short turns up by chance inside random values (a
-        # one-letter test secret in any ranstr): only a whole name or value counts.
-        for param in params:
-            if value == param.name:
-                return param.span, "a parameter name"
-            if value == param.value:
-                return param.span, param.name
-        return None, ""
-    for param in params:
-        if value in param.name:
-            return param.span, "a parameter name"  # never quote the name: it holds the secret
-        if value in param.value:
-            return param.span, param.name
-    for form in secret_forms(value):
-        at = text.find(form)
-        if at >= 0:
-            for param in params:
-                if param.span[0] <= at < param.span[1]:
-                    return param.span, param.name
-            return (at, at + len(form)), "URL"
-    return None, ""
 
 
 class PlusInSignedField(Rule):

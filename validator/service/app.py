@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from validator import __version__
 from validator.service.api_docs import add_api_docs
 from validator.service.limits import BodySizeLimit
 from validator.service.openapi import error_responses, precise_openapi
@@ -19,6 +18,7 @@ from validator.service.routes import router
 from validator.service.security import HostGuard, SecurityHeaders, TokenGuard
 from validator.service.settings import ServiceSettings
 from validator.signature import Secret
+from validator.version import __version__
 
 STATIC_DIRECTORY = Path(__file__).with_name("static")
 
@@ -44,7 +44,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     """
     settings = settings if settings is not None else ServiceSettings.from_environment()
     settings.check_exposure()
-    redactor = Redactor([*settings.all_secrets(), *_token(settings)])
+    redactor = Redactor([*settings.keyring.known(), *_token(settings)])
     redactor.install(SERVICE_LOGGERS)
     app = FastAPI(
         title="directlink-validator",
@@ -63,7 +63,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
         ],
     )
     app.state.settings = settings
-    matcher = SecretMatcher([*settings.all_secrets(), *_token(settings)])
+    matcher = SecretMatcher([*settings.keyring.known(), *_token(settings)])
     app.state.secret_matcher = matcher
     install_problem_handlers(app, redactor)
     app.include_router(router)

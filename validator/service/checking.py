@@ -8,7 +8,9 @@ from typing import Any
 from validator.check import check, check_many, selected_rules
 from validator.config import DEFAULT_CONFIG, Config, ConfigError
 from validator.fix import fix_link
+from validator.keyring import EMPTY, Keyring
 from validator.model import Report
+from validator.redact import Redactor
 from validator.rules import Rule
 from validator.serialize import report_to_dict
 from validator.service.models import (
@@ -47,18 +49,20 @@ def effective_config(settings: ServiceSettings, options: CheckOptions) -> Config
         raise ApiProblem(422, error.problem, type_=INVALID_REQUEST) from None
 
 
-def report_body(report: Report, *, redact_pii: bool = False) -> ReportBody:
-    return ReportBody.model_validate(report_to_dict(report, redact_pii=redact_pii))
+def report_body(report: Report, *, redact_pii: bool = False,
+                keyring: Keyring = EMPTY) -> ReportBody:
+    """The answer for one report: the spans of the link that reveal one of ``keyring``'s
+    secrets masked with ``*`` of their length (spans into the link stay right)."""
+    redactor = Redactor(keyring, pii=redact_pii, same_length=True)
+    return ReportBody.model_validate(redactor.report_dict(report_to_dict(report), report.link))
 
 
 def check_one(settings: ServiceSettings, link: str, options: CheckOptions) -> Report:
     return check(
         link,
-        secret=settings.default_secret,
-        secrets=settings.secrets_by_app,
+        keyring=settings.keyring,
         accept_language=options.accept_language,
         config=effective_config(settings, options),
-        known_secrets=settings.all_secrets(),
     )
 
 
@@ -67,11 +71,9 @@ def check_batch(
 ) -> list[Report]:
     return check_many(
         links,
-        secret=settings.default_secret,
-        secrets=settings.secrets_by_app,
+        keyring=settings.keyring,
         accept_language=options.accept_language,
         config=effective_config(settings, options),
-        known_secrets=settings.all_secrets(),
     )
 
 
@@ -93,21 +95,21 @@ def fix_one(
     before = check_one(settings, link, options)
     result = fix_link(
         link,
-        secret=settings.default_secret,
-        secrets=settings.secrets_by_app,
+        keyring=settings.keyring,
         unsafe=unsafe,
         config=config,
     )
     after = check_one(settings, result.fixed, options)
     remaining = set(after.codes())
     fixed_codes = sorted({code for code in before.codes() if code not in remaining})
+    redactor = Redactor(settings.keyring, same_length=True)
     return FixResponse(
-        input=link,
-        fixed=result.fixed,
+        input=redactor.text(link, before.link),
+        fixed=redactor.text(redactor.text(result.fixed, after.link), before.link),
         changed=result.changed,
         applied=[AppliedFix(code=code, description=text) for code, text in result.applied],
         fixed_codes=fixed_codes,
-        report=report_body(after, redact_pii=options.redact_pii),
+        report=report_body(after, redact_pii=options.redact_pii, keyring=settings.keyring),
     )
 
 

@@ -16,32 +16,18 @@ import logging
 import re
 import traceback
 from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from validator.keyring import SECRET_MASK, spellings
 from validator.signature import Secret, fingerprint
 
-SECRET_MASK = "<AppSecret>"
-_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _HEX_DIGEST = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{32}(?![0-9A-Fa-f])")
 
 
-def secret_forms(secret: Secret) -> set[str]:
-    """The texts a secret may take in a URL, a log or a hex dump."""
-    value = secret.reveal()
-    forms = {
-        value,
-        quote(value, safe=""),
-        quote(value),
-        quote_plus(value),
-        value.encode("utf-8").hex(),
-    }
-    for form in list(forms):
-        # Percent escapes in either hex case.
-        forms.add(_ESCAPE.sub(lambda m: m.group(0).upper(), form))
-        forms.add(_ESCAPE.sub(lambda m: m.group(0).lower(), form))
-    return {form for form in forms if form}
+def secret_forms(secret: Secret) -> frozenset[str]:
+    """The texts a secret may take in a URL, a log or a hex dump (the keyring's spellings)."""
+    return spellings(secret)
 
 
 class Redactor(logging.Filter):

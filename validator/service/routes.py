@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from validator import __version__
 from validator.build import BuildError, build
 from validator.diagnose import ExplainError, diagnosis_to_dict, explain
 from validator.parse import parse
+from validator.redact import Redactor
 from validator.rules import RULES, get_rule
 from validator.service.checking import (
     check_batch,
@@ -50,6 +50,7 @@ from validator.service.problems import (
 from validator.service.qr import qr_svg
 from validator.service.redaction import SecretMatcher
 from validator.service.settings import ServiceSettings
+from validator.version import __version__
 
 
 async def get_settings(request: Request) -> ServiceSettings:
@@ -92,7 +93,7 @@ def check_link(body: CheckRequest, settings: Settings) -> ReportBody:
     # millisecond, but a pathological one (thousands of unknown keys) far longer,
     # and the event loop must keep answering meanwhile.
     report = check_one(settings, body.link, body)
-    return report_body(report, redact_pii=body.redact_pii)
+    return report_body(report, redact_pii=body.redact_pii, keyring=settings.keyring)
 
 
 @router.post("/v1/check-many", tags=["checks"], dependencies=JSON_BODY, responses=POST_ERRORS)
@@ -100,7 +101,8 @@ def check_links(body: CheckManyRequest, settings: Settings) -> CheckManyResponse
     """Check up to 32 links as one batch (batch rules such as DL310 see all of them)."""
     reports = check_batch(settings, body.links, body)
     return CheckManyResponse(
-        reports=[report_body(r, redact_pii=body.redact_pii) for r in reports],
+        reports=[report_body(r, redact_pii=body.redact_pii, keyring=settings.keyring)
+                 for r in reports],
         summary=summarize(reports),
     )
 
@@ -151,7 +153,7 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
             message="the link has no /direct/<app_id> path, so no app secret applies",
             diagnosis=None,
         )
-    secret = settings.secret_for(link.app_id)
+    secret = settings.keyring.for_app(link.app_id)
     if secret is None:
         return ExplainResponse(
             verdict="no-secret",
@@ -163,7 +165,7 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
         diagnosis = explain(
             link,
             secret=secret,
-            candidates=settings.other_secrets(link.app_id),
+            candidates=settings.keyring.labelled_others(link.app_id),
             batch=body.batch,
         )
     except ExplainError as error:
@@ -174,7 +176,9 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
         verdict="verified" if diagnosis.ok else "mismatch",
         app_id=link.app_id,
         message=diagnosis.headline if not diagnosis.ok else "the signature is right",
-        diagnosis=DiagnosisBody.model_validate(diagnosis_to_dict(diagnosis)),
+        diagnosis=DiagnosisBody.model_validate(
+            Redactor(settings.keyring, same_length=True).secrets(diagnosis_to_dict(diagnosis),
+                                                                 link)),
     )
 
 
@@ -191,14 +195,14 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
         **POST_ERRORS,
     },
 )
-def qr_code(body: QrRequest, request: Request) -> Response:
+def qr_code(body: QrRequest, request: Request, settings: Settings) -> Response:
     """A QR code (SVG) of a link, to print or to scan with a phone.
 
     A link that carries one of the server's secrets gets no QR code: printed,
     it would hand the secret to whoever scans it.
     """
     matcher: SecretMatcher = request.app.state.secret_matcher
-    if matcher.contains_secret(body.link):
+    if matcher.contains_secret(body.link) or settings.keyring.exposed_spans(parse(body.link)):
         raise ApiProblem(
             422,
             "the link carries an AppSecret (DL309): fix the link before printing it",
@@ -214,12 +218,13 @@ def build_link(body: BuildRequest, settings: Settings) -> BuildResponse:
     """Build a canonical link; `sbs` is signed when the server has the app's secret."""
     link, signed, note = build_values(body, settings)
     report = check_one(settings, link, CheckOptions())
-    return BuildResponse(link=link, signed=signed, note=note, report=report_body(report))
+    return BuildResponse(link=link, signed=signed, note=note,
+                         report=report_body(report, keyring=settings.keyring))
 
 
 def build_values(body: BuildRequest, settings: ServiceSettings) -> tuple[str, bool, str | None]:
     """The built link, whether it is signed, and a note when sbs was left unsigned."""
-    secret = settings.secret_for(body.app_id) if body.sbs is not None and body.sign else None
+    secret = settings.keyring.for_app(body.app_id) if body.sbs is not None and body.sign else None
     note = None
     if body.sbs is not None and secret is None:
         note = "sbs is not signed: " + (

@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from validator.keyring import Keyring
 from validator.secret_sources import (
     DEFAULT_SECRET_ENV,
     secret_from_env,
@@ -85,28 +87,12 @@ class ServiceSettings:
                 f"{' and '.join(missing)}: {HOW_TO_EXPOSE}"
             )
 
-    def secret_for(self, app_id: str | None) -> Secret | None:
-        if app_id is not None and app_id in self.secrets_by_app:
-            return self.secrets_by_app[app_id]
-        return self.default_secret
-
-    def all_secrets(self) -> list[Secret]:
-        found = list(self.secrets_by_app.values())
-        if self.default_secret is not None:
-            found.append(self.default_secret)
-        return found
-
-    def other_secrets(self, app_id: str | None) -> dict[str, Secret]:
-        """Secrets of the other apps, labelled by app id, as candidates for a diagnosis."""
-        mine = self.secret_for(app_id)
-        others = {
-            f"app {other}": secret
-            for other, secret in self.secrets_by_app.items()
-            if other != app_id and secret != mine
-        }
-        if self.default_secret is not None and self.default_secret != mine:
-            others["the default secret"] = self.default_secret
-        return others
+    @cached_property
+    def keyring(self) -> Keyring:
+        """The server's secrets. DL309 looks for every one of them in every link (each app's
+        is a candidate of the others), and every answer masks them all."""
+        every = {f"app {app}": secret for app, secret in self.secrets_by_app.items()}
+        return Keyring(self.default_secret, dict(self.secrets_by_app), every)
 
     @classmethod
     def from_sources(
