@@ -379,3 +379,31 @@ def test_a_file_url_authority_span_covers_its_host() -> None:
     assert link.authority_span is not None
     assert url[link.authority_span[0] : link.authority_span[1]] == "h.example"
     assert parse("file:///x").authority_span == (7, 7)
+
+
+@pytest.mark.parametrize(
+    ("segment", "path"),
+    [
+        ("%2E", "/x/direct/app"),
+        ("%2e", "/x/direct/app"),
+        ("..", "/direct/app"),
+        (".%2e", "/direct/app"),
+        (".%2E", "/direct/app"),
+        ("%2e.", "/direct/app"),
+        ("%2E.", "/direct/app"),
+        ("%2e%2e", "/direct/app"),
+        ("%2E%2E", "/direct/app"),
+        ("%2e%2E", "/direct/app"),
+        ("%2E%2e", "/direct/app"),
+    ],
+)
+def test_every_spelling_of_a_dot_segment(segment: str, path: str) -> None:
+    link = parse(f"https://h.example/x/{segment}/direct/app")
+    assert (link.path, link.app_id) == (path, "app")
+
+
+@pytest.mark.parametrize("scheme", ["git+ssh", "a", "a.b-c", "A1"])
+def test_schemes_of_letters_digits_plus_dot_and_hyphen(scheme: str) -> None:
+    link = parse(f"{scheme}://h.example/x")
+    assert link.is_url, link.error
+    assert (link.scheme, link.host, link.path) == (scheme.lower(), "h.example", "/x")
