@@ -250,10 +250,13 @@ def extract_json(data: bytes) -> None:
         items = list(scan_jsonl(io.BytesIO(body), path="fuzz.jsonl", link_filter=LinkFilter(),
                                 encoding=sniff_encoding(body[:4096])))
     _check_found(items, "the JSON reader")
+    # Every step is an index or a key cut at MAX_JSON_KEY_CHARS (escaping at most
+    # doubles it), and at most MAX_JSON_PATH_STEPS steps are written.
+    longest_step = 2 * (spec.MAX_JSON_KEY_CHARS + 32)
+    longest_path = spec.MAX_JSON_PATH_STEPS * longest_step + 64
     for item in items:
-        steps = (item.location.json_path or "").count("[") + (item.location.json_path or "")\
-            .count(".")
-        _require(steps <= 3 * spec.MAX_JSON_PATH_STEPS + 8, "a JSON path written at full depth")
+        written = len(item.location.json_path or "")
+        _require(written <= longest_path, "a JSON path written at full depth or key length")
 
 
 def extract_html_deep(data: bytes) -> None:

@@ -7,6 +7,7 @@ be read is found.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -407,3 +408,14 @@ def test_the_audit_and_its_cli_take_the_pixel_budget(tmp_path: Path) -> None:
     assert refused.exit_code == 1, refused.output
     passed = CliRunner().invoke(cli, ["audit", str(tmp_path), "-j", "1", "--format", "json"])
     assert passed.exit_code == 0, passed.output
+
+
+def test_a_long_json_key_is_cut_in_the_location(tmp_path: Path) -> None:
+    key = "[" * 5000
+    body = json.dumps({key: [link(n) for n in range(3)], "short": link(3)})
+    path = write(tmp_path, "keys.json", body.encode())
+    items = list(read_path(path, ReadLog()))
+    assert [item.url for item in items] == [link(n) for n in range(4)]
+    head = "[" * spec.MAX_JSON_KEY_CHARS
+    assert items[0].location.json_path == f"$['{head}…(+4,936 characters)'][0]"
+    assert items[3].location.json_path == "$.short"

@@ -199,6 +199,9 @@ MAX_EMAIL_PART_BYTES: Final = 32 * 1024 * 1024
 MAX_HTML_DEPTH: Final = 512
 #: JSON path steps written in a location: a deeper path keeps its first and last steps.
 MAX_JSON_PATH_STEPS: Final = 48
+#: Characters of one object key written in a JSON location: a longer key keeps its
+#: first characters and says how many more there were.
+MAX_JSON_KEY_CHARS: Final = 64
 #: A CSV cell longer than this (the csv module's limit) ends tabular reading: the
 #: rest of the file is scanned as text.
 MAX_CSV_CELL_CHARS: Final = 131_072

@@ -8,8 +8,9 @@ goes: a broken file still gets its links reported.
 
 A path is written only for a string that holds a link, and at most
 :data:`~validator.spec.MAX_JSON_PATH_STEPS` steps of it: a string 100,000
-levels deep is placed as ``$[0][0]…(99,952 levels)…[0].url``, so neither time
-nor memory grows with depth times links.
+levels deep is placed as ``$[0][0]…(99,952 levels)…[0].url``, and a key keeps
+at most :data:`~validator.spec.MAX_JSON_KEY_CHARS` characters, so neither time
+nor memory grows with depth or key length times links.
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _key_step(key: str) -> str:
-    if _IDENTIFIER.fullmatch(key):
+    if len(key) > spec.MAX_JSON_KEY_CHARS:
+        hidden = len(key) - spec.MAX_JSON_KEY_CHARS
+        key = f"{key[:spec.MAX_JSON_KEY_CHARS]}…(+{hidden:,} characters)"
+    elif _IDENTIFIER.fullmatch(key):
         return "." + key
     escaped = key.replace("\\", "\\\\").replace("'", "\\'")
     return f"['{escaped}']"
