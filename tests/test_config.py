@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from validator import Config, ConfigError, check, load_config
-from validator.check import selected_rules
+from validator.cli import cli
 from validator.config import QR_MAX_URL_LENGTH, config_from_mapping, find_config
+from validator.rules.selection import check_selectors, configured_severity, selected_rules
 
 B = "https://visitorchat.twt.com/direct/demo_app"
 
@@ -69,8 +71,10 @@ non-canonical-lang = "error"
     config = load_config(path)
     assert config.profile == "sdk" and config.min_ranstr_length == 24
     assert config.allowed_hosts == ("visitorchat.twt.com", "*.chattwt.com")
-    assert config.severity_for("DL502") == "warning"
-    assert config.severity_for("DL202") == "error"
+    check_selectors(config)
+    assert configured_severity(config, "DL502") == "warning"
+    assert configured_severity(config, "DL202") == "error"
+    assert configured_severity(config, "DL101") is None
     assert config.url_length_limit == 1500 and config.is_public
 
 
@@ -88,12 +92,9 @@ def test_explicit_pyproject_path(tmp_path: Path) -> None:
         ("min-ranstr-length = true\n", "min-ranstr-length"),
         ('app-id-pattern = "("\n', "app-id-pattern"),
         ('allowed-hosts = "one.example"\n', "allowed-hosts"),
-        ('select = ["DL999"]\n', "select"),
-        ('ignore = ["no-such-rule"]\n', "ignore"),
         ('context = "poster"\n', "context"),
         ('base-path = "chat"\n', "base-path"),
         ('[severity]\nDL502 = "fatal"\n', "severity.DL502"),
-        ('[severity]\nDL999 = "error"\n', "severity.DL999"),
     ],
 )
 def test_bad_keys_and_values_name_file_and_key(tmp_path: Path, text: str, key: str) -> None:
@@ -103,6 +104,63 @@ def test_bad_keys_and_values_name_file_and_key(tmp_path: Path, text: str, key: s
     message = str(raised.value)
     assert str(path) in message
     assert key in message
+
+
+SELECTORS_OF_NO_RULE = [
+    ('select = ["DL999"]\n', "select: 'DL999' selects no rule"),
+    ('ignore = ["no-such-rule"]\n', "ignore: 'no-such-rule' selects no rule"),
+    ('extend-select = ["DL9"]\n', "extend-select: 'DL9' selects no rule"),
+    ('[per-file-ignores]\n"old/**" = ["DL999"]\n', "per-file-ignores.old/**: 'DL999'"),
+    ('[severity]\nDL999 = "error"\n', "severity.DL999: no such rule"),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), SELECTORS_OF_NO_RULE)
+def test_a_selector_of_no_rule_fails_where_the_config_is_applied(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    """The configuration holds selectors as written; the rules check them, naming the file and
+    the key, before any link is judged: from the command line (one line, exit 2) and from the
+    Python API alike."""
+    path = _write(tmp_path / "directlink.toml", text)
+    config = load_config(path)
+    expected = f"{path}: {problem}"
+    with pytest.raises(ConfigError) as raised:
+        check_selectors(config)
+    assert str(raised.value).startswith(expected)
+    with pytest.raises(ConfigError) as raised:
+        check(f"{B}?lang=xx", config=config)
+    assert str(raised.value).startswith(expected)
+    for command in (["check", "--config", str(path), f"{B}?lang=xx"],
+                    ["audit", "--config", str(path), str(tmp_path)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 2, result.output
+        assert expected in result.stderr and "Traceback" not in result.output
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_selector_errors_name_the_table_and_blame_options_or_file(tmp_path: Path) -> None:
+    _write(tmp_path / "pyproject.toml", '[tool.directlink]\nignore = ["DL999"]\n')
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: tool\.directlink\.ignore: 'DL999'"):
+        check_selectors(load_config(start=tmp_path))
+    runner = CliRunner()
+    good = _write(tmp_path / "good" / "directlink.toml", 'select = ["DL1"]\n')
+    flag = runner.invoke(cli, ["check", "--config", str(good), "--ignore", "DL998", B])
+    assert flag.exit_code == 2
+    assert "command-line options: ignore: 'DL998' selects no rule" in flag.stderr
+    # A bad file is named as the file even when options change the selection too.
+    both = runner.invoke(cli, ["check", "--config", str(tmp_path / "pyproject.toml"),
+                               "--select", "DL1", B])
+    assert both.exit_code == 2
+    assert "tool.directlink.ignore: 'DL999'" in both.stderr
+    assert "command-line options" not in both.stderr
+
+
+def test_a_built_config_with_a_bad_selector_fails_before_any_link() -> None:
+    with pytest.raises(ConfigError, match=r"^<config>: select: 'DL999' selects no rule"):
+        selected_rules(Config(select=("DL999",)))
+    with pytest.raises(ConfigError, match=r"severity\.bogus: no such rule"):
+        check(B, config=Config(severity_overrides=(("bogus", "error"),)))
 
 
 def test_pyproject_keys_are_named_with_their_table(tmp_path: Path) -> None:

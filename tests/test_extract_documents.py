@@ -26,8 +26,7 @@ from document_fixtures import (
     samples,
 )
 
-from validator.extract import DocumentError, extract_path, walk
-from validator.extract.documents import MissingExtra
+from validator.extract import DocumentError, MissingExtra, extract_path, walk
 
 
 def found_in(path: Path) -> Expected:

@@ -198,16 +198,17 @@ def test_rule_gating_never_hides_a_finding(
     parts: list[str], base: str, fragment: str, secret: str | None
 ) -> None:
     """Signals only skip rules that would find nothing: same findings as running every rule."""
-    from validator.check import _context, _run, rule_plan, selected_rules
     from validator.config import Config
+    from validator.engine.full import link_context, rule_plan, run_rules
     from validator.keyring import Keyring
+    from validator.rules.selection import selected_rules
     from validator.signature import Secret
 
     config = Config(allowed_hosts=("h.example",), base_path="/x", context="qr")
     url = f"{base}?{'&'.join(parts)}{fragment}"
-    context = _context(url, Keyring(Secret(SECRET) if secret else None), None, config)
+    context = link_context(url, Keyring(Secret(SECRET) if secret else None), None, config)
     rules, _ = selected_rules(config)
-    gated = _run(context, rule_plan(config))
+    gated = run_rules(context, rule_plan(config))
     everything = [finding for rule in rules for finding in rule.check(context)]
     # Fixes that add a ranstr draw a fresh one each time: compare what was found, where.
     assert [(f.code, f.span, f.message) for f in gated] == [

@@ -1,5 +1,8 @@
 """Argument checks at the public API boundary: a wrong type is a ``TypeError`` naming the argument.
 
+The checks of a secret argument live with the type, in
+:mod:`validator.signature`, which stands on this module.
+
 Inside the package values are trusted; ``parse``, ``check``, ``build``,
 ``sign``, ``verify``, ``explain`` and ``fix`` call these first, so ``None``,
 an ``int`` or ``bytes`` is never an ``AttributeError`` deep inside, and a lone
@@ -10,7 +13,7 @@ while hashing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Final
 
 _LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
@@ -20,7 +23,8 @@ def has_lone_surrogate(text: str) -> bool:
     return _LONE_SURROGATE.search(text) is not None
 
 
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
+    """How an error message names the type of a wrong argument."""
     return "None" if value is None else type(value).__name__
 
 
@@ -29,7 +33,7 @@ def require_str(function: str, name: str, value: object, *, optional: bool = Fal
     if isinstance(value, str) or (optional and value is None):
         return
     expected = "a str or None" if optional else "a str"
-    raise TypeError(f"{function}() argument {name!r} must be {expected}, not {_kind(value)}")
+    raise TypeError(f"{function}() argument {name!r} must be {expected}, not {kind_of(value)}")
 
 
 def require_text(function: str, name: str, value: object, *, optional: bool = False) -> None:
@@ -44,31 +48,7 @@ def require_text(function: str, name: str, value: object, *, optional: bool = Fa
 
 def require_bool(function: str, name: str, value: object) -> None:
     if not isinstance(value, bool):
-        raise TypeError(f"{function}() argument {name!r} must be a bool, not {_kind(value)}")
-
-
-def require_secret(function: str, name: str, value: object, *, optional: bool = False) -> None:
-    """``value`` must be a :class:`~validator.signature.Secret` or a ``str``."""
-    from validator.signature import Secret
-
-    if isinstance(value, Secret | str) or (optional and value is None):
-        return
-    expected = "a Secret, a str or None" if optional else "a Secret or a str"
-    raise TypeError(f"{function}() argument {name!r} must be {expected}, not {_kind(value)}")
-
-
-def require_secret_map(function: str, name: str, value: object) -> None:
-    """``value`` must be ``None`` or a mapping of app id (str) to Secret/str."""
-    if value is None:
-        return
-    if not isinstance(value, Mapping):
-        raise TypeError(
-            f"{function}() argument {name!r} must be a mapping of app id to secret, "
-            f"not {_kind(value)}"
-        )
-    for key, secret in value.items():
-        require_str(function, f"{name} key", key)
-        require_secret(function, f"{name}[{key!r}]", secret)
+        raise TypeError(f"{function}() argument {name!r} must be a bool, not {kind_of(value)}")
 
 
 def require_languages(function: str, name: str, value: object) -> None:
@@ -81,7 +61,7 @@ def require_languages(function: str, name: str, value: object) -> None:
     if isinstance(value, bytes) or not isinstance(value, Iterable):
         raise TypeError(
             f"{function}() argument {name!r} must be an Accept-Language str, a list of "
-            f"language tags or None, not {_kind(value)}"
+            f"language tags or None, not {kind_of(value)}"
         )
     for tag in value:
         require_text(function, f"{name} item", tag)
@@ -93,7 +73,7 @@ def require_link(function: str, name: str, value: object) -> None:
 
     if not isinstance(value, str | DirectLink):
         raise TypeError(
-            f"{function}() argument {name!r} must be a str or a DirectLink, not {_kind(value)}"
+            f"{function}() argument {name!r} must be a str or a DirectLink, not {kind_of(value)}"
         )
 
 
@@ -102,4 +82,4 @@ def require_config(function: str, value: object) -> None:
 
     if value is not None and not isinstance(value, Config):
         raise TypeError(f"{function}() argument 'config' must be a Config or None, "
-                        f"not {_kind(value)}")
+                        f"not {kind_of(value)}")

@@ -18,7 +18,7 @@ from urllib.parse import quote
 from validator import arguments, spec
 from validator.model import DirectLink
 from validator.query import encode_query
-from validator.signature import Secret, as_secret, sign
+from validator.signature import Secret, as_secret, require_secret, sign
 
 #: Characters a browser leaves bare in a path segment (besides letters, digits, ``-._~``).
 _PATH_SEGMENT_SAFE = "!$%&'()*+,;=:@[]^|"
@@ -94,7 +94,7 @@ def build(
         if given is not None and arguments.has_lone_surrogate(given):
             raise BuildError(f"{argument} holds a lone surrogate, which no URL can carry")
     arguments.require_bool("build", "is_app", is_app)
-    arguments.require_secret("build", "secret", secret, optional=True)
+    require_secret("build", "secret", secret, optional=True)
     if isinstance(extra, str | bytes):
         raise TypeError("build() argument 'extra' must be an iterable of (key, value) pairs")
     extra = list(extra)

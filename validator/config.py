@@ -5,6 +5,11 @@ over ``pyproject.toml`` in the same directory, as ``ruff.toml`` does over
 ``pyproject.toml`` for ruff), or given explicitly. Every key is checked: an
 unknown key or a bad value raises :class:`ConfigError` naming the file and the
 key, never a traceback.
+
+The settings stay as written: rule selectors (``select``, ``ignore``,
+``per-file-ignores``, the keys of ``severity``) are checked against the rule
+catalogue by :mod:`validator.rules.selection` where the configuration is
+applied, so this module knows no rule.
 """
 
 from __future__ import annotations
@@ -76,7 +81,7 @@ class Config:
     #: ``per-file-ignores``: (gitignore-style glob, rule selectors) pairs; globs are
     #: relative to the configuration file's folder.
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    #: Per-rule severity overrides: ``(code, severity)``.
+    #: Per-rule severity overrides: ``(code or name, severity)``, as written.
     severity_overrides: tuple[tuple[str, Severity], ...] = ()
     #: Where the link is published: ``private``, ``public``, ``qr`` or ``email``.
     context: str = "private"
@@ -84,6 +89,9 @@ class Config:
     max_url_length: int | None = None
     #: The file the configuration came from, if any.
     source: str | None = field(default=None, compare=False)
+    #: What the file's keys start with (``tool.directlink.`` in a ``pyproject.toml``), so an
+    #: error found later names the key as the file spells it.
+    key_prefix: str = field(default="", compare=False)
 
     # Cached: the checks read these for every link.
     @cached_property
@@ -103,12 +111,6 @@ class Config:
     @cached_property
     def app_id_regex(self) -> re.Pattern[str] | None:
         return None if self.app_id_pattern is None else re.compile(self.app_id_pattern)
-
-    def severity_for(self, code: str) -> Severity | None:
-        for overridden, severity in self.severity_overrides:
-            if overridden == code:
-                return severity
-        return None
 
     def replace(self, **changes: Any) -> Config:
         """A copy with ``changes`` applied and validated (used for command-line overrides)."""
@@ -169,7 +171,7 @@ def config_from_mapping(
     table: Mapping[str, Any], *, source: str = "<config>", prefix: str = ""
 ) -> Config:
     """Build a :class:`Config` from TOML-style keys (``min-ranstr-length`` ...)."""
-    values: dict[str, Any] = {"source": source}
+    values: dict[str, Any] = {"source": source, "key_prefix": prefix}
     for key, value in table.items():
         where = prefix + key
         if key not in _KEYS:
@@ -222,21 +224,16 @@ def _convert(key: str, value: Any, source: str, where: str) -> Any:
         ):
             raise ConfigError(source, where, 'expected a table such as { "legacy/**" = ["DL202"] }')
         return tuple((str(glob), tuple(rules)) for glob, rules in value.items())
-    # severity: a table of code or name -> severity
+    # severity: a table of code or name -> severity (the rules check the codes and names)
     if not isinstance(value, Mapping):
         raise ConfigError(source, where, 'expected a table such as { DL502 = "warning" }')
-    from validator.rules import get_rule
-
     overrides: list[tuple[str, Severity]] = []
     for selector, severity in value.items():
-        rule = get_rule(str(selector))
-        if rule is None:
-            raise ConfigError(source, f"{where}.{selector}", "no such rule")
         if severity not in SEVERITIES:
             raise ConfigError(
                 source, f"{where}.{selector}", f"severity must be one of {', '.join(SEVERITIES)}"
             )
-        overrides.append((rule.code, severity))
+        overrides.append((str(selector), severity))
     return tuple(overrides)
 
 
@@ -257,18 +254,6 @@ def _validate(config: Config, source: str, prefix: str = "") -> None:
             ) from None
     if config.base_path is not None and config.base_path and not config.base_path.startswith("/"):
         raise ConfigError(source, prefix + "base-path", "must be empty or start with '/'")
-    from validator.rules import SelectorError, resolve_selectors
-
-    for key in ("select", "ignore", "extend_select"):
-        try:
-            resolve_selectors(getattr(config, key))
-        except SelectorError as error:
-            raise ConfigError(source, prefix + key.replace("_", "-"), str(error)) from None
-    for glob, rules in config.per_file_ignores:
-        try:
-            resolve_selectors(rules)
-        except SelectorError as error:
-            raise ConfigError(source, f"{prefix}per-file-ignores.{glob}", str(error)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

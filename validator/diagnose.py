@@ -44,7 +44,7 @@ from validator.mistakes import (
 from validator.model import DirectLink
 from validator.parse import parse
 from validator.query import percent_decode_strict
-from validator.signature import Secret, as_secret, fingerprint
+from validator.signature import Secret, as_secret, fingerprint, require_secret
 
 __all__ = [
     "DIGEST",
@@ -442,7 +442,7 @@ def explain(
     wrong type.
     """
     arguments.require_link("explain", "url", url)
-    arguments.require_secret("explain", "secret", secret)
+    require_secret("explain", "secret", secret)
     if isinstance(url, str):
         check_link_length(url)
     link = parse(url) if isinstance(url, str) else url

@@ -20,6 +20,7 @@ from validator.keyring import Keyring, SecretLike
 from validator.limits import check_link_length
 from validator.model import DirectLink, Finding, Fix, Span
 from validator.parse import parse
+from validator.signature import require_secret, require_secret_map
 
 #: Passes before giving up on reaching a fixed point (each pass re-checks the link).
 MAX_PASSES = 10
@@ -50,8 +51,8 @@ def fix(
 ) -> str:
     """The link with every applicable fix applied (safe ones only unless ``unsafe``)."""
     arguments.require_link("fix", "url", url)
-    arguments.require_secret("fix", "secret", secret, optional=True)
-    arguments.require_secret_map("fix", "secrets", secrets)
+    require_secret("fix", "secret", secret, optional=True)
+    require_secret_map("fix", "secrets", secrets)
     arguments.require_bool("fix", "unsafe", unsafe)
     arguments.require_config("fix", config)
     return fix_link(url, secret=secret, secrets=secrets, unsafe=unsafe, config=config,

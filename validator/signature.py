@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
-from validator.arguments import has_lone_surrogate, require_secret, require_str, require_text
+from validator.arguments import has_lone_surrogate, kind_of, require_str, require_text
 
 _MASK = "Secret('********')"
 
@@ -67,6 +68,28 @@ class Secret:
 
     def __len__(self) -> int:
         return len(self.reveal())
+
+
+def require_secret(function: str, name: str, value: object, *, optional: bool = False) -> None:
+    """``value`` must be a :class:`Secret` or a ``str`` (or ``None`` where ``optional``)."""
+    if isinstance(value, Secret | str) or (optional and value is None):
+        return
+    expected = "a Secret, a str or None" if optional else "a Secret or a str"
+    raise TypeError(f"{function}() argument {name!r} must be {expected}, not {kind_of(value)}")
+
+
+def require_secret_map(function: str, name: str, value: object) -> None:
+    """``value`` must be ``None`` or a mapping of app id (str) to Secret/str."""
+    if value is None:
+        return
+    if not isinstance(value, Mapping):
+        raise TypeError(
+            f"{function}() argument {name!r} must be a mapping of app id to secret, "
+            f"not {kind_of(value)}"
+        )
+    for key, secret in value.items():
+        require_str(function, f"{name} key", key)
+        require_secret(function, f"{name}[{key!r}]", secret)
 
 
 def as_secret(secret: Secret | str) -> Secret:

@@ -2,8 +2,8 @@
 
 The tasks send a 64-bit hash of each ``ranstr`` (:func:`ranstr_hash`), and only
 links whose hash repeats are read back from the spool and compared. The
-finding's name and severity come from the rules engine (config applied); its
-message names the other links' locations.
+finding's name and severity come from the rules engine (config applied), and
+its message from the rule, naming the other links' locations.
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from typing import Any
 from validator.audit.spool import read_records
 from validator.audit.tasks import Task
 from validator.audit.worker import TaskResult, ranstr_hash
-from validator.check import check_many, selected_rules
+from validator.check import check_many
 from validator.config import Config
 from validator.report import jsonio
 from validator.rules import BatchRule
+from validator.rules.batch import RANSTR_REUSED
+from validator.rules.selection import selected_rules
 from validator.serialize import finding_to_dict
 
 #: Other links' locations a DL310 message names.
-SHOWN_LOCATIONS = 5
+SHOWN_LOCATIONS = RANSTR_REUSED.shown_places
 
 
 @dataclass(slots=True)
@@ -81,12 +83,9 @@ class BatchIndex:
         group = self._groups.get(ranstr)
         if group is None or not group.reused:
             return []
-        others = [where for place, where in group.places if place != key][:SHOWN_LOCATIONS]
-        more = group.count - 1 - len(others)
-        shown = ", ".join(others) + (f" and {more} more" if more > 0 else "")
+        others = [where for place, where in group.places if place != key]
         finding = dict(self._template)
-        finding["message"] = (f"ranstr={ranstr!r} is also used by {group.count - 1} other "
-                              f"link{'s' if group.count > 2 else ''}: at {shown}")
+        finding["message"] = RANSTR_REUSED.message(ranstr, others, group.count - 1)
         finding["span"] = list(span)
         return [finding]
 

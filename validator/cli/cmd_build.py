@@ -112,9 +112,11 @@ def _judge(
     """The built link's own findings: warnings on stderr, an error refuses it."""
     from validator.check import check
     from validator.config import load_config
+    from validator.rules.selection import check_selectors
 
     try:
         config = load_config()
+        check_selectors(config)
     except ConfigError as error:
         raise InputError(str(error)) from None
     report = check(link, secret=secret, config=config)

@@ -61,9 +61,13 @@ def build_config(
     ignore: tuple[str, ...],
     context: str | None,
 ) -> Config:
-    """The configuration file's settings with the command-line options on top."""
+    """The configuration file's settings with the command-line options on top, every rule
+    selector checked (the file's named as the file, the options' as options)."""
+    from validator.rules.selection import check_selectors
+
     try:
         config = load_config(config_path)
+        check_selectors(config)
         changes: dict[str, Any] = {}
         if select:
             changes["select"] = _split(select)
@@ -73,6 +77,10 @@ def build_config(
             changes["ignore"] = config.ignore + _split(ignore)
         if context:
             changes["context"] = context
-        return config.replace(**changes) if changes else config
+        if not changes:
+            return config
+        config = config.replace(**changes)
+        check_selectors(config, "command-line options")
+        return config
     except ConfigError as error:
         raise InputError(str(error)) from None

@@ -1,5 +1,8 @@
-"""The check engine's first tier: the screen, and the lazy findings and reports it returns.
+"""The check engine, in two tiers.
 
-:func:`validator.check` calls the screen first; links it does not recognise as
-healthy go to the full engine in :mod:`validator.check`.
+Tier one, the screen (:mod:`~validator.engine.screen`), answers for links of
+the everyday shape in one pass, with the lazy findings and reports of
+:mod:`~validator.engine.lazy`. Tier two (:mod:`~validator.engine.full`)
+parses, resolves and runs every rule the link calls for. :func:`validator.check`
+calls the screen first; links it does not recognise as healthy go to tier two.
 """

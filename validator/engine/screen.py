@@ -26,6 +26,7 @@ from urllib.parse import unquote_to_bytes
 
 from validator import spec
 from validator.config import Config
+from validator.engine.full import full_check
 from validator.engine.lazy import LazyFinding, LazyReport, MessageMaker, lazy_finding
 from validator.keyring import text_spellings
 from validator.model import Finding, Fix, Severity, finding_order
@@ -40,6 +41,7 @@ from validator.rules.identity import (
 )
 from validator.rules.language import NonCanonicalLang
 from validator.rules.placeholders import may_hold_placeholder
+from validator.rules.selection import selected_rules
 from validator.signature import Secret, verify
 
 #: ``https://host[/base...]/direct/<app_id>?``: a lower-case host that is no IPv4
@@ -95,6 +97,21 @@ class ScreenPlan:
         self.verified = "DL313" in codes
         self.unsupported_lang = "DL201" in codes
         self.non_canonical_lang = "DL202" in codes
+
+
+#: The screen's plan of the configuration checked last (looked up by identity:
+#: hashing a Config on every call would cost more than the screen saves).
+_last_screen_plan: list[ScreenPlan] = []
+
+
+def screen_plan(config: Config) -> ScreenPlan:
+    """The :class:`ScreenPlan` of ``config`` (the last one is kept)."""
+    if _last_screen_plan and _last_screen_plan[0].config is config:
+        return _last_screen_plan[0]
+    codes = frozenset(rule.code for rule in selected_rules(config)[0])
+    plan = ScreenPlan(config, codes)
+    _last_screen_plan[:] = [plan]
+    return plan
 
 
 def screen(
@@ -257,8 +274,6 @@ def _from_full_engine(
     known_secrets: tuple[Secret, ...],
 ) -> tuple[str, Fix | None]:
     """Message and fix as the full engine writes them (DL307's carry the diagnosis)."""
-    from validator.check import full_check
-
     report = full_check(text, secret, secrets, accept_language, config, known_secrets)
     for finding in report.findings:
         if finding.code == code:

@@ -27,12 +27,8 @@ from collections.abc import Iterator
 
 from validator.extract.budget import DEFAULT_BUDGET, BudgetExceeded, ReadBudget
 from validator.extract.candidates import LinkFilter
-from validator.extract.documents import (
-    DOCUMENT_KINDS,
-    DocumentError,
-    MissingExtra,
-    scan_document,
-)
+from validator.extract.documents import DOCUMENT_KINDS, scan_document
+from validator.extract.errors import DocumentError, MissingExtra
 from validator.extract.guard import ReadLog, SkipFile, describe_failure, guarded
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, PathStatus, SourceKind
 from validator.extract.text import Found, decode_bytes, scan_stream, scan_string, sniff_encoding

@@ -21,7 +21,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from validator.extract.documents import DocumentError
+from validator.extract.errors import DocumentError
 
 #: Members in one document (a workbook of a thousand sheets has a few thousand).
 MAX_MEMBERS = 10_000

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 
 from validator.extract.candidates import LinkFilter
+from validator.extract.errors import DocumentError, MissingExtra
 from validator.extract.model import ExtractedLink, SourceKind
 from validator.extract.text import Found
 
@@ -30,22 +31,6 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
 }
 
 Reader = Callable[..., Iterator[Found]]
-
-
-class DocumentError(ValueError):
-    """A document that cannot be read safely or at all: the one-line reason."""
-
-
-class MissingExtra(ImportError):
-    """The extra a reader needs is not installed: the message names the install command."""
-
-    def __init__(self, kind: str, extra: str) -> None:
-        super().__init__(
-            f"{kind}: the {extra} extra is not installed: "
-            f"pip install 'directlink-validator[{extra}]'"
-        )
-        self.kind = kind
-        self.extra = extra
 
 
 def reader_for(kind: SourceKind) -> Reader:

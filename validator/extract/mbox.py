@@ -16,8 +16,8 @@ import mailbox
 from collections.abc import Iterator
 
 from validator.extract.candidates import LinkFilter
-from validator.extract.documents import DocumentError
 from validator.extract.eml import scan_eml
+from validator.extract.errors import DocumentError
 from validator.extract.text import Found
 
 #: What the first line of an mbox file starts with.

@@ -30,7 +30,7 @@ from typing import Any
 
 from validator.extract.candidates import LinkFilter
 from validator.extract.container import Package
-from validator.extract.documents import DocumentError
+from validator.extract.errors import DocumentError
 from validator.extract.model import Location, SourceKind
 from validator.extract.text import Found, found, scan_string
 

@@ -25,7 +25,7 @@ from pypdf.errors import DependencyError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject
 
 from validator.extract.candidates import LinkFilter
-from validator.extract.documents import DocumentError
+from validator.extract.errors import DocumentError
 from validator.extract.model import Location
 from validator.extract.text import Found, found, scan_string
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import ClassVar
 
 from validator import spec
 from validator.model import Finding
@@ -24,6 +25,18 @@ class RanstrReused(BatchRule):
     )
     bad = "…&ranstr=Qm9yTnx3aWZpLXN0YXI in two different links"
     good = "a fresh ranstr for every link"
+    #: How many of the other links a message names; the rest are counted.
+    shown_places: ClassVar[int] = 5
+
+    def message(self, ranstr: str, places: Sequence[str], others: int) -> str:
+        """The finding's message, wherever the links were seen: ``others`` other links use
+        ``ranstr``, and the first of ``places`` (one per other link: ``link 2`` for
+        :func:`~validator.check_many`, ``file:line:column`` for an audit) say where."""
+        shown = list(places[: self.shown_places])
+        more = others - len(shown)
+        where = ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+        plural = "s" if others > 1 else ""
+        return f"ranstr={ranstr!r} is also used by {others} other link{plural}: at {where}"
 
     def check_batch(self, contexts: Sequence[LinkContext]) -> Iterator[tuple[int, Finding]]:
         by_ranstr: dict[str, dict[str, list[int]]] = {}
@@ -37,15 +50,15 @@ class RanstrReused(BatchRule):
                 continue
             indices = sorted(i for positions in links.values() for i in positions)
             for index in indices:
-                others = [str(i + 1) for i in indices if i != index]
+                others = [f"link {i + 1}" for i in indices if i != index]
                 param = contexts[index].param(spec.RANSTR)
                 assert param is not None
                 yield index, self.finding(
-                    f"ranstr={ranstr!r} is also used by link(s) {', '.join(others[:5])}"
-                    + (" …" if len(others) > 5 else ""),
-                    value_span(param),
+                    self.message(ranstr, others, len(others)), value_span(param),
                     param=spec.RANSTR,
                 )
 
 
-RULES: tuple[Rule, ...] = (RanstrReused(),)
+RANSTR_REUSED = RanstrReused()
+
+RULES: tuple[Rule, ...] = (RANSTR_REUSED,)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from validator.check import check, check_many, selected_rules
+from validator.check import check, check_many
 from validator.config import DEFAULT_CONFIG, Config, ConfigError
 from validator.fix import fix_link
 from validator.keyring import EMPTY, Keyring
 from validator.model import Report
 from validator.redact import Redactor
 from validator.rules import Rule
+from validator.rules.selection import configured_severity, selected_rules
 from validator.serialize import report_to_dict
 from validator.service.models import (
     AppliedFix,
@@ -134,6 +135,6 @@ def rule_doc(rule: Rule, settings: ServiceSettings) -> RuleDoc:
         bad=rule.bad,
         good=rule.good,
         fix_description=rule.fix_description,
-        configured_severity=config.severity_for(rule.code),
+        configured_severity=configured_severity(config, rule.code),
         selected=rule in per_link or rule in batch,
     )

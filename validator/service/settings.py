@@ -111,8 +111,10 @@ class ServiceSettings:
         config = None
         if config_file is not None:
             from validator.config import load_config
+            from validator.rules.selection import check_selectors
 
             config = load_config(config_file)
+            check_selectors(config)
         return cls(
             default_secret=secret_from_env(secret_env),
             secrets_by_app=by_app,
