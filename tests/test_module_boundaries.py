@@ -181,6 +181,70 @@ def circles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
     return found
 
 
+#: The layers of the one-way flow, lowest first (docs/architecture.md draws them). A module
+#: belongs to the layer of its nearest listed package; it imports its own layer and the ones
+#: below, never one above. A new top-level module counts as a face until it is listed lower.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("contract and model", (
+        "validator.spec", "validator.version", "validator.limits", "validator.textfiles",
+        "validator.arguments", "validator.model", "validator.config", "validator.signature",
+        "validator.keyring", "validator.redact", "validator.secret_sources",
+    )),
+    ("parse and query", (
+        "validator.query", "validator.parse", "validator.build", "validator.resolve",
+        "validator.mistakes", "validator.diagnose", "validator.serialize", "validator.qr",
+        "validator.signing_snippets", "validator.signing_vectors", "validator.extract",
+    )),
+    ("rules and engine", ("validator.rules", "validator.engine")),
+    ("check", ("validator.check", "validator.fix", "validator.fix_files", "validator.record")),
+    ("report", ("validator.report", "validator.suppression")),
+    ("audit", ("validator.audit", "validator.distributed")),
+    ("faces", (
+        "validator.service", "validator.cli", "validator.testing", "validator.strategies",
+        "validator.__main__", "validator",
+    )),
+)
+
+
+def layer_of(module: str) -> int:
+    """The index in :data:`LAYERS` of the nearest listed package of ``module`` (a project
+    module: ``validator`` itself is listed)."""
+    ranks = {name: rank for rank, (_, names) in enumerate(LAYERS) for name in names}
+    name = module
+    while name not in ranks:
+        name = name.rpartition(".")[0]
+    return ranks[name]
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a module in a higher layer."""
+    found: list[str] = []
+    for module, targets in sorted(graph.items()):
+        rank = layer_of(module)
+        for target in sorted(targets):
+            target_rank = layer_of(target)
+            if target_rank > rank:
+                found.append(f"{module} ({LAYERS[rank][0]}) imports {target} "
+                             f"({LAYERS[target_rank][0]})")
+    return found
+
+
+def test_every_import_goes_down_the_layers() -> None:
+    assert upward_imports(import_graph()) == []
+
+
+def test_the_layer_check_catches_an_upward_import() -> None:
+    graph = {"validator.parse": {"validator.rules.base"}, "validator.rules.base": set(),
+             "validator.check": {"validator.parse", "validator.check"},
+             "validator.model": {"validator.stray"}, "validator.stray": set()}
+    assert upward_imports(graph) == [
+        "validator.model (contract and model) imports validator.stray (faces)",
+        "validator.parse (parse and query) imports validator.rules.base (rules and engine)",
+    ]
+    assert layer_of("validator.cli.cmd_check") == layer_of("validator") == len(LAYERS) - 1
+    assert layer_of("validator.engine.lazy") == layer_of("validator.rules")
+
+
 def test_the_import_graph_has_no_circle() -> None:
     assert [sorted(circle) for circle in circles(import_graph())] == []
 
