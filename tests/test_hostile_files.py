@@ -419,3 +419,37 @@ def test_a_long_json_key_is_cut_in_the_location(tmp_path: Path) -> None:
     head = "[" * spec.MAX_JSON_KEY_CHARS
     assert items[0].location.json_path == f"$['{head}…(+4,936 characters)'][0]"
     assert items[3].location.json_path == "$.short"
+
+
+@pytest.mark.parametrize("command", ["check", "audit"])
+def test_every_report_file_is_written_whole_or_named_in_one_line(
+    tmp_path: Path, command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import validator.cli.cmd_audit as audit_command
+    import validator.cli.cmd_check as check_command
+    from validator.cli import cli
+
+    source = write(tmp_path, "links.txt", (link(1) + "\n").encode())
+    arguments = [link(1)] if command == "check" else [str(source), "-j", "1"]
+    target = tmp_path / "report.json"
+    target.write_text("old report\n", encoding="utf-8")
+
+    def half_way(*args: object, **kwargs: object) -> None:
+        print('{"half": ')
+        raise RuntimeError("the renderer broke")
+
+    monkeypatch.setattr(audit_command, "write_report", half_way)
+    monkeypatch.setattr(check_command, "write_report", half_way)
+    broken = CliRunner().invoke(cli, [command, *arguments, "--format", "sarif", "-o",
+                                      str(target)])
+    assert isinstance(broken.exception, RuntimeError)
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["links.txt", "report.json"]
+
+    missing = tmp_path / "no-such-folder" / "report.json"
+    refused = CliRunner().invoke(cli, [command, *arguments, "-o", str(missing)])
+    assert refused.exit_code == 2
+    assert f"cannot write {missing}" in refused.output
+    assert "Traceback" not in refused.output

@@ -10,7 +10,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict
-from typing import Any, TextIO
+from typing import Any
 
 import click
 
@@ -19,7 +19,7 @@ from validator.cli.config_options import build_config, rule_options
 from validator.cli.dask_engine import ENGINES, run_dask_audit
 from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
-from validator.cli.output_file import written_atomically
+from validator.cli.output_file import report_output
 from validator.cli.output_options import (
     exit_status,
     format_option,
@@ -222,7 +222,7 @@ def audit_command(
                 redact_pii=redact_pii,
                 lines_factory=None if renames else result.record_lines,
             )
-            with _open_output(output) as stream:
+            with report_output(output) as stream:
                 if statistics and output_format == "text":
                     write_statistics(document, stream)
                 elif output_format == "text" and quiet:
@@ -353,21 +353,6 @@ def _renaming(
     if not renames:
         return records
     return lambda: (_renamed(record, renames) for record in records())
-
-
-@contextlib.contextmanager
-def _open_output(output: str | None) -> Iterator[TextIO]:
-    if output is None or output == "-":
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    # Written beside the target and moved over it once whole: never a truncated report.
-    with contextlib.ExitStack() as stack:
-        try:
-            stream = stack.enter_context(written_atomically(output))
-        except OSError as error:
-            raise InputError(f"cannot write {output}: {error.strerror}") from None
-        yield stream
 
 
 @contextlib.contextmanager

@@ -10,8 +10,9 @@ import click
 
 from validator.check import check_many, fails
 from validator.cli.config_options import build_config, rule_options
-from validator.cli.main import InputError, cli
+from validator.cli.main import cli
 from validator.cli.options import load_secrets, read_links, secret_options, utf8_text
+from validator.cli.output_file import report_output
 from validator.cli.output_options import (
     exit_status,
     format_option,
@@ -25,8 +26,6 @@ from validator.report import write_report
 from validator.report.check_document import (
     EXTRA_FORMATS,
     check_document,
-    open_output,
-    writing_to,
 )
 from validator.report.statistics import write as write_statistics
 from validator.report.style import wants_color
@@ -108,10 +107,6 @@ def check_command(
         accept_language=accept_language,
         config=config,
     )
-    try:
-        stream = open_output(output)
-    except OSError as error:
-        raise InputError(f"cannot write {output}: {error.strerror}") from None
     # A link may hold a known secret (DL309): it is never printed back. The
     # redactor masks the spans of each link that reveal one, in the data each
     # format is rendered from; the output filter (every spelling of every
@@ -119,7 +114,7 @@ def check_command(
     redactor = Redactor(keyring, pii=redact_pii)
     last_line = Redactor(keyring)
     document_fail_on = "error" if fail_on == "never" else fail_on
-    with writing_to(stream):
+    with report_output(output) as stream:
         if statistics and output_format == "text":
             document = check_document(sources, reports, fail_on=document_fail_on)
             write_statistics(document, stream)

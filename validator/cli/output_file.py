@@ -1,15 +1,17 @@
 """A report file written whole or not at all.
 
-The report goes to a temporary file beside the target, which replaces the
-target only once the report is complete: a run that fails half-way (a full
-disk, an interrupt, a bug) leaves the previous file as it was, never a
-truncated JSON or SARIF document that a CI step would then read.
+``-o FILE`` of every command goes through :func:`report_output`. The report
+goes to a temporary file beside the target, which replaces the target only
+once the report is complete: a run that fails half-way (a full disk, an
+interrupt, a bug) leaves the previous file as it was, never a truncated JSON
+or SARIF document that a CI step would then read.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from typing import TextIO
@@ -38,3 +40,33 @@ def written_atomically(path: str) -> Iterator[TextIO]:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+@contextlib.contextmanager
+def report_output(path: str | None) -> Iterator[TextIO]:
+    """Standard output (``None`` or ``-``), or ``path`` written atomically.
+
+    Prints (``click.echo``, ``print``) inside the block go to the stream too. A
+    file that cannot be created or put in place is a user mistake: one line, exit 2.
+    """
+    if path is None or path == "-":
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from validator.cli.main import InputError
+
+    try:
+        target = written_atomically(path)
+        stream = target.__enter__()
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with contextlib.redirect_stdout(stream):
+            yield stream
+    except BaseException:
+        target.__exit__(*sys.exc_info())
+        raise
+    try:
+        target.__exit__(None, None, None)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror}") from None

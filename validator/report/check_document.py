@@ -6,11 +6,9 @@ So ``check --format sarif|jsonl|junit|github|html`` renders exactly as
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from collections.abc import Sequence
+from typing import Any
 
 from validator.model import Report
 from validator.redact import Redactor
@@ -81,23 +79,3 @@ def _summary(reports: Sequence[Report]) -> dict[str, Any]:
         "signature_groups": [],
         "opaque": [],
     }
-
-
-def open_output(path: str | None) -> TextIO:
-    """Standard output, or ``path`` opened for writing (``-`` is standard output).
-
-    Raises :class:`OSError` where the file cannot be written.
-    """
-    if path is None or path == "-":
-        return sys.stdout
-    return open(path, "w", encoding="utf-8", newline="\n")
-
-
-@contextlib.contextmanager
-def writing_to(stream: TextIO) -> Iterator[TextIO]:
-    """Send prints to ``stream`` too, and close it afterwards unless it is standard output."""
-    if stream is sys.stdout:
-        yield stream
-        return
-    with stream, contextlib.redirect_stdout(stream):
-        yield stream
