@@ -453,3 +453,19 @@ def test_every_report_file_is_written_whole_or_named_in_one_line(
     assert refused.exit_code == 2
     assert f"cannot write {missing}" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_a_bad_image_in_one_mailbox_message_costs_that_part_only(tmp_path: Path) -> None:
+    separator = b"From support@example.com Tue Nov 24 09:30:00 2026\n"
+    messages = []
+    for number, images in enumerate([[], [("image/svg+xml", SVG)], []], start=1):
+        folder = tmp_path / f"message-{number}"
+        folder.mkdir()
+        eml = eml_with_image_parts(folder, images).read_bytes()
+        messages.append(separator + eml.replace(b"chatid=c", f"chatid={number}-c".encode()))
+    urls, log = read(write(tmp_path, "campaign.mbox", b"\n".join(messages)))
+    chats = [url.split("chatid=")[1].split("&")[0] for url in urls]
+    assert chats == ["1-c1", "1-c2", "2-c1", "2-c2", "3-c1", "3-c2"]
+    assert log.status == "partial"
+    assert log.reason is not None and log.reason.startswith(
+        "message 2: part 3 image/svg+xml: not an image")

@@ -79,7 +79,7 @@ def extract_path(
         yield from _extract_image(name, shown, links, budget)
         return
     if chosen in DOCUMENT_KINDS:
-        yield from scan_document(name, chosen, links)
+        yield from scan_document(name, chosen, links, log=log, budget=budget)
         return
     size = os.path.getsize(name)
     with open(name, "rb") as stream:

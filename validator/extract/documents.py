@@ -12,8 +12,10 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 
+from validator.extract.budget import DEFAULT_BUDGET, ReadBudget
 from validator.extract.candidates import LinkFilter
 from validator.extract.errors import DocumentError, MissingExtra
+from validator.extract.guard import ReadLog
 from validator.extract.model import ExtractedLink, SourceKind
 from validator.extract.text import Found
 
@@ -55,12 +57,20 @@ def reader_for(kind: SourceKind) -> Reader:
 DOCUMENT_KINDS = frozenset({"mbox", *EXTRA_FOR})
 
 
-def scan_document(path: str, kind: SourceKind, link_filter: LinkFilter) -> Iterator[Found]:
-    """Every link in one mailbox, office document or PDF on the local disk."""
+def scan_document(
+    path: str, kind: SourceKind, link_filter: LinkFilter, *, log: ReadLog | None = None,
+    budget: ReadBudget = DEFAULT_BUDGET,
+) -> Iterator[Found]:
+    """Every link in one mailbox, office document or PDF on the local disk.
+
+    With ``log``, a mailbox's message that cannot be read is noted there and the
+    next one is read.
+    """
     if kind == "mbox":
         from validator.extract.mbox import scan_mbox
 
-        yield from _not_verbatim(scan_mbox(path, link_filter=link_filter))
+        yield from _not_verbatim(scan_mbox(path, link_filter=link_filter, log=log,
+                                           budget=budget))
         return
     reader = reader_for(kind)
     size = os.path.getsize(path)
@@ -79,7 +89,8 @@ def _not_verbatim(found: Iterator[Found]) -> Iterator[Found]:
 
 
 def scan_document_bytes(data: bytes, *, path: str, kind: SourceKind,
-                        link_filter: LinkFilter) -> Iterator[Found]:
+                        link_filter: LinkFilter, log: ReadLog | None = None,
+                        budget: ReadBudget = DEFAULT_BUDGET) -> Iterator[Found]:
     """The same for a document read from elsewhere (a remote file of the Dask audit)."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise DocumentError(f"{kind}: {len(data)} bytes, more than {MAX_DOCUMENT_BYTES}")
@@ -93,7 +104,7 @@ def scan_document_bytes(data: bytes, *, path: str, kind: SourceKind,
         local = os.path.join(folder, "mailbox")
         with open(local, "wb") as stream:
             stream.write(data)
-        for item in scan_mbox(local, link_filter=link_filter):
+        for item in scan_mbox(local, link_filter=link_filter, log=log, budget=budget):
             where = item.location
             named = where._replace(path=path + where.path[len(local):])
             yield item._replace(location=named, verbatim=False) \

@@ -15,16 +15,22 @@ from __future__ import annotations
 import mailbox
 from collections.abc import Iterator
 
+from validator.extract.budget import DEFAULT_BUDGET, ReadBudget
 from validator.extract.candidates import LinkFilter
 from validator.extract.eml import scan_eml
 from validator.extract.errors import DocumentError
+from validator.extract.guard import ReadLog, guarded
 from validator.extract.text import Found
 
 #: What the first line of an mbox file starts with.
 FROM_LINE = b"From "
 
 
-def scan_mbox(path: str, *, link_filter: LinkFilter) -> Iterator[Found]:
+def scan_mbox(
+    path: str, *, link_filter: LinkFilter, log: ReadLog | None = None,
+    budget: ReadBudget = DEFAULT_BUDGET,
+) -> Iterator[Found]:
+    """Links of every message; with ``log``, a message (or part) that fails costs only itself."""
     with open(path, "rb") as stream:
         head = stream.read(len(FROM_LINE))
     if head and head != FROM_LINE:
@@ -34,6 +40,13 @@ def scan_mbox(path: str, *, link_filter: LinkFilter) -> Iterator[Found]:
     try:
         for number, key in enumerate(box.iterkeys(), start=1):
             data = box.get_bytes(key)
-            yield from scan_eml(data, path=f"{path}#message-{number}", link_filter=link_filter)
+            where = f"message {number}"
+            parts_log = None if log is None else ReadLog()
+            message = scan_eml(data, path=f"{path}#message-{number}", link_filter=link_filter,
+                               log=parts_log, budget=budget)
+            yield from guarded(message, log, part=where)
+            if log is not None and parts_log is not None:
+                for problem in parts_log.problems:
+                    log.record(where, problem)
     finally:
         box.close()
