@@ -394,6 +394,25 @@ def test_explain_names_another_apps_secret_by_label_only(client: TestClient) -> 
     assert body["diagnosis"]["details"][0]["secret_label"] == "app other_app"
 
 
+def test_explain_shows_the_snippet_lines_of_the_fix_in_the_asked_language(
+    client: TestClient,
+) -> None:
+    from validator.signing_snippets import fix_in_code
+
+    body = client.post("/v1/explain", json={"link": UPPER, "language": "php"}).json()
+    assert body["verdict"] == "mismatch"
+    expected = fix_in_code("php", tuple(body["diagnosis"]["matches"]))
+    assert body["fix_in_code"] == expected
+    assert body["fix_in_code"]["fixes"][0]["hypothesis"] == "uppercase-hex"
+    assert body["fix_in_code"]["fixes"][0]["lines"]
+    right = client.post("/v1/explain", json={"link": SIGNED, "language": "php"}).json()
+    assert (right["verdict"], right["fix_in_code"]) == ("verified", None)
+    assert client.post("/v1/explain", json={"link": UPPER}).json()["fix_in_code"] is None
+    refused = client.post("/v1/explain", json={"link": UPPER, "language": "cobol"})
+    assert refused.status_code == 422
+    assert "no snippet for 'cobol'" in refused.text
+
+
 # Build, fix, QR -------------------------------------------------------------
 
 

@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import resources
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from validator.diagnose import Diagnosis
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +231,16 @@ def fix_in_code(language: str, mistakes: tuple[str, ...]) -> dict[str, object]:
         "command": f"directlink snippet {item.language}",
         "fixes": fixes,
     }
+
+
+def fix_for(language: str | None, diagnosis: Diagnosis) -> dict[str, object] | None:
+    """:func:`fix_in_code` for a diagnosed signature, or ``None`` where there is nothing to fix.
+
+    Nothing for no language, a right signature, or one only wrapped in whitespace.
+    """
+    if language is None or diagnosis.ok or diagnosis.given.strip() == diagnosis.expected:
+        return None
+    return fix_in_code(language, diagnosis.matches)
 
 
 def _lines(lines: tuple[tuple[int, str], ...]) -> list[dict[str, object]]:

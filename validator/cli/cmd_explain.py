@@ -18,7 +18,7 @@ from validator.redact import Redactor
 from validator.report.explain_text import render_diagnosis
 from validator.report.snippet_text import render_fix_in_code
 from validator.report.style import wants_color
-from validator.signing_snippets import LANGUAGES, UnknownLanguage, fix_in_code, language_of
+from validator.signing_snippets import LANGUAGES, UnknownLanguage, fix_for, language_of
 from validator.textfiles import UnreadableFile, read_text
 
 
@@ -99,12 +99,7 @@ def explain_command(
         diagnosis = explain(link, secret=secret, candidates=candidates, batch=batch)
     except ExplainError as error:
         raise InputError(str(error)) from None
-    # Code to fix: not for a right signature, nor one only wrapped in whitespace.
-    code = (
-        None
-        if language is None or diagnosis.ok or diagnosis.given.strip() == diagnosis.expected
-        else fix_in_code(language, diagnosis.matches)
-    )
+    code = fix_for(language, diagnosis)
     # The spans of the link that reveal a secret (one written into a parameter) are masked.
     redactor = Redactor(keyring.with_candidates(candidates))
     if output_format == "json":

@@ -23,6 +23,7 @@ from pydantic import (
 from validator import spec
 from validator.rules import RULES, SelectorError, resolve_selectors
 from validator.service.problems import SECRET_FIELD_REASON
+from validator.signing_snippets import LANGUAGES
 
 #: The longest link (in characters) a request may hold: twice what common web
 #: servers accept in a request line (8 KiB), far past DL509's 2,000.
@@ -207,12 +208,30 @@ class QrRequest(RequestModel):
 # Explain ------------------------------------------------------------------
 
 
+def _snippet_language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(f"no snippet for {value!r}: the languages are {', '.join(LANGUAGES)}")
+    return value
+
+
+SnippetLanguage = Annotated[
+    str,
+    AfterValidator(_snippet_language),
+    WithJsonSchema({"type": "string", "enum": list(LANGUAGES)}),
+]
+
+
 class ExplainRequest(RequestModel):
     link: LinkText
     batch: list[BatchLinkText] = Field(
         default_factory=list,
         max_length=spec.MAX_LINKS_PER_REQUEST,
         description="Other links of the same batch: their sbs/ranstr may have been mixed up.",
+    )
+    language: SnippetLanguage | None = Field(
+        default=None,
+        description="A server language: on a mismatch, `fix_in_code` shows the lines of its "
+        "signing snippet (`directlink snippet LANGUAGE`) that do right what the link did wrong.",
     )
 
 
@@ -256,6 +275,27 @@ class DiagnosisBody(ResponseModel):
     details: list[HypothesisMatch]
 
 
+class SnippetLine(ResponseModel):
+    line: int = Field(description="Line number in the snippet file.")
+    text: str
+
+
+class SnippetFix(ResponseModel):
+    hypothesis: str | None = Field(
+        description="The mistake these lines avoid; `null`: the cause is unknown, so the "
+        "two hashing steps to compare with."
+    )
+    lines: list[SnippetLine]
+
+
+class FixInCode(ResponseModel):
+    language: str
+    title: str
+    file: str = Field(description="The snippet's file name in the package.")
+    command: str = Field(description="The command that prints the whole snippet.")
+    fixes: list[SnippetFix]
+
+
 ExplainVerdict = Literal["verified", "mismatch", "unsigned", "no-secret", "not-a-direct-link"]
 
 
@@ -270,6 +310,9 @@ class ExplainResponse(ResponseModel):
     app_id: str | None
     message: str = Field(description="The verdict in one sentence.")
     diagnosis: DiagnosisBody | None
+    fix_in_code: FixInCode | None = Field(
+        default=None, description="With `language` and a mismatch: the snippet lines to copy."
+    )
 
 
 # Reports (the structure of ``validator.serialize.report_to_dict``) ---------

@@ -31,6 +31,7 @@ from validator.service.models import (
     DiagnosisBody,
     ExplainRequest,
     ExplainResponse,
+    FixInCode,
     FixRequest,
     FixResponse,
     Health,
@@ -50,6 +51,7 @@ from validator.service.problems import (
 from validator.service.qr import qr_svg
 from validator.service.redaction import SecretMatcher
 from validator.service.settings import ServiceSettings
+from validator.signing_snippets import fix_for
 from validator.version import __version__
 
 
@@ -172,6 +174,7 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
         return ExplainResponse(
             verdict="unsigned", app_id=link.app_id, message=str(error), diagnosis=None
         )
+    code = fix_for(body.language, diagnosis)
     return ExplainResponse(
         verdict="verified" if diagnosis.ok else "mismatch",
         app_id=link.app_id,
@@ -179,6 +182,7 @@ def explain_link(body: ExplainRequest, settings: Settings) -> ExplainResponse:
         diagnosis=DiagnosisBody.model_validate(
             Redactor(settings.keyring, same_length=True).secrets(diagnosis_to_dict(diagnosis),
                                                                  link)),
+        fix_in_code=None if code is None else FixInCode.model_validate(code),
     )
 
 
