@@ -174,6 +174,26 @@ def test_the_token_guards_the_api_and_never_shows() -> None:
         answered = exposed.post("/v1/check", json={"link": f"{LINK}&x={TOKEN}"}, headers=right)
         assert answered.status_code == 200 and TOKEN not in answered.text
         assert exposed.get("/healthz").status_code == 200  # liveness stays open
+        document = exposed.get("/openapi.json").json()
+    # The document says what the server asks for, so clients and fuzzers send it.
+    assert document["components"]["securitySchemes"] == {"apiToken": {
+        "type": "http", "scheme": "bearer",
+        "description": "The server's API token (DIRECTLINK_API_TOKEN), sent on /v1 requests."}}
+    for route, item in document["paths"].items():
+        for method, operation in item.items():
+            guarded = route.startswith("/v1/")
+            assert (operation.get("security") == [{"apiToken": []}]) is guarded, (route, method)
+            assert ("401" in operation["responses"]) is guarded, (route, method)
+            if guarded:
+                content = operation["responses"]["401"]["content"]
+                assert list(content) == ["application/problem+json"]
+
+
+def test_a_loopback_server_without_a_token_documents_no_security(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert "securitySchemes" not in document["components"]
+    assert not any("security" in operation for item in document["paths"].values()
+                   for operation in item.values())
 
 
 def test_serve_token_file_and_exposure_errors(

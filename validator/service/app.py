@@ -78,7 +78,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     app.add_middleware(HostGuard, policy=settings.host_policy())
 
     def openapi() -> dict[str, Any]:
-        return precise_openapi(app)
+        return precise_openapi(app, token_required=settings.api_token is not None)
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app

@@ -18,6 +18,7 @@ _FASTAPI_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
 #: Descriptions of the error statuses the API documents.
 ERROR_DESCRIPTIONS: dict[int, str] = {
+    401: "The server needs `Authorization: Bearer <the API token>` and it is missing or wrong.",
     404: "Not found.",
     413: "The request body is over the size limit (1 MiB by default).",
     415: "The body is not sent as `application/json`.",
@@ -31,7 +32,17 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"description": ERROR_DESCRIPTIONS[status]} for status in (*statuses, 500)}
 
 
-def precise_openapi(app: FastAPI) -> dict[str, Any]:
+#: The name of the API token's security scheme in the document.
+TOKEN_SCHEME = "apiToken"
+
+
+def precise_openapi(app: FastAPI, *, token_required: bool = False) -> dict[str, Any]:
+    """The document; with ``token_required``, every ``/v1`` operation needs the bearer token.
+
+    A server with an API token (see ``TokenGuard``) says so, as a security
+    scheme and a 401 answer on each operation it guards, so generated clients
+    and fuzzers send the header.
+    """
     if app.openapi_schema:
         return app.openapi_schema
     document = get_openapi(
@@ -52,8 +63,16 @@ def precise_openapi(app: FastAPI) -> dict[str, Any]:
         components[name] = definition
     components["Problem"] = problem_schema
     problem_content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    for path_item in document.get("paths", {}).values():
+    if token_required:
+        document["components"]["securitySchemes"] = {TOKEN_SCHEME: {
+            "type": "http", "scheme": "bearer",
+            "description": "The server's API token (DIRECTLINK_API_TOKEN), sent on /v1 requests.",
+        }}
+    for route, path_item in document.get("paths", {}).items():
         for operation in path_item.values():
+            if token_required and route.startswith("/v1/"):
+                operation["security"] = [{TOKEN_SCHEME: []}]
+                operation.setdefault("responses", {})["401"] = {}
             for status, response in operation.get("responses", {}).items():
                 if status[0] in "45":
                     response["content"] = problem_content
