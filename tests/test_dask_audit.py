@@ -320,6 +320,27 @@ def test_fsspec_urls_and_globs(corpus: Path, client: Client) -> None:
     assert [(p.status, p.reason) for p in missing["paths"]] == [("skipped", "no file matches")]
 
 
+def test_a_maildir_behind_a_url_is_read_as_the_local_audit_reads_it(
+    tmp_path: Path, client: Client
+) -> None:
+    folder = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (folder / sub).mkdir(parents=True)
+    message = "From: a@example.com\nSubject: chat\n\nChat: {}\n"
+    (folder / "cur" / "1764576000.M1P1.host:2,S").write_text(message.format(signed("app1", 1)))
+    (folder / "new" / "1764576000.M2P1.host").write_text(message.format(signed("app1", 2)))
+    (folder / "tmp" / "1764576000.M3P1.host").write_text(message.format(signed("app1", 3)))
+    got = distributed_audit([f"file://{folder}"], secret=SECRET)
+    expected = local_audit([folder], secret=SECRET)
+    assert [(p.status, p.reason) for p in got["paths"]] == [
+        (p.status, p.reason) for p in expected["paths"]]
+    assert ("skipped", "Maildir tmp/: a message still being delivered") in [
+        (p.status, p.reason) for p in got["paths"]]
+    assert [r["location"]["part"] for r in got["records"]] == [
+        r["location"]["part"] for r in expected["records"]] == ["part 1 text/plain"] * 2
+    assert [r["report"] for r in got["records"]] == [r["report"] for r in expected["records"]]
+
+
 def test_cli_engine_dask_on_a_scheduler(corpus: Path, client: Client) -> None:
     runner = CliRunner()
     environment = {"DIRECTLINK_SECRET": SECRET_TEXT}

@@ -19,6 +19,7 @@ blocks are read. Each file or collection is accounted for: audited, skipped
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import posixpath
@@ -35,7 +36,15 @@ from validator.extract.candidates import LinkFilter
 from validator.extract.documents import DOCUMENT_KINDS, scan_document_bytes
 from validator.extract.model import SourceKind
 from validator.extract.text import Found, decode_bytes, scan_stream, scan_string, sniff_encoding
-from validator.extract.walk import SNIFF_BYTES, PathEntry, is_binary, kind_for, walk
+from validator.extract.walk import (
+    MAILDIR_TMP_REASON,
+    SNIFF_BYTES,
+    PathEntry,
+    is_binary,
+    kind_for,
+    maildir_folder,
+    walk,
+)
 
 #: Bytes of a plain-text file one task reads. Checking costs about 0.6 s per MB on one core
 #: (some 5,000 links), so a block is a task of about 10 s: short enough to balance the load
@@ -154,9 +163,16 @@ def _plan_remote(url: str) -> Iterator[FileEntry | PathEntry]:
         return
     if not found:
         yield PathEntry(url, None, "no file matches")
+    isdir = functools.cache(fs.isdir)
     for path in found:
         full = fs.unstrip_protocol(path)
-        yield FileEntry(full, full, kind_for(posixpath.basename(path)) or "text", local=False)
+        # A Maildir's messages are read as .eml, as the local walk reads them.
+        maildir = maildir_folder(path, isdir, posixpath)
+        if maildir == "tmp":
+            yield PathEntry(full, None, MAILDIR_TMP_REASON)
+            continue
+        kind = "eml" if maildir else kind_for(posixpath.basename(path)) or "text"
+        yield FileEntry(full, full, kind, local=False)
 
 
 def survey(entry: FileEntry) -> Survey:

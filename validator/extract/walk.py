@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 
 from validator.extract.ignore_files import IgnoreFiles
 from validator.extract.model import SourceKind
@@ -55,6 +56,8 @@ SUFFIX_KINDS: dict[str, SourceKind] = {
 #: Maildir: messages are the files of ``cur/`` and ``new/``; ``tmp/`` holds deliveries
 #: still being written. A folder holding ``cur/`` and ``new/`` is a Maildir.
 MAILDIR_FOLDERS = ("cur", "new", "tmp")
+#: Why a file in a Maildir's ``tmp/`` is skipped.
+MAILDIR_TMP_REASON = "Maildir tmp/: a message still being delivered"
 
 #: Bytes sniffed to tell text from binary (git uses the first 8000).
 SNIFF_BYTES = 8000
@@ -198,15 +201,21 @@ def _walk_folder(
         yield PathEntry(str(failed.filename), None, None, _reason(failed))
 
 
-def _maildir_folder(path: str) -> str | None:
-    """``cur``, ``new`` or ``tmp`` for a file directly inside a Maildir's folder, else None."""
-    folder, _ = os.path.split(path)
-    root, name = os.path.split(folder)
+def maildir_folder(
+    path: str, isdir: Callable[[str], bool] = os.path.isdir, paths: ModuleType = os.path
+) -> str | None:
+    """``cur``, ``new`` or ``tmp`` for a file directly inside a Maildir's folder, else None.
+
+    ``isdir`` and ``paths`` (``os.path`` or ``posixpath``) let a remote file
+    system of the Dask audit ask the same question.
+    """
+    folder, _ = paths.split(path)
+    root, name = paths.split(folder)
     if name not in MAILDIR_FOLDERS:
         return None
     # tmp/ is often empty, so not kept by version control: cur/ and new/ make a Maildir.
-    if all(os.path.isdir(os.path.join(root, sub)) for sub in ("cur", "new")):
-        return name
+    if all(isdir(paths.join(root, sub)) for sub in ("cur", "new")):
+        return str(name)
     return None
 
 
@@ -223,9 +232,9 @@ def _file_entry(path: str) -> PathEntry:
         return PathEntry(path, None, None, "broken symbolic link")
     if not os.path.isfile(path):
         return PathEntry(path, None, "not a regular file")
-    maildir = _maildir_folder(path)
+    maildir = maildir_folder(path)
     if maildir == "tmp":
-        return PathEntry(path, None, "Maildir tmp/: a message still being delivered")
+        return PathEntry(path, None, MAILDIR_TMP_REASON)
     kind = "eml" if maildir else kind_for(path)
     if kind is not None:
         return PathEntry(path, kind)
