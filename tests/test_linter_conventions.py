@@ -162,6 +162,28 @@ def test_statistics_counts_findings_per_rule(runner: CliRunner) -> None:
     assert lines[-1] == "5 findings in total"
 
 
+def test_statistics_as_json_and_refused_in_formats_without_a_form(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    links = [BAD, BAD, f"{B}?lang=pt-BR"]
+    result = runner.invoke(cli, ["check", "--statistics", "--format", "json", *links])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [
+        {"code": "DL202", "name": "non-canonical-lang", "severity": "warning", "count": 3,
+         "fix": "safe"},
+        {"code": "DL101", "name": "chatid-without-direct", "severity": "error", "count": 2,
+         "fix": "unsafe"},
+    ]
+    (tmp_path / "a.txt").write_text("\n".join(links) + "\n", encoding="utf-8")
+    audited = runner.invoke(cli, ["audit", str(tmp_path / "a.txt"), "-j", "1", "--statistics",
+                                  "--format", "json"])
+    assert json.loads(audited.stdout) == json.loads(result.stdout)
+    for command in (["check", BAD], ["audit", str(tmp_path / "a.txt")]):
+        refused = runner.invoke(cli, [*command, "--statistics", "--format", "sarif"])
+        assert refused.exit_code == 2
+        assert refused.stderr.strip() == "Error: --statistics writes text or json, not sarif"
+
+
 def test_singular_and_plural_words(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text(f"{B}?chatid=1\n", encoding="utf-8")
     audit = runner.invoke(cli, ["audit", "a.txt", "-j", "1"])

@@ -21,6 +21,7 @@ from validator.cli.main import EXIT_CLEAN, EXIT_FINDINGS, InputError, cli
 from validator.cli.options import load_secrets, secret_options
 from validator.cli.output_file import report_output
 from validator.cli.output_options import (
+    check_statistics_format,
     exit_status,
     format_option,
     judging_options,
@@ -142,6 +143,7 @@ def audit_command(
     wholly or in part, 2 usage error, or a file whose reader needs a missing
     extra (unless --skip-unsupported).
     """
+    check_statistics_format(statistics, output_format)
     config = build_config(config_path, select, extend_select, ignore, context)
     keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     to_terminal = output in (None, "-")
@@ -223,8 +225,8 @@ def audit_command(
                 lines_factory=None if renames else result.record_lines,
             )
             with report_output(output) as stream:
-                if statistics and output_format == "text":
-                    write_statistics(document, stream)
+                if statistics:
+                    write_statistics(document, stream, output_format)
                 elif output_format == "text" and quiet:
                     from validator.report.grouped_text import write_findings
 

@@ -14,6 +14,7 @@ from validator.cli.main import cli
 from validator.cli.options import load_secrets, read_links, secret_options, utf8_text
 from validator.cli.output_file import report_output
 from validator.cli.output_options import (
+    check_statistics_format,
     exit_status,
     format_option,
     judging_options,
@@ -87,6 +88,7 @@ def check_command(
     status: 0 clean, 1 findings at or above --fail-on (never with --exit-zero),
     2 usage or input error.
     """
+    check_statistics_format(statistics, output_format)
     config = build_config(config_path, select, extend_select, ignore, context)
     keyring = load_secrets(secret_env, secret_file, secret_prompt, secrets_file)
     sources: list[str] = []
@@ -115,9 +117,9 @@ def check_command(
     last_line = Redactor(keyring)
     document_fail_on = "error" if fail_on == "never" else fail_on
     with report_output(output) as stream:
-        if statistics and output_format == "text":
+        if statistics:
             document = check_document(sources, reports, fail_on=document_fail_on)
-            write_statistics(document, stream)
+            write_statistics(document, stream, output_format)
         elif output_format == "json":
             _write_json(sources, reports, fixed, redactor)
         elif output_format in EXTRA_FORMATS:

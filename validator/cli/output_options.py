@@ -65,8 +65,20 @@ color_option = click.option(
 
 statistics_option = click.option(
     "--statistics", is_flag=True, default=False,
-    help="Print how many findings of each rule, instead of the findings.",
+    help="Print how many findings of each rule, instead of the findings (as text, or as "
+    "JSON with --format json).",
 )
+
+#: The formats ``--statistics`` writes (see :mod:`validator.report.statistics`).
+STATISTICS_FORMATS = ("text", "json")
+
+
+def check_statistics_format(statistics: bool, output_format: str) -> None:
+    """``--statistics`` with a format it has no form in is a usage error, not ignored."""
+    if statistics and output_format not in STATISTICS_FORMATS:
+        from validator.cli.main import InputError
+
+        raise InputError(f"--statistics writes text or json, not {output_format}")
 
 
 def exit_status(failed: bool, *, exit_zero: bool) -> int:
