@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
+from validator.keyring import SECRET_MASK
 from validator.query import form_decode
 from validator.signature import Secret, fingerprint
 
-SECRET_PLACEHOLDER = "<AppSecret>"
+#: The secret in a hashed string as it is shown (the keyring's mask).
+SECRET_PLACEHOLDER = SECRET_MASK
 
 # Part kinds of a hashed string, so renderers can mark user values.
 VALUE = "value"

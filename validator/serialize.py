@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report
 from validator.redact import Redactor
+
+if TYPE_CHECKING:
+    from validator.extract.model import Location
 
 
 def param_to_dict(param: Param) -> dict[str, Any]:
@@ -42,8 +45,12 @@ def link_to_dict(link: DirectLink) -> dict[str, Any]:
     }
 
 
-# Reports --------------------------------------------------------------------
+def location_to_dict(location: Location) -> dict[str, Any]:
+    """Where a link was found: path, line, column, kind, json_path, part (in that order)."""
+    return location._asdict()
 
+
+# Reports --------------------------------------------------------------------
 
 
 def fix_to_dict(fix: Fix) -> dict[str, Any]:

@@ -45,7 +45,7 @@ from validator.audit.batch import (
 )
 from validator.audit.result import AuditResult
 from validator.audit.run import ProgressCallback, audit
-from validator.audit.summary import MAX_LISTED_OPAQUE, AuditSummary, SignatureGroup, summarise
+from validator.audit.summary import MAX_LISTED_OPAQUE, AuditSummary, summarise
 from validator.audit.tasks import PathResult
 from validator.audit.worker import (
     BATCH_WINDOW,
@@ -54,12 +54,11 @@ from validator.audit.worker import (
     TaskResult,
     checked_record,
     count_link,
-    link_record,
-    location_to_dict,
     opaque_record,
     ranstr_hash,
     settle,
 )
+from validator.record import SignatureGroup
 
 __all__ = [
     "BATCH_WINDOW",
@@ -79,8 +78,6 @@ __all__ = [
     "checked_record",
     "count_link",
     "first_param",
-    "link_record",
-    "location_to_dict",
     "opaque_record",
     "ranstr_hash",
     "reuse_template",

@@ -9,10 +9,10 @@ from typing import Any
 
 from validator.audit.batch import BatchIndex
 from validator.audit.spool import numbered_lines
-from validator.audit.summary import AuditSummary
 from validator.audit.tasks import PathResult
 from validator.config import Config
 from validator.model import SEVERITY_RANK
+from validator.record import Summary
 from validator.report import jsonio
 
 
@@ -22,7 +22,7 @@ class AuditResult:
     Use it as a context manager, or call :meth:`close`, to delete the spool.
     """
 
-    def __init__(self, paths: list[PathResult], summary: AuditSummary,
+    def __init__(self, paths: list[PathResult], summary: Summary,
                  spools: list[str], batch: BatchIndex, spool_dir: str, config: Config) -> None:
         self.paths = paths
         self.summary = summary

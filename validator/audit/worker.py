@@ -23,14 +23,15 @@ from validator.check import check_parsed
 from validator.config import Config
 from validator.extract import ReadBudget, ReadLog, guarded, read_path, shown_path
 from validator.extract.candidates import LinkFilter
-from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
+from validator.extract.model import ExtractedLink, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
 from validator.keyring import Keyring
 from validator.model import DirectLink, Report
+from validator.record import LinkRecord, RecordJSON
 from validator.redact import Redactor
 from validator.report import jsonio
 from validator.report.text import render_report
-from validator.serialize import finding_to_dict, outcome_to_dict
+from validator.serialize import location_to_dict
 from validator.signature import Secret
 from validator.suppression import Suppressions
 
@@ -101,18 +102,6 @@ def ranstr_hash(ranstr: str) -> int:
     data = ranstr.encode("utf-8", "surrogatepass")
     value = (zlib.crc32(data) << 31) ^ zlib.adler32(data) ^ len(data)
     return value or 1
-
-
-def location_to_dict(location: Location) -> dict[str, Any]:
-    return {
-        "path": location.path,
-        "line": location.line,
-        "column": location.column,
-        "kind": location.kind,
-        "json_path": location.json_path,
-        "part": location.part,
-    }
-
 
 
 def _signature_cause(report: Report, secret: Secret | None,
@@ -206,40 +195,6 @@ def _extract_range(task: Task, link_filter: LinkFilter) -> Iterator[ExtractedLin
                                limit=task.end - task.start)
 
 
-def link_record(item: ExtractedLink, report: Report) -> dict[str, Any]:
-    """The JSON-ready record of one checked link, as every output format reads it.
-
-    Leaner than :func:`validator.serialize.report_to_dict` (an audit may hold
-    millions): the findings in full, what the page does (browser outcome, and
-    the SDK's where it differs) and the decoded parameters with their spans.
-    """
-    link = report.link
-    browser = report.outcome
-    sdk = report.outcomes.get("sdk")
-    compact: dict[str, Any] = {
-        "link": {
-            "app_id": link.app_id,
-            "host": link.host,
-            "params": [
-                {"name": p.name, "value": p.value, "raw": p.raw, "span": [p.start, p.end]}
-                for p in link.params
-            ],
-        },
-        "findings": [finding_to_dict(finding) for finding in report.findings],
-        "outcome": outcome_to_dict(browser),
-    }
-    if sdk is not None and sdk != browser:
-        compact["sdk_outcome"] = outcome_to_dict(sdk)
-    return {
-        "location": location_to_dict(item.location),
-        "url": item.url,
-        "wrappers": list(item.wrappers),
-        "wrapped_url": item.wrapped_url,
-        "verbatim": item.verbatim,
-        "report": compact,
-    }
-
-
 def opaque_record(item: OpaqueLink, keyring: Keyring) -> dict[str, Any]:
     """A click-tracking link as the summary lists it (a secret written into it masked).
 
@@ -257,7 +212,7 @@ def opaque_record(item: OpaqueLink, keyring: Keyring) -> dict[str, Any]:
 
 
 def checked_record(item: ExtractedLink, settings: AuditSettings,
-                   window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
+                   window: Sequence[DirectLink]) -> tuple[RecordJSON, Report]:
     """One link checked into its record and report, as every audit engine does it.
 
     A secret (or a full inner digest) written into the link itself (DL309) is
@@ -274,16 +229,15 @@ def checked_record(item: ExtractedLink, settings: AuditSettings,
 
 
 def _check_record(item: ExtractedLink, settings: AuditSettings,
-                  window: Sequence[DirectLink]) -> tuple[dict[str, Any], Report]:
+                  window: Sequence[DirectLink]) -> tuple[RecordJSON, Report]:
     report = check_parsed(item.url, item.parsed, secret=settings.keyring.default,
                           secrets=settings.keyring.per_app, config=settings.config)
-    record = link_record(item, report)
-    cause = _signature_cause(report, settings.keyring.for_app(report.link.app_id), window)
-    if cause is not None:
-        record["signature_cause"] = {"hypothesis": cause[0], "headline": cause[1]}
+    record = LinkRecord.extracted(item, report)
+    record.signature_cause = _signature_cause(
+        report, settings.keyring.for_app(report.link.app_id), window)
     if settings.render_text and report.findings:
-        record["text"] = render_report(report, color=settings.color, show_fixes=True)
-    return record, report
+        record.text = render_report(report, color=settings.color, show_fixes=True)
+    return record.to_json(), report
 
 
 def count_link(result: TaskResult, report: Report, record: Mapping[str, Any]) -> None:

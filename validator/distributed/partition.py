@@ -38,6 +38,7 @@ from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.keyring import Keyring
 from validator.model import DirectLink
+from validator.record import LOCATION_KEY
 from validator.report import jsonio
 
 #: A child of the worker's logger: its lines land in ``client.get_worker_logs()``.
@@ -72,9 +73,6 @@ class Source:
 
     path: str
     kind: SourceKind
-
-
-_LOCATION_KEY = b'{"location":'
 
 
 @dataclass(slots=True)
@@ -112,7 +110,7 @@ class PartitionAudit:
     def lines(self) -> list[bytes]:
         """Every record's JSON line, as written (lines relative to the partition)."""
         locations, rests = self._parts()
-        return [_LOCATION_KEY + location + rest
+        return [LOCATION_KEY + location + rest
                 for location, rest in zip(locations, rests, strict=True)]
 
     def records(self) -> Iterator[dict[str, Any]]:
@@ -135,7 +133,7 @@ class PartitionAudit:
                 placed = place(jsonio.loads(location.decode("utf-8")), shift,
                                self.record_number(number))
                 location = _dumps(placed).encode("utf-8")
-            line = _LOCATION_KEY + location + rest
+            line = LOCATION_KEY + location + rest
             cause = causes.get(number)
             if cause is not None:
                 record = jsonio.loads(line.decode("utf-8"))
@@ -159,7 +157,7 @@ class _RecordPacker:
     def add(self, record: Mapping[str, Any]) -> None:
         line = _dumps(record).encode("utf-8")
         location = _dumps(record["location"]).encode("utf-8")
-        prefix = _LOCATION_KEY + location
+        prefix = LOCATION_KEY + location
         if not line.startswith(prefix):  # pragma: no cover - records start with their location
             raise ValueError("a link record does not start with its location")
         self._location_chunks.append(self._locations.compress(location + b"\n"))

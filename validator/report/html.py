@@ -30,6 +30,7 @@ from importlib import resources
 from typing import Any, TextIO
 
 from validator.model import SEVERITY_RANK
+from validator.record import SECRET_MASK
 from validator.report.catalogue import RuleInfo, rule_info
 from validator.report.document import Record, ReportDocument, findings_of
 from validator.version import __version__
@@ -38,8 +39,6 @@ SEVERITY_COLOURS = {"error": "#b3261e", "warning": "#b86200", "info": "#0b5cad"}
 SEVERITY_PLURALS = {"error": "errors", "warning": "warnings", "info": "infos"}
 #: Severities as the JSON island numbers them (the script reads the same order).
 SEVERITY_ORDER = ("info", "warning", "error")
-#: The mask a secret written into a link is shown as; its spans no longer fit the text.
-SECRET_MASK = "<AppSecret>"
 #: Up to this many paths, their table starts open.
 OPEN_PATHS = 12
 
@@ -160,6 +159,7 @@ def _link_data(record: Record, file_index: int, findings: list[dict[str, Any]],
                cause_id: str | None) -> dict[str, Any]:
     location = record["location"]
     url = str(record["url"])
+    # A secret masked in the link text moves what follows it: its spans no longer fit.
     spans_fit = SECRET_MASK not in url
     extra = [str(item) for item in (location.get("part"), location.get("json_path")) if item]
     item: dict[str, Any] = {

@@ -10,6 +10,7 @@ from validator.config import DEFAULT_CONFIG, Config, ConfigError
 from validator.fix import fix_link
 from validator.keyring import EMPTY, Keyring
 from validator.model import Report
+from validator.record import Summary
 from validator.redact import Redactor
 from validator.rules import Rule
 from validator.rules.selection import configured_severity, selected_rules
@@ -79,13 +80,13 @@ def check_batch(
 
 
 def summarize(reports: Sequence[Report]) -> BatchSummary:
-    severities = [finding.severity for report in reports for finding in report.findings]
+    summary = Summary.of_reports(reports)
     return BatchSummary(
-        links=len(reports),
-        ok=sum(1 for report in reports if report.ok),
-        errors=severities.count("error"),
-        warnings=severities.count("warning"),
-        infos=severities.count("info"),
+        links=summary.links,
+        ok=summary.links - summary.links_with_errors,
+        errors=summary.by_severity["error"],
+        warnings=summary.by_severity["warning"],
+        infos=summary.by_severity["info"],
     )
 
 
