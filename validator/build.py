@@ -8,10 +8,6 @@ secret, the builder fills ``ranstr`` and ``sbs_mm``.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import secrets as _random
 from collections.abc import Iterable
 from urllib.parse import quote
 
@@ -33,7 +29,9 @@ class BuildError(ValueError):
 
 def new_ranstr() -> str:
     """A fresh, URL-safe random string of :data:`GENERATED_RANSTR_LENGTH` characters."""
-    return _random.token_urlsafe(18)
+    import secrets  # here, not at the top: checking a link needs no random numbers
+
+    return secrets.token_urlsafe(18)
 
 
 def derived_ranstr(secret: Secret | str, seed: str) -> str:
@@ -43,6 +41,10 @@ def derived_ranstr(secret: Secret | str, seed: str) -> str:
     same report (CI diffs, caches), while nobody without the secret can guess
     it: HMAC-SHA256 keyed by the secret, URL-safe base64, 24 characters.
     """
+    import base64
+    import hashlib
+    import hmac
+
     key = as_secret(secret).reveal().encode("utf-8")
     message = b"directlink ranstr\0" + seed.encode("utf-8", "surrogatepass")
     digest = hmac.new(key, message, hashlib.sha256).digest()[:18]

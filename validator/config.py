@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator import spec
 from validator.limits import LimitExceeded, loads_toml
 from validator.model import SEVERITIES, Severity
 from validator.textfiles import UnreadableFile, read_text
+
+if TYPE_CHECKING:
+    import tomllib
 
 CONFIG_FILE = "directlink.toml"
 PYPROJECT_FILE = "pyproject.toml"
@@ -257,6 +259,8 @@ def _validate(config: Config, source: str, prefix: str = "") -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here: a run without a configuration file needs no TOML parser
+
     source = os.fspath(path)
     if not path.exists():
         raise ConfigError(source, None, "file does not exist")

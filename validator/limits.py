@@ -5,13 +5,14 @@ than :data:`~validator.spec.MAX_NESTING_DEPTH` or holding integers longer than
 :data:`~validator.spec.MAX_INTEGER_DIGITS`: each is refused with a
 :class:`LimitExceeded` whose message names the limit, never the content (a
 secrets file's content is secret).
+
+``json``, ``tomllib`` and the scanners' patterns load on the first document:
+checking a link reads none.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import tomllib
 from typing import Final
 
 from validator import spec
@@ -37,17 +38,16 @@ def check_link_length(text: str) -> None:
 # JSON and TOML documents ----------------------------------------------------
 
 # Openers of nested values; the count of those not yet closed bounds the depth.
-# The scan ignores brackets inside strings.
-_JSON_TOKENS: Final = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?\d+', re.DOTALL)
-_TOML_TOKENS: Final = re.compile(
-    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]|[+-]?\d[\d_]*',
-    re.DOTALL,
+# The scan ignores brackets inside strings. Compiled (and cached by ``re``) on first use.
+_JSON_TOKENS: Final = r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?\d+'
+_TOML_TOKENS: Final = (
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]|[+-]?\d[\d_]*'
 )
 
 
-def _scan(text: str, tokens: re.Pattern[str], what: str) -> None:
+def _scan(text: str, tokens: str, what: str) -> None:
     depth = 0
-    for match in tokens.finditer(text):
+    for match in re.finditer(tokens, text, re.DOTALL):
         token = match.group()
         if token in ("[", "{"):
             depth += 1
@@ -68,6 +68,8 @@ def loads_json(text: str, what: str = "the JSON document") -> object:
 
     Raises :class:`LimitExceeded`, or :class:`json.JSONDecodeError` for malformed JSON.
     """
+    import json
+
     _scan(text, _JSON_TOKENS, what)
     try:
         return json.loads(text)
@@ -82,6 +84,8 @@ def loads_toml(text: str, what: str = "the TOML document") -> dict[str, object]:
 
     Raises :class:`LimitExceeded`, or :class:`tomllib.TOMLDecodeError` for malformed TOML.
     """
+    import tomllib
+
     _scan(text, _TOML_TOKENS, what)
     try:
         return tomllib.loads(text)

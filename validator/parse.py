@@ -12,11 +12,8 @@ text that is no URL yields a link whose ``is_url`` is False and whose
 from __future__ import annotations
 
 import re
-import unicodedata
 from types import MappingProxyType
 from urllib.parse import unquote_to_bytes
-
-import idna
 
 from validator import spec
 from validator.model import DirectLink, Param, Span
@@ -25,7 +22,6 @@ from validator.query import form_decode
 _SPECIAL_AUTHORITY_END = re.compile(r"[/\\?#]")
 _AUTHORITY_END = re.compile(r"[/?#]")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _SPECIAL_PORTS: dict[str, int | None] = {
     "http": 80,
     "https": 443,
@@ -103,10 +99,10 @@ class _Parser:
     def __init__(self, original: str) -> None:
         self.original = original
         text = original
-        if not text.isascii() and _SURROGATE.search(text):
+        if not text.isascii() and _has_surrogate(text):
             # A JavaScript string holding a lone surrogate reaches the URL
             # parser as U+FFFD (USVString conversion); same length, same spans.
-            text = _SURROGATE.sub("\ufffd", text)
+            text = "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
         self.lead = len(text) - len(text.lstrip(spec.C0_CONTROL_OR_SPACE))
         end = len(text.rstrip(spec.C0_CONTROL_OR_SPACE)) if self.lead < len(text) else self.lead
         self.positions: list[int] | None = None
@@ -403,6 +399,8 @@ def _special_host(host: str) -> str:
         if "xn--" in domain:
             _check_punycode_labels(domain)
     else:
+        import idna  # here: most hosts are ASCII, and idna's tables take a while to load
+
         try:
             domain = idna.encode(host, uts46=True).decode("ascii")
         except (idna.IDNAError, UnicodeError, ValueError) as error:
@@ -415,11 +413,24 @@ def _special_host(host: str) -> str:
     return domain
 
 
+def _has_surrogate(text: str) -> bool:
+    """True where ``text`` holds a code point U+D800..U+DFFF, the only ones UTF-8 refuses
+    (no regular expression: a class over the surrogates takes milliseconds to compile)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def _check_punycode_labels(domain: str) -> None:
     """UTS #46 validity of the ``xn--`` labels of an ASCII host, as browsers check it.
 
     Each must decode as Punycode to a non-ASCII label in NFC that maps to itself.
     """
+    import unicodedata
+
+    import idna
     for label in domain.split("."):
         if not label.startswith("xn--"):
             continue

@@ -17,7 +17,6 @@ hides a form from the mask.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -94,6 +93,8 @@ class Redactor:
                 wrapped = quote(text, safe="")
                 texts.update((wrapped, _ESCAPE.sub(lambda m: m.group(0).lower(), wrapped)))
                 # As messages quote a value (repr) and JSON escapes it.
+                import json
+
                 texts.update((repr(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1]))
         texts |= self.keyring.spellings()
         return _pattern(texts)

@@ -6,10 +6,8 @@ Error messages name the source, never its content.
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -94,6 +92,8 @@ def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secre
 
 
 def _looks_like_toml(text: str) -> bool:
+    import tomllib
+
     try:
         parsed = loads_toml(text)
     except LimitExceeded:
@@ -104,6 +104,9 @@ def _looks_like_toml(text: str) -> bool:
 
 
 def _mapping(path: str | os.PathLike[str], what: str) -> dict[str, str]:
+    import json  # the parsers load with the first secrets file, not at every start
+    import tomllib
+
     text = _read(path)
     name = os.fspath(path)
     data: object

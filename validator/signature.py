@@ -2,12 +2,12 @@
 
 ``sbs_mm = md5(md5(sbs + "_" + AppSecret) + "_" + ranstr)``, both digests as
 lower-case hex, strings hashed as UTF-8 of the values the page decodes.
+``hashlib`` and ``hmac`` load on the first hash: most commands check links
+that carry no signature, or without a secret, and start faster without them.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,9 +57,13 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
+        import hmac
+
         return hmac.compare_digest(self.reveal().encode("utf-8"), other.reveal().encode("utf-8"))
 
     def __hash__(self) -> int:
+        import hashlib
+
         return hash((Secret, hashlib.sha256(self.reveal().encode("utf-8")).digest()))
 
     def __reduce__(self) -> tuple[Any, tuple[str]]:
@@ -97,6 +101,8 @@ def as_secret(secret: Secret | str) -> Secret:
 
 
 def md5_hex(text: str) -> str:
+    import hashlib
+
     return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
@@ -134,6 +140,8 @@ def verify(sbs: str, ranstr: str, sbs_mm: str, secret: Secret | str) -> bool:
         given = sbs_mm.encode("ascii")
     except UnicodeEncodeError:
         given = b""
+    import hmac
+
     return hmac.compare_digest(expected, given)
 
 

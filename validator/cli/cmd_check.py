@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import cast
 
 import click
@@ -143,6 +142,8 @@ def _write_json(
     fixed: list[str | None],
     redactor: Redactor,
 ) -> None:
+    import json
+
     entries = []
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):
         entry = {"source": source, **redactor.report_dict(report_to_dict(report), report.link)}

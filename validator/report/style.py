@@ -9,6 +9,7 @@ https://force-color.org), then whether the stream is a terminal.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from typing import TextIO
 
@@ -46,7 +47,24 @@ def wants_color(choice: str, stream: TextIO) -> bool:
         return True
     if choice == "never":
         return False
+    if not _may_be_terminal(stream):
+        return False  # what rich answers too, without importing it
     from rich.console import Console
 
     console = Console(file=stream)
     return console.is_terminal and not console.no_color and console.color_system is not None
+
+
+def _may_be_terminal(stream: TextIO) -> bool:
+    """False where rich's console would not call ``stream`` a terminal either.
+
+    That is: no ``TTY_COMPATIBLE=1``, no ``FORCE_COLOR`` and a stream that is no
+    TTY. Commands mostly write to pipes and files; this spares them importing rich.
+    """
+    if os.environ.get("TTY_COMPATIBLE", "") == "1" or "FORCE_COLOR" in os.environ:
+        return True
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return isatty is not None and bool(isatty())
+    except ValueError:
+        return False

@@ -66,7 +66,10 @@ _WHITESPACE_SENSITIVE = frozenset(spec.WHITESPACE_SENSITIVE_PARAMS)
 if TYPE_CHECKING:
     from validator.config import Config
 
-_UNSAFE = re.compile(r"[\x00-\x20\"'<>{}|\\^`\x7f-\U0010ffff]")
+#: What a browser percent-encodes: C0 controls, space, ``"'<>{}|\\^`` and DEL onwards;
+#: written as the complement (printable ASCII that is safe), which compiles in a
+#: fraction of a millisecond where the range up to U+10FFFF takes tens.
+_UNSAFE = re.compile(r"[^!#-&(-;=?-\[\]_a-z~]")
 
 
 def link_signals(

@@ -1,0 +1,114 @@
+"""Start-up: ``directlink check URL`` loads what checking a healthy link needs, and no more.
+
+No timing here (``benchmarks/bench_startup.py`` measures it): these tests name
+the modules a command must not import on its way, so that a new top-level
+import of a heavy module fails a test instead of slowing every pre-commit run.
+The colour decision that spares rich is checked against rich's own answer.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from validator.report.style import wants_color
+
+HEALTHY = (
+    "https://visitorchat.twt.com/direct/8cba81d468aac01b4f15f8ea4ef33677"
+    "?direct=1&chatid=c1&lang=en"
+)
+
+#: Modules a plain ``check`` of a healthy link, without a secret or a
+#: configuration file, writing to a pipe, has no use for.
+NOT_ON_THE_CHECK_PATH = (
+    "rich",  # colour: only for a terminal
+    "tomllib",  # no configuration file
+    "json",  # text output
+    "hashlib",  # no secret: nothing to hash
+    "hmac",
+    "secrets",  # no link is built
+    "idna",  # an ASCII host
+    "email_validator",
+    "phonenumbers",
+    "yarl",
+    "validator.audit",
+    "validator.service",
+    "validator.diagnose",
+    "validator.mistakes",
+    "validator.extract",
+)
+
+_PROBE = """
+import contextlib, io, sys
+sys.argv = ["directlink", *sys.argv[1:]]
+from validator.cli import main
+out = io.StringIO()
+try:
+    with contextlib.redirect_stdout(out):
+        main()
+except SystemExit as exit:
+    code = exit.code
+modules = sorted(sys.modules)
+import json
+sys.__stdout__.write(json.dumps({"code": code, "out": out.getvalue(), "modules": modules}))
+"""
+
+
+def _modules_of(arguments: list[str], cwd: Path) -> tuple[int, str, set[str]]:
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DIRECTLINK_APP_SECRET", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *arguments],
+        capture_output=True, text=True, cwd=cwd, env=env, check=True,
+    )
+    result = json.loads(done.stdout)
+    return result["code"], result["out"], set(result["modules"])
+
+
+def test_check_of_a_healthy_link_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    code, out, modules = _modules_of(["check", HEALTHY], tmp_path)
+    assert code == 0 and "visitorchat.twt.com" in out
+    loaded = sorted(
+        name for name in modules
+        if any(name == heavy or name.startswith(heavy + ".") for heavy in NOT_ON_THE_CHECK_PATH)
+    )
+    assert loaded == []
+
+
+def test_the_lazy_modules_load_when_a_run_needs_them(tmp_path: Path) -> None:
+    """The same modules do load where the run uses them: the probe can see an import."""
+    (tmp_path / "directlink.toml").write_text('select = ["ALL"]\n', encoding="utf-8")
+    link = HEALTHY.replace("visitorchat.twt.com", "b\u00fccher.example")
+    code, out, modules = _modules_of(["check", "--format", "json", link], tmp_path)
+    assert code in (0, 1) and out.startswith("[")
+    assert {"tomllib", "json", "idna"} <= modules
+
+
+@pytest.mark.parametrize("environment", [
+    {}, {"NO_COLOR": "1"}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": ""}, {"TTY_COMPATIBLE": "1"},
+    {"TTY_COMPATIBLE": "0"}, {"TERM": "dumb"}, {"FORCE_COLOR": "1", "NO_COLOR": "1"},
+])
+def test_auto_colour_is_what_rich_decides(
+    environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    for key in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TERM"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    primary, secondary = os.openpty()
+    with open(secondary, "w", encoding="utf-8") as terminal:
+        for stream in (io.StringIO(), terminal):
+            console = Console(file=stream)
+            rich_says = (console.is_terminal and not console.no_color
+                         and console.color_system is not None)
+            assert wants_color("auto", stream) is rich_says
+    os.close(primary)
