@@ -27,7 +27,6 @@ from validator.report.check_document import (
     EXTRA_FORMATS,
     check_document,
 )
-from validator.report.statistics import write as write_statistics
 from validator.report.style import wants_color
 from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
@@ -117,6 +116,8 @@ def check_command(
     document_fail_on = "error" if fail_on == "never" else fail_on
     with report_output(output) as stream:
         if statistics:
+            from validator.report.statistics import write as write_statistics
+
             document = check_document(sources, reports, fail_on=document_fail_on)
             write_statistics(document, stream, output_format)
         elif output_format == "json":
