@@ -16,10 +16,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import re
 import string
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from validator import arguments
 from validator.keyring import Keyring
@@ -32,8 +31,11 @@ from validator.mistakes import (
     SECRET,
     SECRET_PLACEHOLDER,
     VALUE,
+    Diagnosis,
     Hypothesis,
     Inputs,
+    Match,
+    SdkView,
     Step,
     correct_steps,
     hypotheses_markdown,
@@ -79,82 +81,6 @@ _WHITESPACE_HEADLINE = (
 
 _HEX = frozenset(string.hexdigits)
 _LOWER_HEX = frozenset("0123456789abcdef")
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A hypothesis that reproduces the given ``sbs_mm``."""
-
-    hypothesis: str
-    description: str
-    fix: str
-    variant: str
-    steps: tuple[Step, ...]
-    #: The given value matches only once its hex digits are read in lower case.
-    uppercase: bool = False
-    #: Label of the candidate secret that reproduces it (never its value).
-    secret_label: str | None = None
-    #: Position (0-based) and text of the batch link whose values were used.
-    batch_index: int | None = None
-    batch_link: str | None = None
-
-
-@dataclass(frozen=True)
-class Diagnosis:
-    """The outcome of checking one signature, and on a mismatch its likely cause."""
-
-    ok: bool
-    expected: str
-    given: str
-    sbs: str
-    ranstr: str
-    #: Hypothesis ids that reproduce ``given``, best first.
-    matches: tuple[str, ...]
-    #: The correct computation, secret and inner digest masked.
-    steps: tuple[Step, ...]
-    headline: str
-    details: tuple[Match, ...] = ()
-    #: What is wrong with the shape of ``given`` (case, length, characters), if anything.
-    given_problem: str | None = None
-    #: Hypotheses the shape of ``given`` points to (length 40 → sha1 ...).
-    suggested: tuple[str, ...] = ()
-    raw_sbs: str | None = None
-    raw_ranstr: str | None = None
-    #: Length and a short SHA-256 fingerprint of the secret, to confirm which one was used.
-    secret_length: int = 0
-    secret_fingerprint: str = ""
-    #: How the native SDK's web view sees it, where that differs from a browser.
-    sdk: SdkView | None = None
-    _secrets: tuple[Secret, ...] = field(default=(), repr=False, compare=False)
-
-    @property
-    def match(self) -> Match | None:
-        """The best match, if any."""
-        return self.details[0] if self.details else None
-
-    @functools.cached_property
-    def _redaction(self) -> re.Pattern[str] | None:
-        return Keyring.of(candidates=self._secrets).spelling_pattern
-
-    def redact(self, text: str) -> str:
-        """``text`` with every secret involved (in every spelling an encoder writes) masked."""
-        pattern = self._redaction
-        return text if pattern is None else pattern.sub(SECRET_PLACEHOLDER, text)
-
-
-@dataclass(frozen=True, slots=True)
-class SdkView:
-    """The signature as the page inside the native SDK's web view checks it.
-
-    The SDK re-reads the query without turning ``+`` into a space and rejects
-    bad escapes, so ``sbs=john+doe`` verifies in a browser and fails in the app.
-    """
-
-    #: The values the page sees there; None where the SDK rejects the raw text.
-    sbs: str | None
-    ranstr: str | None
-    #: Whether the signature verifies there; None where the SDK rejects the link.
-    ok: bool | None
 
 
 class ExplainError(ValueError):

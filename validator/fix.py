@@ -18,7 +18,7 @@ from validator.check import check_every_finding, keyring_of
 from validator.config import Config
 from validator.keyring import Keyring, SecretLike
 from validator.limits import check_link_length
-from validator.model import DirectLink, Finding, Fix, Span
+from validator.model import DirectLink, Finding, Fix, Span, apply_replacements
 from validator.parse import parse
 from validator.signature import require_secret, require_secret_map
 
@@ -141,18 +141,6 @@ class _TakenSpans:
 
 def _overlaps(a: Span, b: Span) -> bool:
     return a[0] == b[0] or (a[0] < b[1] and b[0] < a[1])
-
-
-def apply_replacements(text: str, replacements: Sequence[tuple[Span, str]]) -> str:
-    """Apply non-overlapping ``(span, content)`` edits to ``text``."""
-    pieces: list[str] = []
-    position = 0
-    for (start, end), content in sorted(set(replacements), key=lambda r: (r[0][0], r[0][1])):
-        pieces.append(text[position:start])
-        pieces.append(content)
-        position = max(position, end)
-    pieces.append(text[position:])
-    return "".join(pieces)
 
 
 def _drop_empty_query(text: str) -> str:

@@ -8,17 +8,23 @@ precedence: when several reproduce a value, the earlier one is named first.
 
 Hashed strings are kept as parts so the secret is only ever a placeholder
 (``<AppSecret>``) and the inner digest only a fingerprint.
+
+What a diagnosis found is data too (:class:`Diagnosis`, :class:`Match`,
+:class:`SdkView`): :mod:`validator.diagnose` finds it, the explain
+renderers show it without importing what finds it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, quote_plus
 
-from validator.keyring import SECRET_MASK
+from validator.keyring import SECRET_MASK, Keyring
 from validator.query import form_decode
 from validator.signature import Secret, fingerprint
 
@@ -815,3 +821,81 @@ def hypothesis(hypothesis_id: str) -> Hypothesis:
     """The hypothesis with this id; ``KeyError`` where there is none."""
     return _BY_ID[hypothesis_id]
 
+
+# What a diagnosis found (diagnose.py finds it; the explain renderers show it) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A hypothesis that reproduces the given ``sbs_mm``."""
+
+    hypothesis: str
+    description: str
+    fix: str
+    variant: str
+    steps: tuple[Step, ...]
+    #: The given value matches only once its hex digits are read in lower case.
+    uppercase: bool = False
+    #: Label of the candidate secret that reproduces it (never its value).
+    secret_label: str | None = None
+    #: Position (0-based) and text of the batch link whose values were used.
+    batch_index: int | None = None
+    batch_link: str | None = None
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The outcome of checking one signature, and on a mismatch its likely cause."""
+
+    ok: bool
+    expected: str
+    given: str
+    sbs: str
+    ranstr: str
+    #: Hypothesis ids that reproduce ``given``, best first.
+    matches: tuple[str, ...]
+    #: The correct computation, secret and inner digest masked.
+    steps: tuple[Step, ...]
+    headline: str
+    details: tuple[Match, ...] = ()
+    #: What is wrong with the shape of ``given`` (case, length, characters), if anything.
+    given_problem: str | None = None
+    #: Hypotheses the shape of ``given`` points to (length 40 → sha1 ...).
+    suggested: tuple[str, ...] = ()
+    raw_sbs: str | None = None
+    raw_ranstr: str | None = None
+    #: Length and a short SHA-256 fingerprint of the secret, to confirm which one was used.
+    secret_length: int = 0
+    secret_fingerprint: str = ""
+    #: How the native SDK's web view sees it, where that differs from a browser.
+    sdk: SdkView | None = None
+    _secrets: tuple[Secret, ...] = field(default=(), repr=False, compare=False)
+
+    @property
+    def match(self) -> Match | None:
+        """The best match, if any."""
+        return self.details[0] if self.details else None
+
+    @functools.cached_property
+    def _redaction(self) -> re.Pattern[str] | None:
+        return Keyring.of(candidates=self._secrets).spelling_pattern
+
+    def redact(self, text: str) -> str:
+        """``text`` with every secret involved (in every spelling an encoder writes) masked."""
+        pattern = self._redaction
+        return text if pattern is None else pattern.sub(SECRET_PLACEHOLDER, text)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkView:
+    """The signature as the page inside the native SDK's web view checks it.
+
+    The SDK re-reads the query without turning ``+`` into a space and rejects
+    bad escapes, so ``sbs=john+doe`` verifies in a browser and fails in the app.
+    """
+
+    #: The values the page sees there; None where the SDK rejects the raw text.
+    sbs: str | None
+    ranstr: str | None
+    #: Whether the signature verifies there; None where the SDK rejects the link.
+    ok: bool | None

@@ -6,7 +6,7 @@ end exclusive, so output can underline the exact columns a user typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, NamedTuple
@@ -282,3 +282,37 @@ class Report:
 
     def codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.findings)
+
+
+def apply_replacements(text: str, replacements: Sequence[tuple[Span, str]]) -> str:
+    """Apply non-overlapping ``(span, content)`` edits to ``text`` (a :class:`Fix`'s
+    ``replacements`` to the input it was found in)."""
+    pieces: list[str] = []
+    position = 0
+    for (start, end), content in sorted(set(replacements), key=lambda r: (r[0][0], r[0][1])):
+        pieces.append(text[position:start])
+        pieces.append(content)
+        position = max(position, end)
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_IDENTITY_WORDS: dict[str, str] = {
+    "anonymous": "an anonymous visitor",
+    "unverified": "customer {sbs} (signature not checked: no secret)",
+    "verified": "verified customer {sbs}",
+    "rejected": "customer {sbs}, whose signature the page rejects",
+}
+
+
+def describe(outcome: Outcome) -> str:
+    """One line on what the page will do: "opens session X in Português as verified customer 42"."""
+    if outcome.rejected_reason is not None:
+        return f"does not open: {outcome.rejected_reason}"
+    where = (
+        f"opens session {outcome.chat_id}" if outcome.view == "session" else "opens the home page"
+    )
+    language = spec.LANGUAGE_NAMES.get(outcome.language, outcome.language)
+    who = _IDENTITY_WORDS[outcome.identity].format(sbs=outcome.sbs)
+    how = {"lang-param": "", "browser": " (browser language)", "fallback": " (fallback)"}
+    return f"{where} in {language}{how[outcome.language_source]} as {who}"

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from validator.keyring import SECRET_MASK
-from validator.model import SEVERITY_RANK, Report
+from validator.model import SEVERITIES, SEVERITY_RANK, Report
 from validator.serialize import finding_to_dict, location_to_dict, outcome_to_dict, report_to_dict
 
 if TYPE_CHECKING:
@@ -50,8 +50,6 @@ RecordJSON = dict[str, Any]
 #: How every record's compact JSON line starts: its location comes first (the Dask engine
 #: keeps locations apart from the rest of the line and rewrites only them).
 LOCATION_KEY = b'{"location":'
-#: Severities as the summary counts them, the worst first.
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(slots=True)

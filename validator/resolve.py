@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from validator import spec
 from validator.model import DirectLink, Identity, LanguageSource, Outcome, Span, View
+from validator.model import describe as describe
 from validator.query import has_invalid_percent, percent_decode_strict
 from validator.signature import Secret, verify
 
@@ -344,24 +345,3 @@ def _with(outcome: Outcome, assumptions: tuple[str, ...], rejected: str | None) 
         rejected_reason=rejected,
         sbs=outcome.sbs,
     )
-
-
-_IDENTITY_WORDS: dict[str, str] = {
-    "anonymous": "an anonymous visitor",
-    "unverified": "customer {sbs} (signature not checked: no secret)",
-    "verified": "verified customer {sbs}",
-    "rejected": "customer {sbs}, whose signature the page rejects",
-}
-
-
-def describe(outcome: Outcome) -> str:
-    """One line on what the page will do: "opens session X in Português as verified customer 42"."""
-    if outcome.rejected_reason is not None:
-        return f"does not open: {outcome.rejected_reason}"
-    where = (
-        f"opens session {outcome.chat_id}" if outcome.view == "session" else "opens the home page"
-    )
-    language = spec.LANGUAGE_NAMES.get(outcome.language, outcome.language)
-    who = _IDENTITY_WORDS[outcome.identity].format(sbs=outcome.sbs)
-    how = {"lang-param": "", "browser": " (browser language)", "fallback": " (fallback)"}
-    return f"{where} in {language}{how[outcome.language_source]} as {who}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report
+from validator.model import DirectLink, Finding, Fix, Outcome, Param, Report, describe
 from validator.redact import Redactor
 
 if TYPE_CHECKING:
@@ -98,8 +98,6 @@ def report_to_dict(report: Report, *, redact_pii: bool = False) -> dict[str, Any
     with ``*`` of the same length in the input (so spans stay valid) and
     replaced by ``***`` in values and messages.
     """
-    from validator.resolve import describe
-
     data = {
         "link": link_to_dict(report.link),
         "ok": report.ok,

@@ -1,8 +1,7 @@
 """What every output format renders: checked link records, the summary, the paths.
 
-A record is the JSON-ready form of one checked link (see
-:func:`validator.audit.location_to_dict` and
-:func:`validator.serialize.report_to_dict`)::
+A record is the JSON-ready form of one checked link, a
+:class:`validator.record.LinkRecord` as its ``to_json`` writes it::
 
     {"location": {...}, "url": ..., "wrappers": [...], "wrapped_url": ...,
      "verbatim": bool, "report": {"findings": [...], ...}, "signature_cause": {...}}
@@ -18,10 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.model import SEVERITY_RANK
+from validator.record import RecordJSON
 from validator.redact import pii_record
 from validator.version import __version__
 
-Record = dict[str, Any]
+#: A link record as the formats read it.
+Record = RecordJSON
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Human rendering of a signature :class:`~validator.diagnose.Diagnosis`.
+"""Human rendering of a signature :class:`~validator.mistakes.Diagnosis`.
 
 Like jwt.io and AWS SigV4 errors: the values exactly as the page decodes them
 (spaces, ``+``, non-ASCII and control characters made visible), every string
@@ -16,7 +16,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-from validator.diagnose import DIGEST, LITERAL, SECRET, Diagnosis, Step, hypothesis
+from validator.mistakes import (
+    DIGEST,
+    LITERAL,
+    SECRET,
+    SECRET_PLACEHOLDER,
+    Diagnosis,
+    Step,
+    hypothesis,
+)
 from validator.report.style import paint
 from validator.report.terminal import is_unsafe, terminal_text
 
@@ -165,7 +173,7 @@ def render_diagnosis(
 
     lines.append(
         styles["head"]("Computation")
-        + styles["dim"](" (the secret as <AppSecret>, the inner digest as a fingerprint)")
+        + styles["dim"](f" (the secret as {SECRET_PLACEHOLDER}, the inner digest as a fingerprint)")
     )
     step_lines, used = _step_lines(diagnosis.steps, redact, styles, "  ")
     any_marker = any_marker or used

@@ -29,7 +29,7 @@ from html import escape
 from importlib import resources
 from typing import Any, TextIO
 
-from validator.model import SEVERITY_RANK
+from validator.model import SEVERITY_RANK, apply_replacements
 from validator.record import SECRET_MASK
 from validator.report.catalogue import RuleInfo, rule_info
 from validator.report.document import Record, ReportDocument, findings_of
@@ -202,8 +202,6 @@ def _finding_data(url: str, finding: dict[str, Any], spans_fit: bool) -> list[An
 
 def fixed_link(url: str, fix: dict[str, Any]) -> str | None:
     """``url`` with this one fix's replacements applied (None where it has none that fit)."""
-    from validator.fix import apply_replacements
-
     replacements: list[tuple[tuple[int, int], str]] = []
     for replacement in fix.get("replacements") or []:
         start, end = (int(value) for value in replacement["span"])

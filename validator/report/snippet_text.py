@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from validator.diagnose import hypothesis
+from validator.mistakes import hypothesis
 from validator.report.style import paint
 
 
