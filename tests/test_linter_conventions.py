@@ -322,6 +322,26 @@ def test_a_reader_needing_a_missing_extra_fails_with_the_install_command(
     statuses = {Path(p["path"]).name: p["status"] for p in json.loads(skipped.stdout)["paths"]}
     assert statuses["mail.html"] == "skipped"
     assert statuses["ok.txt"] == "audited"
+    summary = json.loads(skipped.stdout)["summary"]
+    assert (summary["skipped"], summary["unsupported"], summary["unreadable"]) == (1, 0, 0)
+
+
+@pytest.mark.usefixtures("without_html5lib")
+def test_the_audit_itself_says_unsupported_not_a_guess_from_the_reason(tmp_path: Path) -> None:
+    from validator.audit import audit
+
+    (tmp_path / "mail.html").write_text(f'<a href="{B}?direct=1&amp;chatid=s1">x</a>',
+                                        encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("pip install 'directlink-validator[audit]'\n",
+                                        encoding="utf-8")
+    with audit([tmp_path], jobs=1) as result:
+        statuses = {Path(p.path).name: (p.status, p.reason) for p in result.paths}
+        summary = result.summary.to_dict()
+    assert statuses["mail.html"] == (
+        "unsupported", "HTML: the audit extra is not installed: "
+        "pip install 'directlink-validator[audit]'")
+    assert statuses["notes.txt"] == ("audited", None)
+    assert (summary["unsupported"], summary["unreadable"], summary["audited"]) == (1, 0, 1)
 
 
 # .gitignore and .ignore ----------------------------------------------------------------------

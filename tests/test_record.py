@@ -127,12 +127,12 @@ def test_a_secret_written_into_a_given_link_is_masked_in_its_record() -> None:
 
 # The summary -------------------------------------------------------------------------
 
-AUDIT_KEYS = ["files", "audited", "skipped", "unreadable", "partial", "links",
+AUDIT_KEYS = ["files", "audited", "skipped", "unreadable", "partial", "unsupported", "links",
               "links_with_findings", "opaque_links", "findings", "by_severity", "by_code",
               "by_code_severity", "signature_groups", "opaque", "suppressed",
               "unused_suppressions"]
 CHECK_KEYS = [key for key in AUDIT_KEYS
-              if key not in ("partial", "suppressed", "unused_suppressions")]
+              if key not in ("partial", "unsupported", "suppressed", "unused_suppressions")]
 
 
 def test_the_check_summary_is_written_as_before() -> None:

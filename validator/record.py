@@ -171,6 +171,8 @@ class Summary:
     unreadable: int = 0
     #: Files read in part: some part of them could not be read (the path says which).
     partial: int = 0
+    #: Files not read because their reader needs an extra that is not installed.
+    unsupported: int = 0
     links: int = 0
     links_with_findings: int = 0
     #: Links with an error-level finding (the service's batch summary tells them apart).
@@ -220,6 +222,7 @@ class Summary:
         }
         if self.of_paths:
             data["partial"] = self.partial
+            data["unsupported"] = self.unsupported
         data.update({
             "links": self.links,
             "links_with_findings": self.links_with_findings,

@@ -59,6 +59,8 @@ def summarise(results: Sequence[TaskResult],
             summary.audited += 1
         elif entry.status == "partial":
             summary.partial += 1
+        elif entry.status == "unsupported":
+            summary.unsupported += 1
         elif entry.status == "skipped":
             summary.skipped += 1
         else:
@@ -69,6 +71,8 @@ def summarise(results: Sequence[TaskResult],
 def _status_of(result: TaskResult) -> tuple[PathStatus, str | None]:
     if result.error is not None:
         return "unreadable", result.error
+    if result.unsupported is not None:
+        return "unsupported", result.unsupported
     if result.partial is not None:
         return "partial", result.partial
     if result.skip_reason is not None:

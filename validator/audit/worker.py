@@ -71,6 +71,8 @@ class TaskResult:
     skip_reason: str | None = None
     #: Why the file was read only in part, where it was.
     partial: str | None = None
+    #: The extra the file's reader needs, where it is not installed (the install command).
+    unsupported: str | None = None
     links: int = 0
     links_with_findings: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
@@ -170,6 +172,8 @@ def settle(result: TaskResult, log: ReadLog) -> None:
     status = log.status
     if status == "unreadable":
         result.error = log.reason
+    elif status == "unsupported":
+        result.unsupported = log.reason
     elif status == "skipped":
         result.skip_reason = log.reason
     elif status == "partial":

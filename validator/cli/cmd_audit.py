@@ -212,13 +212,14 @@ def audit_command(
                            f"{plural(len(plan.changed), 'file')}", err=True)
             result = run(audited_paths)  # what remains, reported as usual
         with result:
-            path_dicts = [_unsupported(asdict(path)) for path in result.paths]
+            path_dicts = [asdict(path) for path in result.paths]
+            summary = result.summary.to_dict()
             if skip_unsupported:
-                path_dicts = [_skipped(path) for path in path_dicts]
+                path_dicts, summary = _skipping_unsupported(path_dicts, summary)
             document = ReportDocument(
                 command="audit",
                 records_factory=_renaming(result.records, renames),
-                summary=_renamed(result.summary.to_dict(), renames),
+                summary=_renamed(summary, renames),
                 paths=_renamed(path_dicts, renames),
                 fail_on="error" if fail_on == "never" else fail_on,
                 redact_pii=redact_pii,
@@ -254,17 +255,6 @@ def audit_command(
     raise SystemExit(exit_status(failed, exit_zero=exit_zero))
 
 
-#: How a reader's missing extra reads (``extract.MissingExtra``): the install command.
-_INSTALL_COMMAND = "pip install 'directlink-validator["
-
-
-def _unsupported(path: dict[str, Any]) -> dict[str, Any]:
-    """A file the failure guard could not read because an extra is missing: unsupported."""
-    if path.get("status") == "unreadable" and _INSTALL_COMMAND in str(path.get("reason")):
-        return {**path, "status": "unsupported"}
-    return path
-
-
 def _suppressions(config: Config, baseline_file: str | None) -> Suppressions:
     """Inline comments, the configuration's per-file ignores and the baseline, if any."""
     baseline: dict[str, int] = {}
@@ -296,9 +286,14 @@ def _report_not_fixable(plan: FixPlan, *, quiet: bool) -> None:
                    f"{safe_line(item.reason)}", err=True)
 
 
-def _skipped(path: dict[str, Any]) -> dict[str, Any]:
+def _skipping_unsupported(
+    paths: list[dict[str, Any]], summary: dict[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """``--skip-unsupported``: a file needing a missing extra counts as skipped."""
-    return {**path, "status": "skipped"} if path.get("status") == "unsupported" else path
+    skipped = [{**path, "status": "skipped"} if path.get("status") == "unsupported" else path
+               for path in paths]
+    moved = summary.get("unsupported", 0)
+    return skipped, {**summary, "skipped": summary["skipped"] + moved, "unsupported": 0}
 
 
 def _warn_not_read(not_read: list[dict[str, Any]]) -> None:

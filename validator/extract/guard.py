@@ -18,8 +18,9 @@ a log) the guard lets every exception through.
 
 A path's status: ``audited`` (read whole), ``partial`` (some of it could not
 be read: a failed part, or a failure after links were found), ``unreadable``
-(it failed before anything was read) or ``skipped`` (not a document: binary,
-or an extra is missing).
+(it failed before anything was read), ``unsupported`` (its reader needs an
+extra that is not installed: :class:`~validator.extract.errors.MissingExtra`)
+or ``skipped`` (not a document: binary).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from validator.extract.budget import BudgetExceeded
+from validator.extract.errors import MissingExtra
 from validator.extract.model import PathStatus
 
 #: A reason is cut to this many characters: it is one line of a summary.
@@ -46,7 +48,7 @@ class SkipFile(Exception):
 class ReadLog:
     """What went wrong while one file was read, and how many links were found."""
 
-    __slots__ = ("failed_whole", "links", "problems", "skip_reason")
+    __slots__ = ("failed_whole", "links", "needs_extra", "problems", "skip_reason")
 
     def __init__(self) -> None:
         self.links = 0
@@ -55,6 +57,8 @@ class ReadLog:
         self.skip_reason: str | None = None
         #: The file itself failed (not one of its parts), after ``links`` links.
         self.failed_whole = False
+        #: The whole file failed because its reader's extra is not installed.
+        self.needs_extra = False
 
     def record(self, where: str | None, reason: str) -> None:
         """Note a part (``where``) or the whole file (``None``) that could not be read."""
@@ -66,7 +70,7 @@ class ReadLog:
     def status(self) -> PathStatus:
         if self.problems:
             if self.failed_whole and self.links == 0 and len(self.problems) == 1:
-                return "unreadable"
+                return "unsupported" if self.needs_extra else "unreadable"
             return "partial"
         if self.skip_reason is not None:
             return "skipped"
@@ -111,6 +115,8 @@ def guarded(
             log.record(part, describe_failure(skip))
     except Exception as error:  # the guard: every failure becomes a reason
         log.record(part, describe_failure(error))
+        if part is None and isinstance(error, MissingExtra):
+            log.needs_extra = True
 
 
 def describe_failure(error: BaseException) -> str:

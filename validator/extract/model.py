@@ -12,7 +12,7 @@ from validator.model import DirectLink
 SourceKind = Literal["text", "html", "eml", "csv", "tsv", "json", "jsonl", "markdown", "qr",
                      "mbox", "xlsx", "docx", "pptx", "ods", "odt", "pdf"]
 #: What became of a path (see :mod:`validator.extract.guard`).
-PathStatus = Literal["audited", "partial", "unreadable", "skipped"]
+PathStatus = Literal["audited", "partial", "unreadable", "unsupported", "skipped"]
 
 
 class Location(NamedTuple):

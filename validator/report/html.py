@@ -281,6 +281,9 @@ def _summary_table(summary: dict[str, Any]) -> str:
         ("audited", "Files audited", summary.get("audited", 0)),
         ("skipped", "Skipped", summary.get("skipped", 0)),
         ("unreadable", "Unreadable", summary.get("unreadable", 0)),
+        *[(key, label, summary[key]) for key, label in (("partial", "Read in part"),
+                                                        ("unsupported", "Needing an extra"))
+          if summary.get(key)],
         ("opaque_links", "Opaque links", summary.get("opaque_links", 0)),
     ]
     cells = "".join(
