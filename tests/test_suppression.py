@@ -154,3 +154,51 @@ def test_a_broken_baseline_is_a_usage_error(runner: CliRunner, tmp_path: Path) -
     assert "b.json:1:2: not valid JSON" in result.stderr
     missing = runner.invoke(cli, ["audit", "a.txt", "--baseline", "none.json"])
     assert missing.exit_code == 2 and "--write-baseline" in missing.stderr
+
+
+# The batch rule (DL310) is suppressed like any other --------------------------------------
+
+SHARED = "R4nstrR4nstr0001"
+
+
+def reusing(chat: str) -> str:
+    """A signed-looking link whose ranstr another link shares (DL310 on each)."""
+    return f"{B}?direct=1&chatid={chat}&sbs={chat}&ranstr={SHARED}&sbs_mm={'a' * 32}"
+
+
+def dl310_by_file(data: dict[str, Any]) -> dict[str, int]:
+    return {name: codes.count("DL310") for name, codes in codes_by_file(data).items()}
+
+
+def test_dl310_is_silenced_by_an_inline_comment_and_the_comment_is_used(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text(f"{reusing('a')}  # directlink: ignore[DL310]\n",
+                                    encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"{reusing('b')}\n", encoding="utf-8")
+    _, plain, _ = audit(runner, ".")
+    assert dl310_by_file(plain) == {"a.txt": 0, "b.txt": 1}
+    summary = plain["summary"]
+    assert summary["by_code"]["DL310"] == 1
+    assert summary["suppressed"] == 1
+    assert summary["unused_suppressions"] == []
+    assert sum(r["report"]["findings"] != [] for r in plain["links"]) == \
+        summary["links_with_findings"]
+
+
+def test_dl310_follows_per_file_ignores_and_the_baseline(runner: CliRunner,
+                                                          tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(f"{reusing('a')}\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text(f"{reusing('b')}\n", encoding="utf-8")
+    _, before, _ = audit(runner, ".")
+    assert dl310_by_file(before) == {"a.txt": 1, "b.txt": 1}
+    written = runner.invoke(cli, ["audit", ".", "-j", "1", "--write-baseline", "base.json"])
+    assert written.exit_code in (0, 1), written.output
+    _, adopted, _ = audit(runner, ".", "--baseline", "base.json")
+    assert dl310_by_file(adopted) == {"a.txt": 0, "b.txt": 0}
+    assert "DL310" not in adopted["summary"]["by_code"]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.directlink.per-file-ignores]\n"a.txt" = ["DL310"]\n', encoding="utf-8")
+    _, ignored, _ = audit(runner, ".")
+    assert dl310_by_file(ignored) == {"a.txt": 0, "b.txt": 1}
+    assert ignored["summary"]["by_code"]["DL310"] == 1

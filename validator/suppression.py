@@ -140,6 +140,17 @@ class FileSuppressions:
         changed.pop("text", None)  # the pre-rendered text showed the suppressed findings
         return changed
 
+    def silences(self, record: Mapping[str, Any], finding: Mapping[str, Any]) -> bool:
+        """Whether ``finding``, added to ``record`` later (a batch rule's), is suppressed."""
+        if self._suppresses(record, finding, int(record["location"]["line"])):
+            self.suppressed += 1
+            return True
+        return False
+
+    def used_comments(self, path: str) -> list[tuple[str, int]]:
+        """``(path, line)`` of each comment that silenced something."""
+        return [(path, self.markers[index].line) for index in sorted(self.used)]
+
     def _suppresses(self, record: Mapping[str, Any], finding: Mapping[str, Any],
                     line: int) -> bool:
         code = finding["code"]

@@ -4,6 +4,11 @@ The tasks send a 64-bit hash of each ``ranstr`` (:func:`ranstr_hash`), and only
 links whose hash repeats are read back from the spool and compared. The
 finding's name and severity come from the rules engine (config applied), and
 its message from the rule, naming the other links' locations.
+
+Suppressions (inline comments, per-file ignores, the baseline) apply to DL310
+as to any finding: once the reused ``ranstr`` values are known, their links
+are read back once more and each finding the suppressions silence is left
+out of the records and the counts; the comments that silenced one are used.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from validator.rules import BatchRule
 from validator.rules.batch import RANSTR_REUSED
 from validator.rules.selection import selected_rules
 from validator.serialize import finding_to_dict
+from validator.suppression import FileSuppressions, Suppressions
 
 #: Other links' locations a DL310 message names.
 SHOWN_LOCATIONS = RANSTR_REUSED.shown_places
@@ -68,13 +74,52 @@ class BatchIndex:
         self._template = template
         self._reused_hashes = {ranstr_hash(ranstr) for ranstr, group in groups.items()
                                if group.reused} if template is not None else set()
+        #: Links whose DL310 finding is suppressed, and how many of them had no other finding.
+        self._silenced: set[tuple[int, int]] = set()
+        self._silenced_clean = 0
+        #: ``(path, line)`` of the suppression comments that silenced a DL310 finding.
+        self.used_comments: set[tuple[str, int]] = set()
+
+    @property
+    def suppressed(self) -> int:
+        """DL310 findings the suppressions left out."""
+        return len(self._silenced)
+
+    def apply(self, tasks: Sequence[Task], offsets: Mapping[int, bytes],
+              suppressions: Suppressions) -> None:
+        """Read the links of reused ``ranstr`` values back and note whose DL310 is suppressed."""
+        if self._template is None or not self._reused_hashes:
+            return
+        for task in tasks:
+            task_hashes = self._hashes.get(task.index)
+            if task_hashes is None:
+                continue
+            numbers = [number for number, value in enumerate(task_hashes)
+                       if value in self._reused_hashes]
+            if not numbers:
+                continue
+            rules: FileSuppressions | None = None
+            for number, line in read_records(task.spool, numbers, offsets.get(task.index, b"")):
+                record = jsonio.loads(line)
+                key = (task.index, number)
+                if not self.findings_for(key, record):
+                    continue
+                if rules is None:
+                    rules = suppressions.for_file(task.path, task.kind,
+                                                  whole_file=task.end is None)
+                if rules.silences(record, self._template):
+                    self._silenced.add(key)
+                    if not record["report"]["findings"]:
+                        self._silenced_clean += 1
+            if rules is not None:
+                self.used_comments.update(rules.used_comments(task.path))
 
     def concerns(self, key: tuple[int, int]) -> bool:
         hashes = self._hashes.get(key[0])
         return hashes is not None and key[1] < len(hashes) and hashes[key[1]] in self._reused_hashes
 
     def findings_for(self, key: tuple[int, int], record: Mapping[str, Any]) -> list[dict[str, Any]]:
-        if self._template is None or not self.concerns(key):
+        if self._template is None or not self.concerns(key) or key in self._silenced:
             return []
         param = first_param(record, "ranstr")
         if param is None:
@@ -94,8 +139,9 @@ class BatchIndex:
         if self._template is None:
             return 0, 0, None
         reused = [group for group in self._groups.values() if group.reused]
-        return (sum(group.count for group in reused),
-                sum(group.clean_members for group in reused), self._template["severity"])
+        return (sum(group.count for group in reused) - len(self._silenced),
+                sum(group.clean_members for group in reused) - self._silenced_clean,
+                self._template["severity"])
 
 
 def first_param(record: Mapping[str, Any], name: str) -> tuple[str, tuple[int, int]] | None:
@@ -111,8 +157,9 @@ def first_param(record: Mapping[str, Any], name: str) -> tuple[str, tuple[int, i
 
 
 def batch_index(tasks: Sequence[Task], results: Sequence[TaskResult],
-                 config: Config) -> BatchIndex:
-    """Find the links whose ``ranstr`` repeats (by hash), read only those back, group them."""
+                 config: Config, suppressions: Suppressions | None = None) -> BatchIndex:
+    """Find the links whose ``ranstr`` repeats (by hash), read only those back, group them;
+    then leave out the DL310 findings ``suppressions`` silence."""
     hashes: dict[int, array[int]] = {}
     for result in results:
         values = array("q")
@@ -137,7 +184,10 @@ def batch_index(tasks: Sequence[Task], results: Sequence[TaskResult],
                 group = groups.setdefault(param[0], RanstrGroup(param[0]))
                 group.add((task.index, number), record)
     template = reuse_template(groups, config)
-    return BatchIndex(hashes, groups, template)
+    index = BatchIndex(hashes, groups, template)
+    if suppressions is not None:
+        index.apply(tasks, offsets, suppressions)
+    return index
 
 
 def reuse_template(groups: Mapping[str, RanstrGroup], config: Config) -> dict[str, Any] | None:

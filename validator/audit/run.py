@@ -64,7 +64,7 @@ def audit(
                               respect_ignore_files=respect_gitignore)
         results = execute(tasks, settings, jobs, progress)
         paths_out, summary = summarise(results, settled)
-        batch = batch_index(tasks, results, config)
+        batch = batch_index(tasks, results, config, suppressions)
     except BaseException:
         shutil.rmtree(spool_dir, ignore_errors=True)
         raise
@@ -74,6 +74,12 @@ def audit(
         summary.by_code["DL310"] += findings
         summary.by_code_severity[("DL310", severity)] += findings
     summary.links_with_findings += newly_flagged
+    if batch.suppressed:
+        summary.suppressed += batch.suppressed
+        summary.unused_suppressions = [
+            unused for unused in summary.unused_suppressions
+            if (unused["path"], unused["line"]) not in batch.used_comments
+        ]
     return AuditResult(paths_out, summary, [task.spool for task in tasks], batch, spool_dir,
                        config)
 
