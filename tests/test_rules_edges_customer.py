@@ -37,6 +37,16 @@ def test_invalid_addresses(address: str, problem: str) -> None:
     assert found is not None and problem in found
 
 
+def test_the_whole_address_has_at_most_254_characters() -> None:
+    domain = ".".join(["b" * 63, "c" * 63, "d" * 57]) + ".com"
+    assert email_problem("a" * 64 + "@" + domain) is None
+    assert email_problem("a" * 65 + "@" + domain) == (
+        "The email address is too long (1 character too many)."
+    )
+    # The part before the @ may be longer than 64 characters (not strict RFC 5321).
+    assert email_problem("a" * 65 + "@example.com") is None
+
+
 def test_invalid_email_finding() -> None:
     [finding] = only(f"{B}?email=ann.example.com", "DL401")
     assert finding.severity == "warning"
@@ -65,16 +75,25 @@ def test_possible_numbers(number: str) -> None:
 @pytest.mark.parametrize(
     ("number", "problem"),
     [("+86123", "not a possible number for its country code"),
+     ("0086123", "not a possible number for its country code"),
+     ("00 86 123", "not a possible number for its country code"),
      ("+1234567", "not a possible number for its country code"),
      ("+35812345678901234", "not a possible number for its country code"),
-     ("+abc", "did not seem to be a phone number"),
-     ("+999123456", "Could not interpret numbers after plus-sign"),
      ("1234", "4 digits; phone numbers have 5 to 15"),
      ("1" * 16, "16 digits; phone numbers have 5 to 15"),
      ("１２３４５", "it holds characters that are not digits or separators"),
      ("12a45", "it holds characters that are not digits or separators")],
 )
 def test_impossible_numbers(number: str, problem: str) -> None:
+    assert phone_problem(number) == problem
+
+
+@pytest.mark.parametrize(
+    ("number", "problem"),
+    [("+abc", "did not seem to be a phone number"),
+     ("+999123456", "Could not interpret numbers after plus-sign")],
+)
+def test_numbers_phonenumbers_cannot_parse(number: str, problem: str) -> None:
     found = phone_problem(number)
     assert found is not None and problem in found
 
@@ -95,6 +114,7 @@ def test_raw_plus_in_phone_is_written_as_percent_2b() -> None:
 
 def test_impossible_phone_finding() -> None:
     [finding] = only(f"{B}?phone=1234", "DL402")
+    assert (finding.param, finding.severity) == ("phone", "warning")
     assert finding.span == (50, 54)
     assert finding.fix is None
     assert finding.message == (

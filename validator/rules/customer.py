@@ -39,11 +39,12 @@ def _phonenumbers() -> ModuleType:
 
 
 def _plainly_valid_email(address: str) -> bool:
+    # email-validator (not strict) takes a local part of any length; the whole
+    # address has at most 254 characters.
     match = _PLAIN_EMAIL.fullmatch(address)
     if match is None or len(address) > 254 or "--" in address.partition("@")[2]:
         return False
-    local = address.partition("@")[0]
-    return len(local) <= 64 and match.group(1).lower() not in _special_use_tlds()
+    return match.group(1).lower() not in _special_use_tlds()
 
 
 @lru_cache(maxsize=4096)
@@ -78,15 +79,14 @@ def _possible_length(country_code: int, national_length: int) -> bool:
     return bool(phonenumbers.is_possible_number(number))
 
 
-def _e164_problem(digits: str) -> str | None:
+def _plainly_possible_e164(digits: str) -> bool:
+    """The E.164 ``digits`` are possible for their country code (False: ask the full parse)."""
     regions = _phonenumbers().COUNTRY_CODE_TO_REGION_CODE
     for size in (1, 2, 3):
         code = int(digits[:size])
         if code in regions:
-            if _possible_length(code, len(digits) - size):
-                return None
-            return f"not a possible length for country code +{code}"
-    return "no such country code"
+            return _possible_length(code, len(digits) - size)
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -103,7 +103,7 @@ def phone_problem(number: str) -> str | None:
     if text.startswith("00"):
         text = "+" + text[2:]
     plain = _E164.fullmatch(text)
-    if plain is not None and _e164_problem(plain.group(1)) is None:
+    if plain is not None and _plainly_possible_e164(plain.group(1)):
         return None
     # Otherwise the full parse decides (it also strips a national prefix written after
     # the country code, which the length test alone does not).
@@ -187,7 +187,7 @@ class InvalidPhone(Rule):
                 "write it %2B (E.164 such as +8613800000000)",
                 value_span(param),
                 param=spec.PHONE,
-                fix=self.make_fix("write + as %2B", [(plus, "%2B")], safe=False),
+                fix=self.make_fix("write + as %2B", [(plus, "%2B")]),
             )
             return
         problem = phone_problem(param.value)
