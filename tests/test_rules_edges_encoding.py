@@ -396,3 +396,152 @@ def test_no_divergence_where_the_clients_agree() -> None:
     assert only(f"{B}?name=a%20b&direct=1&chatid=s1", "DL512") == []
     assert only("not a url", "DL512") == []
     assert only(f"{B}{SIG}&sbs=42", "DL512") == []
+
+
+# Boundaries the first mutation run showed unpinned ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "known"),
+    [("ckname", "nickname"), ("atid", "chatid"),  # two characters missing in front
+     ("mynickname", "nickname"), ("xxemail", "email"),  # two characters too many in front
+     ("ctaid", "chatid")],  # a swap and a deletion: chat_id is three edits away
+)
+def test_edits_at_the_front_of_a_name(name: str, known: str) -> None:
+    assert suggest_param(name) == known
+
+
+def test_a_pair_whose_text_moved_is_marked_whole_without_a_fix() -> None:
+    # The browser drops the tab, so the pair's raw text is shorter than its span.
+    [finding] = only(f"{B}?name=1\t0%", "DL504")
+    assert finding.span == (44, 53)
+    assert finding.fix is None
+
+
+def test_stray_percent_signs_only_count_before_two_hex_digits() -> None:
+    [finding] = only(f"{B}?x=%zz&y=%af%FF%0a", "DL504")
+    assert finding.param == "x"
+
+
+def test_valid_pairs_before_bytes_that_are_not_utf8() -> None:
+    findings = only(f"{B}?a=1&b=%41&x=%FF", "DL505")
+    assert [(f.param, f.span) for f in findings] == [("x", (56, 59))]
+
+
+def test_every_lone_surrogate_is_written_as_the_replacement_character() -> None:
+    [finding] = only(f"{B}?x=\udfff\udbff", "DL507")
+    assert finding.fix is not None
+    assert finding.fix.replacements == (((46, 47), "%EF%BF%BD"), ((47, 48), "%EF%BF%BD"))
+
+
+def test_a_caret_alone_is_unsafe() -> None:
+    [finding] = only(f"{B}?x=^", "DL507")
+    assert finding.message.startswith("raw '^' in x:")
+
+
+def test_unsafe_characters_after_leading_whitespace() -> None:
+    [finding] = only(f"  {B}?name=a b ", "DL507")
+    assert finding.span == (52, 53)
+
+
+def test_regions_at_their_edges() -> None:
+    cut = "mail and chat apps cut or mangle such links"
+    [first_host] = only("https://\x7fvisitorchat.twt.com/direct/demo_app", "DL507")
+    assert (first_host.span, first_host.message) == ((8, 9), f"raw U+007F in the host: {cut}")
+    assert first_host.fix is None
+    [after_host] = only("https://visitorchat.twt.com\\direct/demo_app", "DL507")
+    assert (after_host.span, after_host.message) == ((27, 28), f"raw '\\\\' in the path: {cut}")
+    assert after_host.fix is not None
+    [fragment] = only(f"{B}#<x", "DL507")
+    assert (fragment.span, fragment.message) == ((44, 45), f"raw '<' in the fragment: {cut}")
+    [between] = only(f"{B}?a=1&\tb=2", "DL507")
+    assert (between.span, between.message) == ((48, 49), f"raw tab in the query: {cut}")
+
+
+def test_the_host_starts_after_the_last_at_sign_of_the_user_info() -> None:
+    cut = "mail and chat apps cut or mangle such links"
+    [user] = only("https://a@b\x7f@visitorchat.twt.com/direct/demo_app", "DL507")
+    assert (user.span, user.message) == ((11, 12), f"raw U+007F in the user info: {cut}")
+    assert user.fix is not None
+    assert user.fix.replacements == (((11, 12), "%7F"),)
+    [host] = only("https://a@visitor\x7fchat.twt.com/direct/demo_app?email=a@b", "DL507")
+    assert (host.span, host.message) == ((17, 18), f"raw U+007F in the host: {cut}")
+    assert host.fix is None
+    [plain] = only("https://visitor\x7fchat.twt.com/direct/demo_app?email=a@b", "DL507")
+    assert (plain.span, plain.message) == ((15, 16), f"raw U+007F in the host: {cut}")
+
+
+def test_the_length_limit_ignores_surrounding_whitespace() -> None:
+    at_limit = f"{B}?name=" + "a" * (2000 - len(B) - 6)
+    assert only(f"   {at_limit}   ", "DL509") == []
+
+
+def test_query_placeholders_are_judged_once_and_the_fragment_still_is() -> None:
+    # A placeholder in the query is judged on the decoded values; the fragment's is raw.
+    [finding] = only(f"{B}?{{x}}=1#{{y}}", "DL511")
+    assert finding.span == (50, 53)
+    assert finding.message == "'{y}' is an unexpanded template placeholder"
+    path, fragment = only("https://visitorchat.twt.com/{base}/direct/demo_app#{y}", "DL511")
+    assert (path.span, fragment.span) == ((28, 34), (51, 54))
+    [before_query] = only("https://visitorchat.twt.com/{base}?x=1", "DL511")
+    assert before_query.span == (28, 34)
+
+
+def test_divergence_after_pairs_both_clients_read_alike() -> None:
+    [finding] = only(f"{B}?x=1&name=a+b", "DL512")
+    assert (finding.param, finding.span) == ("name", (48, 56))
+
+
+def test_the_sdk_reads_the_last_of_three() -> None:
+    [finding] = only(f"{B}?name=a&name=b&name=c", "DL512")
+    assert finding.span == (58, 64)
+    assert finding.message == "name: a browser reads 'a', the native SDK 'c'"
+
+
+def test_consequences_are_named_only_for_the_keys_that_decide_them() -> None:
+    findings = only(f"{B}?name=a+b&direct=1&chatid=a+b", "DL512")
+    assert [f.message for f in findings] == [
+        "name: a browser reads 'a b', the native SDK 'a+b'",
+        "chatid: a browser reads 'a b', the native SDK 'a+b'; "
+        "the browser opens session 'a b', the app session 'a+b'",
+    ]
+    [unsigned] = only(f"{B}?sbs=john+doe", "DL512")
+    assert unsigned.message == "sbs: a browser reads 'john doe', the native SDK 'john+doe'"
+
+
+def test_two_consequences_are_joined() -> None:
+    url = f"{B}?direct=1&chatid=s1&chatid=s2&lang=ja&lang=en"
+    chat, lang = only(url, "DL512")
+    both = ("the browser opens session 's1', the app session 's2'; "
+            "language ja in a browser, en in the app")
+    assert chat.message == f"chatid: a browser reads 's1', the native SDK 's2'; {both}"
+    assert lang.message == f"lang: a browser reads 'ja', the native SDK 'en'; {both}"
+
+
+def test_a_repeated_signature_field_changes_the_identity_in_the_app() -> None:
+    from validator.signature import sign
+
+    right = sign("42", "Qm9yTnx3aWZpLXN0YXI", "s3cret")
+    rejected = "identity verified in a browser, rejected in the app"
+    [ranstr] = only(f"{B}?sbs=42&sbs_mm={right}&ranstr=Qm9yTnx3aWZpLXN0YXI&ranstr=other",
+                    "DL512", secret="s3cret")
+    assert ranstr.message == (
+        f"ranstr: a browser reads 'Qm9yTnx3aWZpLXN0YXI', the native SDK 'other'; {rejected}"
+    )
+    [sbs_mm] = only(f"{B}?sbs=42&sbs_mm={right}&ranstr=Qm9yTnx3aWZpLXN0YXI&sbs_mm={M32}",
+                    "DL512", secret="s3cret")
+    assert sbs_mm.message == (
+        f"sbs_mm: a browser reads {right!r}, the native SDK {M32!r}; {rejected}"
+    )
+
+
+M32 = "0cc175b9c0f1b6a831c399e269772661"
+
+
+def test_backslashes_before_the_host_and_a_tab_after_a_pair() -> None:
+    cut = "mail and chat apps cut or mangle such links"
+    [slashes] = only("https:\\\\visitorchat.twt.com/direct/demo_app", "DL507")
+    assert (slashes.span, slashes.message) == ((6, 8), f"raw '\\\\' in the path: {cut}")
+    assert slashes.fix is not None
+    [tab] = only(f"{B}?a=1\t&b=2", "DL507")
+    assert (tab.span, tab.param, tab.message) == ((47, 48), None, f"raw tab in the query: {cut}")

@@ -82,8 +82,6 @@ def _within_distance(a: str, b: str, limit: int) -> bool:
     """
     if abs(len(a) - len(b)) > limit:
         return False
-    if a == b:
-        return True
     over = limit + 1
     width = len(b)
     previous = [j if j <= limit else over for j in range(width + 1)]
@@ -196,7 +194,7 @@ class MisspelledParam(Rule):
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
-def _exact_positions(link: DirectLink, param: Param) -> bool:
+def _exact_positions(param: Param) -> bool:
     """True where the param's raw text maps onto the input one character to one."""
     return param.span[1] - param.span[0] == len(param.raw)
 
@@ -229,7 +227,7 @@ class InvalidPercentEncoding(Rule):
             positions = [m.start() for m in _BAD_PERCENT.finditer(param.raw)]
             if not positions:
                 continue
-            exact = _exact_positions(link, param)
+            exact = _exact_positions(param)
             start = param.span[0]
             span: Span = (start + positions[0], start + positions[0] + 1) if exact else param.span
             fix = None
@@ -413,8 +411,11 @@ def _region(link: DirectLink, index: int, host: Span | None) -> object:
     for param in link.params:
         if param.span[0] <= index < param.span[1]:
             return param
-    if host is not None and host[0] <= index < host[1]:
-        return "host"
+    if host is not None and link.authority_span is not None:
+        if host[0] <= index < host[1]:
+            return "host"
+        if link.authority_span[0] <= index < host[0]:
+            return "user info"
     if link.fragment_span is not None and index >= link.fragment_span[0]:
         return "fragment"
     if link.query_span is not None and index >= link.query_span[0]:
@@ -445,12 +446,9 @@ class DoubleEncoded(Rule):
         for param in context.link.params:
             if not has_percent_escape(param.value):
                 continue
+            # An escape in the value means the pair has a '=' (a bare key's value is empty).
             once = unquote(param.value)
-            fix = None
-            if param.raw_value is not None:
-                fix = self.make_fix(
-                    "decode once more", [(param.value_span, encode_component(once))]
-                )
+            fix = self.make_fix("decode once more", [(param.value_span, encode_component(once))])
             yield self.finding(
                 f"{param.name}={param.value!r} still holds %-escapes after decoding "
                 f"(encoded twice?); meant {once!r}?",
@@ -626,8 +624,8 @@ class ClientDivergence(Rule):
             if browser_value == sdk_value:
                 continue
             reported.add(name)
-            occurrences = link.params_named(name)
-            span = param.span if len(occurrences) == 1 else occurrences[-1].span
+            # The SDK reads the last of repeated pairs.
+            span = link.params_named(name)[-1].span
             yield self.finding(
                 f"{name}: a browser reads {browser_value!r}, the native SDK {sdk_value!r}"
                 + (f"; {consequence}" if consequence and name in _OUTCOME_KEYS else ""),
