@@ -274,7 +274,7 @@ if TYPE_CHECKING:
     assert inside == {"validator.audit.worker.run"}
     graph = import_graph()
     assert "validator.engine.full" in graph["validator.engine.screen"]  # the fallback
-    assert "validator.rules" in graph["validator.report.catalogue"]  # by import_module
+    assert "validator.rules" in graph["validator.report.catalogue"]  # inside a function
 
 
 def test_the_circle_finder_finds_circles() -> None:

@@ -6,7 +6,6 @@ the rule's own documentation.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -45,17 +44,10 @@ def rule_info(code: str, name: str = "", severity: str = "warning") -> RuleInfo:
 
 
 def _find_rule(code: str) -> Any:
-    try:
-        rules = importlib.import_module("validator.rules")
-    except ImportError:
-        return None
-    get_rule = getattr(rules, "get_rule", None)
-    if callable(get_rule):
-        try:
-            return get_rule(code)
-        except (KeyError, LookupError, ValueError):
-            return None
-    return None
+    # Imported when a format first describes a rule: the other formats never load the catalogue.
+    from validator.rules import get_rule
+
+    return get_rule(code)
 
 
 def help_markdown(info: RuleInfo) -> str:
