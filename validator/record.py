@@ -38,13 +38,18 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCATION_KEY",
     "SECRET_MASK",
+    "UNKNOWN_CAUSE",
     "LinkRecord",
     "RecordJSON",
     "SignatureGroup",
     "Summary",
+    "cause_to_json",
     "compact_report",
 ]
 
+#: The hypothesis id a record's ``signature_cause`` names when no known mistake explains
+#: the mismatch.
+UNKNOWN_CAUSE = "unknown-cause"
 #: A record as JSON-ready data, the form it travels and is read in.
 RecordJSON = dict[str, Any]
 #: How every record's compact JSON line starts: its location comes first (the Dask engine
@@ -99,11 +104,15 @@ class LinkRecord:
             "report": self.report,
         }
         if self.signature_cause is not None:
-            data["signature_cause"] = {"hypothesis": self.signature_cause[0],
-                                       "headline": self.signature_cause[1]}
+            data["signature_cause"] = cause_to_json(*self.signature_cause)
         if self.text is not None:
             data["text"] = self.text
         return data
+
+
+def cause_to_json(hypothesis: str, headline: str) -> dict[str, str]:
+    """A record's ``signature_cause``: the mistake's id and the line that names it."""
+    return {"hypothesis": hypothesis, "headline": headline}
 
 
 def compact_report(report: Report) -> dict[str, Any]:

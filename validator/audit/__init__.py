@@ -49,7 +49,6 @@ from validator.audit.summary import MAX_LISTED_OPAQUE, AuditSummary, summarise
 from validator.audit.tasks import PathResult
 from validator.audit.worker import (
     BATCH_WINDOW,
-    UNKNOWN_CAUSE,
     AuditSettings,
     TaskResult,
     checked_record,
@@ -58,7 +57,7 @@ from validator.audit.worker import (
     ranstr_hash,
     settle,
 )
-from validator.record import SignatureGroup
+from validator.record import UNKNOWN_CAUSE, SignatureGroup
 
 __all__ = [
     "BATCH_WINDOW",

@@ -27,7 +27,7 @@ from validator.extract.model import ExtractedLink, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
 from validator.keyring import Keyring
 from validator.model import DirectLink, Report
-from validator.record import LinkRecord, RecordJSON
+from validator.record import UNKNOWN_CAUSE, LinkRecord, RecordJSON
 from validator.redact import Redactor
 from validator.report import jsonio
 from validator.report.text import render_report
@@ -37,8 +37,6 @@ from validator.suppression import Suppressions
 
 #: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
 BATCH_WINDOW = 32
-#: The hypothesis id a signature finding is grouped under when no hypothesis explains it.
-UNKNOWN_CAUSE = "unknown-cause"
 SIGNATURE_CODES = frozenset({"DL306", "DL307"})
 _HEX = re.compile(r"[0-9A-Fa-f]{16,128}")
 

@@ -35,6 +35,7 @@ from validator.diagnose import hypothesis
 from validator.distributed.partition import PartitionAudit, PartitionSummary, WorkerSettings
 from validator.distributed.placement import Shift, place
 from validator.parse import parse
+from validator.record import cause_to_json
 from validator.report import jsonio
 from validator.signature import sign
 
@@ -272,9 +273,8 @@ def cross_link_causes(
             key = (mismatch.partition, mismatch.record)
             if key in causes:
                 continue  # partitions are in link order: the first match wins
-            causes[key] = {
-                "hypothesis": "other-link-values",
-                "headline": f"{described[0].upper()}{described[1:]} "
-                f"({_WHAT[option]} of the link at {where}).",
-            }
+            causes[key] = cause_to_json(
+                "other-link-values",
+                f"{described[0].upper()}{described[1:]} ({_WHAT[option]} of the link at {where}).",
+            )
     return causes

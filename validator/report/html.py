@@ -30,7 +30,7 @@ from importlib import resources
 from typing import Any, TextIO
 
 from validator.model import SEVERITY_RANK, apply_replacements
-from validator.record import SECRET_MASK
+from validator.record import SECRET_MASK, UNKNOWN_CAUSE
 from validator.report.catalogue import RuleInfo, rule_info
 from validator.report.document import Record, ReportDocument, findings_of
 from validator.version import __version__
@@ -142,7 +142,7 @@ def report_data(document: ReportDocument) -> dict[str, Any]:
         cause = record.get("signature_cause")
         cause_id = None
         if cause:
-            cause_id = str(cause.get("hypothesis") or cause.get("cause") or "unknown-cause")
+            cause_id = str(cause.get("hypothesis") or cause.get("cause") or UNKNOWN_CAUSE)
             causes.setdefault(cause_id, str(cause.get("headline", cause_id)))
         links.append(_link_data(record, file_index, findings, cause_id))
     return {
