@@ -405,3 +405,22 @@ def test_an_unreachable_scheduler_is_one_clear_error() -> None:
     expected = re.escape(f"cannot reach the Dask scheduler at {address}")
     with pytest.raises(ClusterError, match=expected), dask_client(address, timeout=1):
         pass  # pragma: no cover - never reached
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 16])
+@pytest.mark.parametrize("lines", [[], [b""], [b"a"], [b"x" * 100_000, b"", b"{}"],
+                                   [b"%d" % n * (n % 50) for n in range(2_000)]])
+def test_partition_lines_are_read_a_piece_at_a_time_as_a_whole(
+    lines: list[bytes], chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The streamed reading of a partition's records gives the lines the whole text holds."""
+    import zlib
+
+    from validator.distributed import partition
+
+    monkeypatch.setattr(partition, "_READ_CHUNK", chunk)
+    packer = zlib.compressobj(1)
+    compressed = b"".join([packer.compress(b"".join(line + b"\n" for line in lines)),
+                           packer.flush()])
+    assert list(partition._lines(compressed)) == zlib.decompress(compressed).split(b"\n")[:-1]
+    assert list(partition._lines(compressed)) == lines

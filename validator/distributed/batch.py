@@ -101,10 +101,9 @@ def placed_members(
     members: list[list[Member]] = [[] for _ in range(buckets)]
     if not repeated.intersection(hashes):
         return members
-    lines = partition.lines()
-    for number, value in enumerate(hashes):
+    for number, (value, line) in enumerate(zip(hashes, partition.iter_lines(), strict=True)):
         if value in repeated:
-            record = jsonio.loads(lines[number].decode("utf-8"))
+            record = jsonio.loads(line.decode("utf-8"))
             record["location"] = place(record["location"], shift,
                                        partition.record_number(number))
             members[value % buckets].append((value, (index, number), record))

@@ -103,18 +103,22 @@ class PartitionAudit:
     def record_number(self, number: int) -> int:
         return self.record_numbers[number] if self.record_numbers else 0
 
-    def _parts(self) -> tuple[list[bytes], list[bytes]]:
-        return (zlib.decompress(self.locations).split(b"\n")[:-1],
-                zlib.decompress(self.rests).split(b"\n")[:-1])
+    def _parts(self) -> Iterator[tuple[bytes, bytes]]:
+        """Each record's location and rest, decompressed a piece at a time: a partition's
+        records are never all in memory at once (they are ten times their compressed size)."""
+        return zip(_lines(self.locations), _lines(self.rests), strict=True)
+
+    def iter_lines(self) -> Iterator[bytes]:
+        """Every record's JSON line, as written (lines relative to the partition), in order."""
+        for location, rest in self._parts():
+            yield LOCATION_KEY + location + rest
 
     def lines(self) -> list[bytes]:
-        """Every record's JSON line, as written (lines relative to the partition)."""
-        locations, rests = self._parts()
-        return [LOCATION_KEY + location + rest
-                for location, rest in zip(locations, rests, strict=True)]
+        """:meth:`iter_lines` as a list."""
+        return list(self.iter_lines())
 
     def records(self) -> Iterator[dict[str, Any]]:
-        for line in self.lines():
+        for line in self.iter_lines():
             record: dict[str, Any] = jsonio.loads(line.decode("utf-8"))
             yield record
 
@@ -124,11 +128,10 @@ class PartitionAudit:
         Compressed line by line as they are placed: no uncompressed copy of the
         whole partition is made besides the two decompressed streams.
         """
-        locations, rests = self._parts()
         packer = zlib.compressobj(1)
         chunks: list[bytes] = []
         moved = shift != Shift()
-        for number, (location, rest) in enumerate(zip(locations, rests, strict=True)):
+        for number, (location, rest) in enumerate(self._parts()):
             if moved:
                 placed = place(jsonio.loads(location.decode("utf-8")), shift,
                                self.record_number(number))
@@ -142,6 +145,23 @@ class PartitionAudit:
             chunks.append(packer.compress(line + b"\n"))
         chunks.append(packer.flush())
         return b"".join(chunks)
+
+
+#: Compressed bytes decompressed at a time when a partition's records are read.
+_READ_CHUNK = 1 << 16
+
+
+def _lines(compressed: bytes) -> Iterator[bytes]:
+    """The newline-terminated lines of a zlib stream, decompressed a chunk at a time
+    (as ``zlib.decompress(compressed).split(b"\\n")[:-1]``, without the whole text)."""
+    unpacker = zlib.decompressobj()
+    pending = b""
+    for start in range(0, len(compressed), _READ_CHUNK):
+        *complete, pending = (pending + unpacker.decompress(
+            compressed[start:start + _READ_CHUNK])).split(b"\n")
+        yield from complete
+    *complete, pending = (pending + unpacker.flush()).split(b"\n")
+    yield from complete
 
 
 class _RecordPacker:
