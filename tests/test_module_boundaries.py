@@ -194,9 +194,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "validator.query", "validator.parse", "validator.build", "validator.resolve",
         "validator.mistakes", "validator.diagnose", "validator.serialize", "validator.qr",
         "validator.signing_snippets", "validator.signing_vectors", "validator.extract",
+        "validator.record",
     )),
     ("rules and engine", ("validator.rules", "validator.engine")),
-    ("check", ("validator.check", "validator.fix", "validator.fix_files", "validator.record")),
+    ("check", ("validator.check", "validator.fix", "validator.fix_files")),
     ("report", ("validator.report", "validator.suppression")),
     ("audit", ("validator.audit", "validator.distributed")),
     ("faces", (
