@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from validator.record import LinkRecord
 from validator.report import ReportDocument
 
 BASE = "https://visitorchat.twt.com/direct/demo_app"
@@ -29,25 +30,17 @@ FINDING_KINDS: tuple[tuple[str, str, str, str, dict[str, Any] | None], ...] = (
 
 def record(path: str, line: int, url: str, findings: list[dict[str, Any]],
            cause: tuple[str, str] | None = None) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "location": {"path": path, "line": line, "column": 1, "kind": "text",
-                     "json_path": None, "part": None},
-        "url": url,
-        "wrappers": [],
-        "wrapped_url": None,
-        "verbatim": True,
-        "report": {
-            "link": {"params": []},
-            "findings": findings,
-            "outcome": {"view": "home", "chat_id": None, "language": "en",
-                        "language_source": "fallback", "identity": "anonymous",
-                        "customer": {}, "sbs": None, "assumptions": [],
-                        "rejected_reason": None},
-        },
+    """A link record, written by the record itself, around a made-up report."""
+    location = {"path": path, "line": line, "column": 1, "kind": "text", "json_path": None,
+                "part": None}
+    report = {
+        "link": {"params": []},
+        "findings": findings,
+        "outcome": {"view": "home", "chat_id": None, "language": "en",
+                    "language_source": "fallback", "identity": "anonymous", "customer": {},
+                    "sbs": None, "assumptions": [], "rejected_reason": None},
     }
-    if cause is not None:
-        data["signature_cause"] = {"hypothesis": cause[0], "headline": cause[1]}
-    return data
+    return LinkRecord(location, url, report, signature_cause=cause).to_json()
 
 
 def finding(code: str, name: str, severity: str, message: str, span: tuple[int, int] | None,
