@@ -137,7 +137,8 @@ def compact_report(report: Report) -> dict[str, Any]:
         "findings": [finding_to_dict(finding) for finding in report.findings],
         "outcome": outcome_to_dict(browser),
     }
-    if sdk is not None and sdk != browser:
+    # The SDK's outcome is most often the browser's own object: no field to compare.
+    if sdk is not None and sdk is not browser and sdk != browser:
         compact["sdk_outcome"] = outcome_to_dict(sdk)
     return compact
 

@@ -73,15 +73,19 @@ def fix_to_dict(fix: Fix) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
+    # Each field read once: a lazy finding's span and fix are properties, and an audit
+    # writes a finding for nearly every link.
+    span = finding.span
+    fix = finding.fix
     return {
         "code": finding.code,
         "name": finding.name,
         "severity": finding.severity,
         "message": finding.message,
-        "span": list(finding.span) if finding.span is not None else None,
+        "span": list(span) if span is not None else None,
         "param": finding.param,
         "client": finding.client,
-        "fix": fix_to_dict(finding.fix) if finding.fix is not None else None,
+        "fix": fix_to_dict(fix) if fix is not None else None,
     }
 
 
