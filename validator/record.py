@@ -185,7 +185,8 @@ class Summary:
     unsupported: int = 0
     links: int = 0
     links_with_findings: int = 0
-    #: Links with an error-level finding (the service's batch summary tells them apart).
+    #: Links with an error-level finding, counted by :meth:`of_reports` for the service's
+    #: batch summary (an audit does not count them: no format reports the number).
     links_with_errors: int = 0
     opaque: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
