@@ -16,6 +16,8 @@ B = "https://visitorchat.twt.com/direct/demo_app"
 R = "Qm9yTnx3aWZpLXN0YXI"
 M = "0cc175b9c0f1b6a831c399e269772661"
 SECRET = "s3cret"
+# An everyday link is answered by the engine's screen; a fragment sends it to the full rules.
+TAILS = pytest.mark.parametrize("tail", ["", "#top"])
 
 
 def only(url: str, code: str, config: Config | None = None, **kwargs: object) -> list[Finding]:
@@ -149,6 +151,8 @@ def test_short_ranstr_against_the_default_and_configured_minimum() -> None:
      ("abcabcabc", "a pattern of 3 characters repeated"),
      ("axbyaxbyaxby", "a pattern of 4 characters repeated"),
      ("acbacbacbacb", "a pattern of 3 characters repeated"),
+     ("acacac", "a pattern of 2 characters repeated"),
+     ("acacacac", "a pattern of 2 characters repeated"),
      ("aabbaabb", "only 2 distinct characters"), ("abcabcab", "only 3 distinct characters"),
      ("aabbccab", "only 3 distinct characters")],
 )
@@ -161,7 +165,7 @@ def test_weak_random_strings(value: str, weakness: str) -> None:
     ["", "a", "ab", "abc", "abce", "aba", "946684800", "0946684799", "4102444801",
      "18991201", "20241301", "20240001", "2024013", "172401311230", "abcdeXghij",
      "abcdefghxx", "abcab", "abcdabce", "ab1ab2ab", "aabbcca", "xayb",
-     R, "ZA", "Zabc9", "a9b0", "za"],
+     R, "ZA", "Zabc9", "a9b0", "za", "acaca", "abcxab", "abcdxzab"],
 )
 def test_random_enough_strings(value: str) -> None:
     assert ranstr_weakness(value) is None
@@ -198,7 +202,9 @@ def test_weak_ranstr_finding() -> None:
      ("a" * 64, (58, 122), "sbs_mm has 64 hex digits, the length of SHA-256, not MD5 (32)"),
      ("a" * 31, (58, 89), "sbs_mm has 31 hex digits, not the 32 of an MD5"),
      ("a" * 33, (58, 91), "sbs_mm has 33 hex digits, not the 32 of an MD5"),
+     ("f" * 31, (58, 89), "sbs_mm has 31 hex digits, not the 32 of an MD5"),
      ("abcg", (58, 62), "sbs_mm holds 'g', not a hex digit; MD5 output is 32 lower-case hex"),
+     ("0X1", (58, 61), "sbs_mm holds 'X', not a hex digit; MD5 output is 32 lower-case hex"),
      ("Fab%C3%A9", (58, 67),
       "sbs_mm holds 'é', not a hex digit; MD5 output is 32 lower-case hex"),
      ("%D9%A1", (58, 64),
@@ -240,11 +246,12 @@ def test_malformed_sbs_mm_without_ranstr_has_no_diagnosis_nor_fix() -> None:
 # DL307 ---------------------------------------------------------------------
 
 
-def test_signature_mismatch_names_the_mistake() -> None:
+@TAILS
+def test_signature_mismatch_names_the_mistake(tail: str) -> None:
     wrong = md5(md5(f"42{SECRET}") + R)  # no '_' separators
     right = sign("42", R, SECRET)
-    [finding] = only(f"{B}?sbs=42&sbs_mm={wrong}&ranstr={R}", "DL307", secret=SECRET)
-    assert finding.severity == "error"
+    [finding] = only(f"{B}?sbs=42&sbs_mm={wrong}&ranstr={R}{tail}", "DL307", secret=SECRET)
+    assert (finding.severity, finding.name) == ("error", "signature-mismatch")
     assert (finding.param, finding.span) == ("sbs_mm", (58, 90))
     assert finding.message == (
         "sbs_mm does not match sbs and ranstr for this app's secret: "
@@ -273,12 +280,13 @@ def test_no_mismatch_without_a_secret_a_ranstr_or_a_well_formed_value() -> None:
 # DL308 ---------------------------------------------------------------------
 
 
-def test_signature_not_checked_names_the_app() -> None:
-    [finding] = only(f"{B}?sbs=42&sbs_mm={M}&ranstr={R}", "DL308")
+@TAILS
+def test_signature_not_checked_names_the_app(tail: str) -> None:
+    [finding] = only(f"{B}?sbs=42&sbs_mm={M}&ranstr={R}{tail}", "DL308")
     assert finding.severity == "info"
     assert (finding.param, finding.span) == ("sbs_mm", (51, 90))
     assert finding.message == "no secret known for app 'demo_app': the signature was not verified"
-    [no_app] = only(f"https://visitorchat.twt.com/direct/?sbs=42&sbs_mm={M}", "DL308")
+    [no_app] = only(f"https://visitorchat.twt.com/direct/?sbs=42&sbs_mm={M}{tail}", "DL308")
     assert no_app.message == "no secret known for app: the signature was not verified"
     assert only(f"{B}?sbs=42&sbs_mm={M}&ranstr={R}", "DL308", secret=SECRET) == []
     assert only(f"{B}?sbs_mm={M}", "DL308") == []
@@ -361,8 +369,9 @@ def test_plus_in_the_signed_fields() -> None:
 # DL312 ---------------------------------------------------------------------
 
 
-def test_unsigned_customer_fields_in_their_documented_order() -> None:
-    [finding] = only(f"{B}?x=1&phone=1&name=Ann&email=", "DL312")
+@TAILS
+def test_unsigned_customer_fields_in_their_documented_order(tail: str) -> None:
+    [finding] = only(f"{B}?x=1&phone=1&name=Ann&email={tail}", "DL312")
     assert finding.severity == "info"
     assert (finding.param, finding.span) == ("phone", (48, 55))
     assert finding.message == (
@@ -375,8 +384,9 @@ def test_unsigned_customer_fields_in_their_documented_order() -> None:
 # DL313 ---------------------------------------------------------------------
 
 
-def test_bearer_link_is_a_warning_in_public_contexts() -> None:
-    url = f"{B}?sbs=42&sbs_mm={sign('42', R, SECRET)}&ranstr={R}"
+@TAILS
+def test_bearer_link_is_a_warning_in_public_contexts(tail: str) -> None:
+    url = f"{B}?sbs=42&sbs_mm={sign('42', R, SECRET)}&ranstr={R}{tail}"
     [private] = only(url, "DL313", secret=SECRET)
     assert private.severity == "info"
     assert (private.param, private.span) == ("sbs", (44, 50))
@@ -388,3 +398,25 @@ def test_bearer_link_is_a_warning_in_public_contexts() -> None:
     assert public.severity == "warning"
     assert only(url, "DL313") == []
     assert only(url, "DL313", secret="other") == []
+
+
+@TAILS
+def test_the_diagnosis_reads_the_values_as_written(tail: str) -> None:
+    # The server hashed the escaped text of the link instead of the decoded values.
+    sbs_mm = sign("a%62c", R, SECRET)
+    [sbs] = only(f"{B}?sbs=a%62c&sbs_mm={sbs_mm}&ranstr={R}{tail}", "DL307", secret=SECRET)
+    assert sbs.message.endswith("(sbs as written in the link: 'a%62c').")
+    ranstr = "Qm9yTnx3aWZpLXN0YX%49"
+    sbs_mm = sign("42", ranstr, SECRET)
+    [raw] = only(f"{B}?sbs=42&sbs_mm={sbs_mm}&ranstr={ranstr}{tail}", "DL307", secret=SECRET)
+    assert raw.message.endswith(f"(ranstr as written in the link: {ranstr!r}).")
+    [shape] = only(f"{B}?sbs=42&sbs_mm={sbs_mm.upper()}&ranstr={ranstr}{tail}", "DL306",
+                   secret=SECRET)
+    assert shape.message.endswith(
+        f"(ranstr as written in the link: {ranstr!r}), and written in upper-case hex digits."
+    )
+
+
+def test_plus_in_ranstr_after_a_plain_sbs() -> None:
+    [finding] = only(f"{B}?sbs=42&ranstr=ab+cd", "DL311")
+    assert finding.param == "ranstr"

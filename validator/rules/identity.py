@@ -208,7 +208,7 @@ def ranstr_weakness(value: str) -> str | None:
         return "one repeated character"
     if value.isdigit() and _looks_like_timestamp(value):
         return "a plain timestamp"
-    if length >= 4 and _sequential_share(value) >= 0.8:
+    if length >= 4 and _mostly_sequential(value):
         return "a sequential run"
     if length >= 6:
         for period in range(2, length // 3 + 1):
@@ -229,8 +229,8 @@ def _looks_like_timestamp(digits: str) -> bool:
     return False
 
 
-def _sequential_share(value: str) -> float:
-    """Share of neighbouring pairs one apart (``ab``, ``98``); stops once it is under 0.8."""
+def _mostly_sequential(value: str) -> bool:
+    """At least 80 % of neighbouring pairs are one apart (``ab``, ``98``, ``za``)."""
     total = len(value) - 1
     allowed_misses = total - int(0.8 * total + 0.999)
     misses = 0
@@ -239,8 +239,8 @@ def _sequential_share(value: str) -> float:
         if delta not in (1, -1) and (a, b) not in _WRAPS:
             misses += 1
             if misses > allowed_misses:
-                return 0.0
-    return (total - misses) / total
+                return False
+    return True
 
 
 _WRAPS = frozenset({("9", "0"), ("0", "9"), ("z", "a"), ("Z", "A")})
