@@ -152,3 +152,31 @@ def test_trailing_slash_is_removed() -> None:
     assert (finding.fix.description, finding.fix.safe) == ("remove the trailing slash", True)
     assert finding.fix.replacements == (((43, 44), ""),)
     assert only(B, "DL008") == []
+
+
+def test_a_root_base_path_and_one_ending_in_other_characters() -> None:
+    assert only(B, "DL003", Config(base_path="/")) == []
+    assert only("https://visitorchat.twt.com/X/direct/demo_app", "DL003",
+                Config(base_path="/X")) == []
+    [other] = only("https://visitorchat.twt.com/X/direct/demo_app", "DL003", Config(base_path="/"))
+    assert other.message == "base path '/X' is not the configured '/'"
+
+
+def test_an_app_id_outside_the_list_is_marked_on_the_app_id() -> None:
+    [listed] = only(f"{B}?direct=1", "DL004", Config(allowed_app_ids=("other",)))
+    assert listed.span == (35, 43)
+
+
+def test_an_at_sign_after_the_authority_is_not_user_info() -> None:
+    [finding] = only("https://u@visitorchat.twt.com/direct/demo_app?email=a@b", "DL005")
+    assert finding.span == (8, 10)
+    assert finding.fix is not None
+    assert finding.fix.replacements == (((8, 10), ""),)
+
+
+def test_the_host_follows_the_last_at_sign_of_the_authority() -> None:
+    hosts = Config(allowed_hosts=("x.com",))
+    [two] = only("https://a@b@visitorchat.twt.com/direct/demo_app", "DL007", hosts)
+    assert two.span == (12, 31)
+    [query] = only(f"{B}?email=a@b", "DL007", hosts)
+    assert query.span == (8, 27)

@@ -173,14 +173,13 @@ class CredentialsInUrl(Rule):
         link = context.link
         if not link.is_url or (not link.username and link.password is None):
             return
+        # A URL with user info has an authority, and the user info ends at its last '@'.
         span = link.authority_span or link.content_span
-        at = link.input.rfind("@", span[0], span[1])
-        userinfo = (span[0], at + 1) if at >= 0 else span
-        fix = self.make_fix("remove the user info", [(userinfo, "")]) if at >= 0 else None
+        userinfo = (span[0], link.input.rfind("@", span[0], span[1]) + 1)
         yield self.finding(
             "the URL carries user info (user:pass@): credentials leak and the SDK rejects it",
             userinfo,
-            fix=fix,
+            fix=self.make_fix("remove the user info", [(userinfo, "")]),
         )
 
 
@@ -217,13 +216,12 @@ class ParamsInFragment(Rule):
                     fix=self._fix(context, param.span, param.raw),
                 )
 
-    def _fix(self, context: LinkContext, span: tuple[int, int], raw: str) -> Fix | None:
+    def _fix(self, context: LinkContext, span: tuple[int, int], raw: str) -> Fix:
         link = context.link
         if link.query_span is None:
-            # No query: insert one before the fragment's '#'.
-            hash_at = link.fragment_span[0] - 1 if link.fragment_span else None
-            if hash_at is None:
-                return None
+            # No query: insert one before the fragment's '#' (the pair comes from the fragment).
+            assert link.fragment_span is not None
+            hash_at = link.fragment_span[0] - 1
             insert = (hash_at, hash_at)
             text = f"?{raw}"
         else:
@@ -302,9 +300,9 @@ class PathTrailingSlash(Rule):
         link = context.link
         if not link.is_url or not link.trailing_slash or link.app_id_span is None:
             return
+        # The path is /direct/<app_id>/: the slash right after the app id ends it.
         end = link.app_id_span[1]
-        path_end = link.path_span[1] if link.path_span else end + 1
-        span = (end, max(end + 1, path_end))
+        span = (end, end + 1)
         yield self.finding(
             "the path ends in '/' after the app id",
             span,
