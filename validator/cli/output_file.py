@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -23,6 +22,8 @@ def written_atomically(path: str) -> Iterator[TextIO]:
 
     Raises :class:`OSError` where the folder cannot hold the temporary file.
     """
+    import tempfile  # here: tempfile loads shutil, bz2 and lzma, which writing to stdout needs not
+
     folder, name = os.path.split(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
     try:
