@@ -11,15 +11,17 @@ customer data under ``--redact-pii``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from validator import spec
@@ -69,6 +71,32 @@ def forbidden(url: str, secret: str, dialect: dls.Dialect, sbs: str | None) -> s
     return forms
 
 
+@functools.cache
+def boilerplate() -> str:
+    """What every format prints for a link that holds no secret and no customer data.
+
+    A generated value that is a word of it (``Reason``, a header of the HTML
+    report) would be found there without having leaked, so such examples are
+    left out rather than called a leak.
+    """
+    plain = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=plain-1&lang=en"
+    outputs = [run(["check", "--format", output_format, plain], "unused-secret-1")
+               for output_format in CHECK_FORMATS]
+    with tempfile.TemporaryDirectory() as folder:
+        links = Path(folder) / "links.txt"
+        links.write_text(f"{plain}\n", encoding="utf-8")
+        for output_format in AUDIT_FORMATS:
+            report = Path(folder) / f"report.{output_format}"
+            run(["audit", str(links), "--jobs", "1", "--format", output_format,
+                 "--output", str(report)], "unused-secret-1")
+            outputs.append(report.read_text(encoding="utf-8"))
+    return "\n".join(outputs)
+
+
+def assume_not_boilerplate(forms: set[str]) -> None:
+    assume(not any(form in boilerplate() for form in forms))
+
+
 def assert_clean(text: str, forms: set[str], where: str) -> None:
     plain = _ANSI.sub("", text)
     for form in forms:
@@ -104,6 +132,7 @@ def test_check_and_fix_never_print_a_secret_written_into_a_link(
         case: tuple[str, str, dls.Dialect, str | None]) -> None:
     url, secret, dialect, sbs = case
     forms = forbidden(url, secret, dialect, sbs)
+    assume_not_boilerplate(forms)
     for output_format in CHECK_FORMATS:
         out = run(["check", "--format", output_format, url], secret)
         assert_clean(out, forms, f"check --format {output_format}")
@@ -123,6 +152,7 @@ def test_audit_never_prints_a_secret_written_into_a_link(
 ) -> None:
     url, secret, dialect, sbs = case
     forms = forbidden(url, secret, dialect, sbs)
+    assume_not_boilerplate(forms)
     root = tmp_path_factory.mktemp("audit")
     (root / "links.txt").write_text(f"see {url}\n", encoding="utf-8")
     for output_format in AUDIT_FORMATS:
@@ -146,6 +176,7 @@ def test_the_service_never_answers_with_a_secret_written_into_a_link(
 
     url, secret, dialect, sbs = case
     forms = forbidden(url, secret, dialect, sbs)
+    assume_not_boilerplate(forms)
     client = TestClient(create_app(ServiceSettings(default_secret=Secret(secret))))
     for path, body in (
         ("/v1/check", {"link": url}),
@@ -184,6 +215,7 @@ def test_redact_pii_masks_customer_data_in_every_format(
     forms = {form for form in (*decoded, *written)}
     forms |= {json.dumps(form)[1:-1] for form in decoded}
     forms |= {html.escape(form, quote=True) for form in decoded}
+    assume_not_boilerplate(forms)
     for output_format in CHECK_FORMATS:
         out = run(["check", "--redact-pii", "--format", output_format, url], "unused-secret-1")
         assert_clean(out, forms, f"check --redact-pii --format {output_format}")
