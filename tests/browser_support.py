@@ -165,3 +165,17 @@ def severe_console_messages(driver: Any) -> list[str]:
         for entry in driver.get_log("browser")
         if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
     ]
+
+
+def wait(driver: Any, seconds: float = WAIT_SECONDS) -> Any:
+    """A ``WebDriverWait`` that polls on through an element the page has just redrawn.
+
+    The pages redraw as they update (the inspector on every keystroke), so an
+    element found one instant may be stale the next: that is not yet, not never.
+    """
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds,
+                         ignored_exceptions=(NoSuchElementException,
+                                             StaleElementReferenceException))

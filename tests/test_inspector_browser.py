@@ -19,12 +19,12 @@ pytest.importorskip("uvicorn")
 
 from browser_support import (
     MISSING,
-    WAIT_SECONDS,
     Server,
     ServerFailed,
     chromium,
     serve,
     severe_console_messages,
+    wait,
 )
 
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
@@ -33,7 +33,6 @@ if MISSING is None:
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
 
 from validator.signature import sign  # noqa: E402
 
@@ -74,7 +73,7 @@ def _inspect(
     else:
         browser.find_element(By.ID, "inspect").click()
     try:
-        WebDriverWait(browser, WAIT_SECONDS).until(
+        wait(browser).until(
             lambda d: (
                 d.find_element(By.ID, "results").is_displayed()
                 and not d.find_element(By.ID, "inspect").get_attribute("disabled")
@@ -124,7 +123,7 @@ def test_pasted_link_shows_outcome_findings_spans_fix_and_qr(browser: Any, serve
 
     # The safely fixed link still opens the home page: no QR code to print, and why.
     note = browser.find_element(By.ID, "qr-note")
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "DL101" in note.text)
+    wait(browser).until(lambda d: "DL101" in note.text)
     assert "still has 1 error" in note.text and "Also apply fixes" in note.text
     assert not browser.find_element(By.ID, "qr").is_displayed()
     verdict = browser.find_element(By.ID, "signature-verdict").get_attribute("data-verdict")
@@ -133,7 +132,7 @@ def test_pasted_link_shows_outcome_findings_spans_fix_and_qr(browser: Any, serve
     # Allowing the fixes that change the link re-inspects it, and the QR code appears.
     browser.find_element(By.CSS_SELECTOR, "#options summary").click()
     browser.find_element(By.ID, "unsafe").click()
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: (
             d.find_element(By.ID, "qr").is_displayed()
             and d.execute_script("return document.getElementById('qr').naturalWidth") > 0
@@ -217,7 +216,7 @@ def test_paste_inspects_and_the_fixed_link_can_be_copied_and_reinspected(
         box,
         f"{BASE}?chatid=77&lang=ZH_tw",
     )
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: d.find_element(By.ID, "results").is_displayed()
     )
     assert "DL101" in _codes(browser)
@@ -225,12 +224,12 @@ def test_paste_inspects_and_the_fixed_link_can_be_copied_and_reinspected(
     assert fixed == f"{BASE}?direct=1&chatid=77&lang=zh-tw"
 
     browser.find_element(By.ID, "copy").click()
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: "copied" in d.find_element(By.ID, "status").text
     )
 
     browser.find_element(By.ID, "use-fixed").click()
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: (
             d.find_element(By.ID, "link").get_attribute("value") == fixed
             and "Nothing to fix" in d.find_element(By.ID, "fixed-note").text
@@ -250,7 +249,7 @@ def test_the_page_updates_as_you_type_in_two_panes(browser: Any, server: Server)
     browser.get(server.url + "/")
     assert not browser.find_element(By.ID, "results").is_displayed()
     _type(browser, f"{BASE}?chatid=7&sbs=cust-1044")
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: d.find_element(By.ID, "results").is_displayed() and "DL101" in _codes(d)
     )
     summary = browser.find_element(By.ID, "summary").text
@@ -270,7 +269,7 @@ def test_the_page_updates_as_you_type_in_two_panes(browser: Any, server: Server)
     assert findings["y"] < link_box["y"] + link_box["height"]
 
     _type(browser, "&direct=1")
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: "DL101" not in _codes(d))
+    wait(browser).until(lambda d: "DL101" not in _codes(d))
     outcome = browser.find_element(By.CSS_SELECTOR, '.outcome[data-client="browser"]').text
     assert "chat session" in outcome
     marks = browser.find_elements(By.CSS_SELECTOR, "#marked mark")
@@ -280,13 +279,13 @@ def test_the_page_updates_as_you_type_in_two_panes(browser: Any, server: Server)
 
 def test_docs_load_from_this_server_only(browser: Any, server: Server) -> None:
     browser.get(server.url + "/docs")
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: len(d.find_elements(By.CSS_SELECTOR, ".opblock")) >= 8
     )
     paths = {e.text for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")}
     assert {"/v1/check", "/v1/explain", "/v1/qr"} <= paths
     browser.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    wait(browser).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, ".opblock-body")
     )
     resources = browser.execute_script(

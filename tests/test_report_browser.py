@@ -15,11 +15,11 @@ import pytest
 from audit_fixtures import SECRET, write_tree
 from browser_support import (
     MISSING,
-    WAIT_SECONDS,
     chromium,
     clear_viewport,
     set_viewport,
     severe_console_messages,
+    wait,
 )
 from click.testing import CliRunner
 from report_samples import large_document
@@ -33,7 +33,7 @@ if MISSING is None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +60,15 @@ def browser() -> Iterator[Any]:
         yield driver
 
 
+def _load(browser: Any, url: str) -> None:
+    """A fresh load: from the same page, a new #fragment alone would only scroll."""
+    browser.get("about:blank")
+    browser.get(url)
+
+
 def _open(browser: Any, path: Path) -> None:
-    browser.get(path.as_uri())
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    _load(browser, path.as_uri())
+    wait(browser).until(
         lambda d: d.find_element(By.ID, "result-count").text != ""
     )
 
@@ -144,7 +150,7 @@ def test_search_sort_and_clean_toggle(browser: Any, report: tuple[Path, Any]) ->
     _open(browser, path)
     search = browser.find_element(By.ID, "search")
     search.send_keys("pt-BR", Keys.ENTER)
-    WebDriverWait(browser, WAIT_SECONDS).until(lambda d: _shown(d)[0] == 1)
+    wait(browser).until(lambda d: _shown(d)[0] == 1)
     _cards(browser)[0].find_element(By.CSS_SELECTOR, "summary").click()
     assert "pt-BR" in _cards(browser)[0].find_element(By.CSS_SELECTOR, "pre.marked").text
     fixed = _cards(browser)[0].find_elements(By.CSS_SELECTOR, ".fixed code")
@@ -199,7 +205,7 @@ def test_a_report_of_100000_findings_shows_its_first_page(
     with target.open("w", encoding="utf-8") as stream:
         write(large_document(), stream)
     browser.get(target.as_uri())
-    WebDriverWait(browser, 120).until(
+    wait(browser, 120).until(
         lambda d: d.find_element(By.ID, "result-count").text != ""
     )
     assert _shown(browser) == (25_000, 100_000)
@@ -213,8 +219,8 @@ def test_a_report_of_100000_findings_shows_its_first_page(
 
 def test_a_shared_address_restores_the_filters(browser: Any, report: tuple[Path, Any]) -> None:
     path, data = report
-    browser.get(path.as_uri() + "#severity=error&sort=file")
-    WebDriverWait(browser, WAIT_SECONDS).until(
+    _load(browser, path.as_uri() + "#severity=error&sort=file")
+    wait(browser).until(
         lambda d: d.find_element(By.ID, "result-count").text != ""
     )
     assert _shown(browser)[1] == data["summary"]["by_severity"]["error"]
