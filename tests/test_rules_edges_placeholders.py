@@ -90,3 +90,26 @@ def test_raw_placeholders_are_found_with_their_spans() -> None:
     ]
     assert find_raw_placeholders("a=your_id") == [(2, 9)]
     assert find_raw_placeholders("a={1}") == []
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["{x}", "<x>", "%%X%%", "%7Bx%7D", "%7bx%7d", "%3Cx%3E", "%3cx%3e", "YOUR_ID", "your_id"],
+)
+def test_each_raw_form_in_the_fragment_is_reported(raw: str) -> None:
+    url = f"{B}#{raw}"
+    [finding] = [f for f in check(url).findings if f.code == "DL511"]
+    assert finding.span == (44, 44 + len(raw))
+    assert finding.message == f"{raw!r} is an unexpanded template placeholder"
+
+
+def test_a_written_placeholder_comes_before_an_escaped_one() -> None:
+    # The value reads '%7Ba%7D{b}': '{b}' is written as such, '{a}' only after decoding again.
+    [finding] = [f for f in check(f"{B}?x=%257Ba%257D%7Bb%7D").findings if f.code == "DL511"]
+    assert finding.message == "x='%7Ba%7D{b}': '{b}' is an unexpanded template placeholder"
+
+
+def test_a_route_parameter_is_the_whole_value() -> None:
+    assert find_placeholder(":chatid") == ":chatid"
+    assert find_placeholder("100%:chatid") is None
+    assert [f for f in check(f"{B}?name=100%25:x").findings if f.code == "DL511"] == []
