@@ -113,3 +113,9 @@ def test_a_route_parameter_is_the_whole_value() -> None:
     assert find_placeholder(":chatid") == ":chatid"
     assert find_placeholder("100%:chatid") is None
     assert [f for f in check(f"{B}?name=100%25:x").findings if f.code == "DL511"] == []
+
+
+def test_every_raw_form_at_once() -> None:
+    text = "{a} <b> %%C%% %7Bd%7D %7be%7d %3Cf%3E %3cg%3e YOUR_H your_i"
+    assert [text[start:end] for start, end in find_raw_placeholders(text)] == [
+        "{a}", "<b>", "%%C%%", "%7Bd%7D", "%7be%7d", "%3Cf%3E", "%3cg%3e", "YOUR_H", "your_i"]
