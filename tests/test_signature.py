@@ -178,3 +178,28 @@ def test_signing_arguments_are_checked_with_a_message_naming_them(
 
 def test_a_non_ascii_sbs_mm_is_refused_not_raised() -> None:
     assert verify("s", "r", "x\ud800", "k") is False
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"secret": 5}, "check() argument 'secret' must be a Secret, a str or None, not int"),
+        ({"secrets": 5},
+         "check() argument 'secrets' must be a mapping of app id to secret, not int"),
+        ({"secrets": {1: "k"}}, "check() argument 'secrets key' must be a str, not int"),
+        ({"secrets": {"a": 5}},
+         "check() argument \"secrets['a']\" must be a Secret or a str, not int"),
+    ],
+)
+def test_secret_arguments_of_the_public_calls_name_what_is_wrong(
+    options: dict[str, object], message: str
+) -> None:
+    from validator import check
+
+    link = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=1"
+    with pytest.raises(TypeError) as raised:
+        check(link, **options)  # type: ignore[arg-type]
+    assert str(raised.value) == message
+    plain = check(link, secret=None, secrets=None)
+    signed = check(link, secret=Secret("k"), secrets={"demo_app": "k", "other": Secret("j")})
+    assert plain.codes() == signed.codes()
