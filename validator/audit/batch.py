@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 from array import array
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,17 +90,9 @@ class BatchIndex:
         """Read the links of reused ``ranstr`` values back and note whose DL310 is suppressed."""
         if self._template is None or not self._reused_hashes:
             return
-        for task in tasks:
-            task_hashes = self._hashes.get(task.index)
-            if task_hashes is None:
-                continue
-            numbers = [number for number, value in enumerate(task_hashes)
-                       if value in self._reused_hashes]
-            if not numbers:
-                continue
+        for task, records in read_back(tasks, self._hashes, self._reused_hashes, offsets):
             rules: FileSuppressions | None = None
-            for number, line in read_records(task.spool, numbers, offsets.get(task.index, b"")):
-                record = jsonio.loads(line)
+            for number, record in records:
                 key = (task.index, number)
                 if not self.findings_for(key, record):
                     continue
@@ -156,6 +148,24 @@ def first_param(record: Mapping[str, Any], name: str) -> tuple[str, tuple[int, i
     return None
 
 
+def read_back(
+    tasks: Sequence[Task], hashes: Mapping[int, array[int]], wanted: Set[int],
+    offsets: Mapping[int, bytes],
+) -> Iterator[tuple[Task, Iterator[tuple[int, dict[str, Any]]]]]:
+    """Each task holding a link whose ranstr hash is in ``wanted``, with those records
+    (number, record) read back from its spool; nothing is read for the others."""
+    if not wanted:
+        return
+    for task in tasks:
+        task_hashes = hashes.get(task.index)
+        if task_hashes is None:
+            continue
+        numbers = [number for number, value in enumerate(task_hashes) if value in wanted]
+        if numbers:
+            lines = read_records(task.spool, numbers, offsets.get(task.index, b""))
+            yield task, ((number, jsonio.loads(line)) for number, line in lines)
+
+
 def batch_index(tasks: Sequence[Task], results: Sequence[TaskResult],
                  config: Config, suppressions: Suppressions | None = None) -> BatchIndex:
     """Find the links whose ``ranstr`` repeats (by hash), read only those back, group them;
@@ -168,21 +178,13 @@ def batch_index(tasks: Sequence[Task], results: Sequence[TaskResult],
     repeated = repeated_hashes(results)
     offsets = {result.index: result.record_offsets for result in results}
     groups: dict[str, RanstrGroup] = {}
-    if repeated:
-        for task in tasks:
-            task_hashes = hashes.get(task.index)
-            if task_hashes is None:
+    for task, records in read_back(tasks, hashes, repeated, offsets):
+        for number, record in records:
+            param = first_param(record, "ranstr")
+            if param is None:
                 continue
-            numbers = [number for number, value in enumerate(task_hashes) if value in repeated]
-            if not numbers:
-                continue
-            for number, line in read_records(task.spool, numbers, offsets.get(task.index, b"")):
-                record = jsonio.loads(line)
-                param = first_param(record, "ranstr")
-                if param is None:
-                    continue
-                group = groups.setdefault(param[0], RanstrGroup(param[0]))
-                group.add((task.index, number), record)
+            group = groups.setdefault(param[0], RanstrGroup(param[0]))
+            group.add((task.index, number), record)
     template = reuse_template(groups, config)
     index = BatchIndex(hashes, groups, template)
     if suppressions is not None:
