@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_to_bytes
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,6 +17,7 @@ from validator.query import (
     has_invalid_percent,
     has_percent_escape,
     percent_decode_strict,
+    unescape_bytes,
 )
 
 # Every case of the web-platform-tests urlencoded-parser data, written out here
@@ -195,3 +198,34 @@ def test_encode_query_joins_encoded_pairs_in_order() -> None:
     assert encode_query([("b", "x y"), ("a", "é&")]) == "b=x%20y&a=%C3%A9%26"
     assert encode_query([("", "")]) == "="
     assert decode_pairs(encode_query([("k+", "v=&")])) == [("k+", "v=&")]
+
+
+# What the fast decoder could read differently from a percent decoder: its own escape
+# character ``=`` (soft line breaks, ``==``), ``_``, whitespace and line ends, hex digits
+# of either case, malformed escapes and text that is not ASCII.
+_DECODER_EDGES = st.text(
+    alphabet=st.sampled_from("%=_ \t\r\n0123456789abcdefABCDEFgGzZ+&é€\x7f\x00"), max_size=40
+)
+
+
+@given(_DECODER_EDGES)
+def test_unescape_bytes_is_unquote_to_bytes(text: str) -> None:
+    assert unescape_bytes(text) == unquote_to_bytes(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("%e9%E9", b"\xe9\xe9"),
+        ("a=%3D=", b"a===",),
+        ("%=41", b"%=41"),
+        ("=\r\n%41", b"=\r\nA"),
+        ("%4", b"%4"),
+        ("a_b%5F", b"a_b_"),
+        ("é%41", "éA".encode()),
+    ],
+)
+def test_unescape_bytes_decodes_valid_escapes_and_keeps_the_rest(
+    text: str, expected: bytes
+) -> None:
+    assert unescape_bytes(text) == expected

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from validator import Secret, sign, verify
-from validator.signature import fingerprint, inner_digest
+from validator.signature import fingerprint, inner_digest, signs
 
 
 def md5(text: str) -> str:
@@ -72,8 +72,11 @@ def test_verify_holds_for_sign_and_fails_for_other_digests(
 ) -> None:
     signature = sign(sbs, ranstr, secret)
     assert verify(sbs, ranstr, signature, secret)
+    assert signs(sbs, ranstr, signature, secret)
+    assert signs(sbs, ranstr, signature, Secret(secret))
     if other != signature:
         assert not verify(sbs, ranstr, other, secret)
+        assert not signs(sbs, ranstr, other, Secret(secret))
 
 
 def test_secret_mask_is_the_documented_placeholder() -> None:
@@ -131,6 +134,8 @@ def test_verify_refuses_non_ascii_and_wrong_length_digests_without_raising() -> 
     assert not verify("42", "r" * 16, "", "k")
     assert not verify("42", "r" * 16, good + "0", "k")
     assert not verify("42", "r" * 16, good[:-1] + "é", "k")
+    assert not signs("42", "r" * 16, good[:-1] + "é", "k")
+    assert not signs("42", "r" * 16, good.upper(), "k")
     assert verify("42", "r" * 16, good, Secret("k"))
 
 

@@ -10,10 +10,25 @@ every invalid sequence.
 from __future__ import annotations
 
 import re
+from binascii import a2b_qp
 from urllib.parse import quote, unquote_to_bytes
 
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def unescape_bytes(text: str) -> bytes:
+    """``text``'s bytes with every valid ``%XX`` escape decoded, the rest kept as written
+    (what ``urllib.parse.unquote_to_bytes`` returns).
+
+    ASCII text whose every ``%`` opens a valid escape (nearly every link) goes through
+    binascii's C quoted-printable decoder, several times faster: it reads ``=XX`` as a
+    percent decoder reads ``%XX``, and once every ``=`` of the text is itself written
+    ``=3D``, no other ``=`` sequence (a soft line break, ``==``) can occur.
+    """
+    if text.isascii() and _BAD_PERCENT.search(text) is None:
+        return a2b_qp(text.replace("=", "=3D").replace("%", "="))
+    return unquote_to_bytes(text)
 
 
 def form_decode(text: str) -> str:
@@ -22,9 +37,9 @@ def form_decode(text: str) -> str:
         text = text.replace("+", " ")
     if "%" not in text:
         return text
-    # unquote_to_bytes leaves malformed escapes as they are, as WHATWG does;
-    # the caller has already replaced lone surrogates, so encoding cannot fail.
-    return unquote_to_bytes(text).decode("utf-8", "replace")
+    # Malformed escapes stay as they are, as WHATWG does; the caller has already
+    # replaced lone surrogates, so encoding cannot fail.
+    return unescape_bytes(text).decode("utf-8", "replace")
 
 
 def percent_decode_strict(text: str) -> str | None:
@@ -37,7 +52,7 @@ def percent_decode_strict(text: str) -> str | None:
     if _BAD_PERCENT.search(text):
         return None
     try:
-        return unquote_to_bytes(text).decode("utf-8")
+        return unescape_bytes(text).decode("utf-8")
     except UnicodeDecodeError:
         return None
 
@@ -57,7 +72,7 @@ def decodes_to_valid_utf8(text: str) -> bool:
     if "%" not in text:
         return True
     try:
-        unquote_to_bytes(text).decode("utf-8")
+        unescape_bytes(text).decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True

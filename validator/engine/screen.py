@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import unquote_to_bytes
 
 from validator import spec
 from validator.config import Config
 from validator.engine.full import full_check
-from validator.engine.lazy import LazyFinding, LazyReport, MessageMaker, lazy_finding
+from validator.engine.lazy import LazyReport, MessageMaker, lazy_finding
 from validator.keyring import text_spellings
-from validator.model import Finding, Fix, Severity, finding_order
+from validator.model import SEVERITY_RANK, Finding, Fix, Severity
+from validator.query import unescape_bytes
 from validator.resolve import normalise_language
 from validator.rules import RULES
 from validator.rules.customer import email_problem, phone_problem
@@ -42,18 +42,22 @@ from validator.rules.identity import (
 from validator.rules.language import NonCanonicalLang
 from validator.rules.placeholders import may_hold_placeholder
 from validator.rules.selection import selected_rules
-from validator.signature import Secret, verify
+from validator.signature import Secret, signs
 
 #: ``https://host[/base...]/direct/<app_id>?``: a lower-case host that is no IPv4
 #: address (it ends in a letter; ``0x`` is ruled out below), no ``xn--`` label (the
 #: parser checks its Punycode), no port, user info,
 #: dot segment, escape or trailing slash in the path.
-_HEAD = re.compile(r"https://[a-z0-9.-]*[a-z](?:/[A-Za-z0-9_-]+)*/direct/[A-Za-z0-9_-]+\?")
+#: Each path segment is matched possessively (a segment ends where a ``/`` or ``?`` starts,
+#: which no segment holds), so finding ``/direct/`` never hands back characters one by one.
+_HEAD = re.compile(r"https://[a-z0-9.-]*[a-z](?:/[A-Za-z0-9_-]++)*/direct/[A-Za-z0-9_-]++\?")
 #: Pairs of safe characters and valid escapes, joined by single ``&``: no empty
-#: piece, ``+``, ``#``, quote, space or other character a browser would encode.
+#: piece, ``+``, ``#``, quote, space or other character a browser would encode. Runs of
+#: safe characters are taken whole and nothing is handed back (the same language as
+#: one character or escape at a time, four times faster).
 _QUERY = re.compile(
-    r"(?:[A-Za-z0-9._~!$()*,;:@/?=-]|%[0-9A-Fa-f]{2})+"
-    r"(?:&(?:[A-Za-z0-9._~!$()*,;:@/?=-]|%[0-9A-Fa-f]{2})+)*"
+    r"(?:[A-Za-z0-9._~!$()*,;:@/?=-]++|%[0-9A-Fa-f]{2})++"
+    r"(?:&(?:[A-Za-z0-9._~!$()*,;:@/?=-]++|%[0-9A-Fa-f]{2})++)*+"
 )
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 
@@ -63,8 +67,9 @@ _ACCEPTED = frozenset(
      spec.REFERER_URL, spec.SOURCE_TITLE)
 )
 _RULES = {rule.code: rule for rule in RULES}
-_NAME_SEVERITY: dict[str, tuple[str, Severity]] = {
-    rule.code: (rule.name, rule.severity) for rule in RULES
+#: code -> (name, severity, minus the severity's rank: the order's second key)
+_NAME_SEVERITY: dict[str, tuple[str, Severity, int]] = {
+    rule.code: (rule.name, rule.severity, -SEVERITY_RANK[rule.severity]) for rule in RULES
 }
 
 
@@ -140,7 +145,7 @@ def screen(
             return None  # no "=" or an empty value, an unknown or a repeated name
         if "%" in value:
             try:
-                value = unquote_to_bytes(value).decode("utf-8")
+                value = unescape_bytes(value).decode("utf-8")
             except UnicodeDecodeError:
                 return None
             if "%" in value or "\ufffd" in value or value != value.strip():
@@ -160,7 +165,9 @@ def screen(
         for known in checked:
             if _may_expose(text, fields, known.reveal()):
                 return None  # DL309 decides
-    findings: list[Finding] = []
+    # (start, -severity rank, code, finding): finding_order's key, so that sorting the
+    # few entries compares plain tuples (codes differ, so findings are never compared).
+    findings: list[tuple[int, int, str, Finding]] = []
     sbs = fields.get(spec.SBS)
     if sbs is not None:
         sbs_mm = fields[spec.SBS_MM]
@@ -168,7 +175,7 @@ def screen(
             if plan.not_checked:
                 findings.append(_finding("DL308", (sbs_mm[1], sbs_mm[3]), spec.SBS_MM,
                                          _not_checked, (app_id,)))
-        elif verify(sbs[0], fields[spec.RANSTR][0], sbs_mm[0], app_secret):
+        elif signs(sbs[0], fields[spec.RANSTR][0], sbs_mm[0], app_secret):
             if plan.verified:
                 findings.append(_finding("DL313", (sbs[1], sbs[3]), spec.SBS, _bearer, (sbs[0],)))
         elif plan.rejected:
@@ -179,7 +186,10 @@ def screen(
     if plan.unsigned:
         present = [name for name in spec.CUSTOMER_FIELDS if name in fields]
         if present:
-            first = min(present, key=lambda name: fields[name][1])
+            first = present[0]
+            for name in present:
+                if fields[name][1] < fields[first][1]:
+                    first = name
             where = fields[first]
             findings.append(_finding("DL312", (where[1], where[3]), first, _unsigned,
                                      (tuple(present),)))
@@ -198,8 +208,9 @@ def screen(
             findings.append(_finding("DL202", span, spec.LANG, _non_canonical,
                                      (lang[0], span, code)))
     if len(findings) > 1:
-        findings.sort(key=finding_order)
-    return LazyReport(text, tuple(findings), app_secret, accept_language, plan.config.languages)
+        findings.sort()
+    return LazyReport(text, tuple([entry[3] for entry in findings]), app_secret,
+                      accept_language, plan.config.languages)
 
 
 def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> bool:
@@ -238,9 +249,9 @@ def _may_expose(text: str, fields: dict[str, tuple[str, int, int, int]], secret:
 
 def _finding(
     code: str, span: tuple[int, int], param: str, make: MessageMaker, args: tuple[object, ...]
-) -> LazyFinding:
-    name, severity = _NAME_SEVERITY[code]
-    return lazy_finding(code, name, severity, span, param, make, args)
+) -> tuple[int, int, str, Finding]:
+    name, severity, rank = _NAME_SEVERITY[code]
+    return (span[0], rank, code, lazy_finding(code, name, severity, span, param, make, args))
 
 
 # Message makers: the rules' own wording, built on first read -------------------

@@ -211,8 +211,11 @@ def ranstr_weakness(value: str) -> str | None:
     if length >= 4 and _mostly_sequential(value):
         return "a sequential run"
     if length >= 6:
+        # value repeats its first ``period`` characters exactly where it equals itself
+        # shifted by ``period``; only a period whose character matches the first can.
+        first = value[0]
         for period in range(2, length // 3 + 1):
-            if value == (value[:period] * (length // period + 1))[:length]:
+            if value[period] == first and value[period:] == value[:-period]:
                 return f"a pattern of {period} characters repeated"
     if length >= 8 and distinct <= 3:
         return f"only {distinct} distinct characters"
