@@ -144,12 +144,24 @@ def lazy_finding(
     return finding
 
 
+#: A screened link's decoded values by name, each with the spans the screen found:
+#: (value, start of the pair, start of the value, end of the pair).
+ScreenFields = Mapping[str, tuple[str, int, int, int]]
+
+
 class LazyReport(Report):
-    """A :class:`Report` whose ``link`` (parsed) and ``outcomes`` are built when first read."""
+    """A :class:`Report` whose ``link`` (parsed) and ``outcomes`` are built when first read.
+
+    The outcomes come from the screen's decoded values, with no parse: the page model
+    (:func:`validator.resolve.page_outcome`) reads them as it reads a parsed link's. A
+    screened link has a ``<base>/direct/<app_id>`` path and nothing the two clients read
+    differently (no ``+``, repeated or empty key, bad escape or byte, empty pair), so
+    :func:`~validator.resolve.resolve` would give the SDK the browser's outcome too.
+    """
 
     __slots__ = ("_data", "_link", "_outcomes")
-    #: (text, the app's secret, accept_language, languages): what the outcomes need.
-    _data: tuple[str, Secret | None, str | Sequence[str] | None, tuple[str, ...]]
+    #: (text, the app's secret, accept_language, languages, the screen's fields).
+    _data: tuple[str, Secret | None, str | Sequence[str] | None, tuple[str, ...], ScreenFields]
     _link: DirectLink
     _outcomes: Mapping[str, Outcome]
 
@@ -160,9 +172,10 @@ class LazyReport(Report):
         secret: Secret | None,
         accept_language: str | Sequence[str] | None,
         languages: tuple[str, ...],
+        fields: ScreenFields,
     ) -> None:
         _set(self, "findings", findings)
-        _set(self, "_data", (text, secret, accept_language, languages))
+        _set(self, "_data", (text, secret, accept_language, languages, fields))
 
     @property
     def link(self) -> DirectLink:
@@ -186,12 +199,18 @@ class LazyReport(Report):
         try:
             return self._outcomes
         except AttributeError:
-            from validator.resolve import resolve
+            from validator.resolve import page_outcome
 
-            _, secret, accept_language, languages = self._data
-            outcomes = resolve(
-                self.link, secret=secret, accept_language=accept_language, languages=languages
+            _, secret, accept_language, languages, fields = self._data
+
+            def value(name: str) -> str | None:
+                entry = fields.get(name)
+                return None if entry is None else entry[0]
+
+            browser = page_outcome(
+                value, secret=secret, accept_language=accept_language, languages=languages
             )
+            outcomes = {"browser": browser, "sdk": browser}
             _set(self, "_outcomes", outcomes)
             return outcomes
 

@@ -210,7 +210,7 @@ def screen(
     if len(findings) > 1:
         findings.sort()
     return LazyReport(text, tuple([entry[3] for entry in findings]), app_secret,
-                      accept_language, plan.config.languages)
+                      accept_language, plan.config.languages, fields)
 
 
 def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> bool:

@@ -319,14 +319,10 @@ class EmptyQueryPair(Rule):
             )
 
 
-_UNSAFE = frozenset(" \"'<>{}|\\^`\x7f") | frozenset(chr(c) for c in range(0x20))
-#: Any character of ``_UNSAFE`` or beyond ASCII, as the complement (quick to compile).
+#: A raw space, ``"'<>{}|\\^```, control character (U+0000..U+001F, DEL) or character
+#: beyond ASCII, written as the complement of what a link may hold bare (quick to compile).
 _UNSAFE_SEARCH = re.compile(r"[^!#-&(-;=?-\[\]_a-z~]")
 _NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}
-
-
-def _is_unsafe(ch: str) -> bool:
-    return ch in _UNSAFE or not ch.isascii()
 
 
 def _percent_encode_char(ch: str) -> str:
@@ -375,9 +371,9 @@ class RawUnsafeCharacters(Rule):
         removed = set(link.removed_whitespace)
         host = _host_span(link)
         groups: dict[object, list[int]] = {}
-        for index in range(start, end):
-            if _is_unsafe(text[index]):
-                groups.setdefault(_region(link, index, host), []).append(index)
+        for match in _UNSAFE_SEARCH.finditer(text, start, end):
+            index = match.start()
+            groups.setdefault(_region(link, index, host), []).append(index)
         for region, positions in groups.items():
             chars = ", ".join(dict.fromkeys(_describe_char(text[i]) for i in positions))
             param = region if isinstance(region, Param) else None
