@@ -281,7 +281,10 @@ def diagnose_signature(
     for match in details:
         if match.hypothesis not in ids:
             ids.append(match.hypothesis)
-    if any(m.uppercase for m in details) and "uppercase-hex" not in ids:
+    # An upper-case match's digest is the given value in lower case and never the right
+    # digest (_find_matches skips those), so uppercase-hex, which matches only the right
+    # digest upper-cased, is not among the ids yet.
+    if any(m.uppercase for m in details):
         ids.append("uppercase-hex")
     headline = _headline(details[0]) if details else UNKNOWN_CAUSE
     return Diagnosis(
@@ -349,7 +352,7 @@ def _headline(match: Match) -> str:
     text = f"{match.description} ({match.variant})"
     if match.uppercase:
         text += ", and written in upper-case hex digits"
-    if not text.startswith(("sbs", "ranstr")):
+    if not text.startswith("sbs"):  # "sbs_mm was ...", "sbs or ranstr was ...": as written
         text = text[0].upper() + text[1:]
     return text + "."
 
@@ -375,16 +378,12 @@ def explain(
     sbs_param = link.param("sbs")
     ranstr_param = link.param("ranstr")
     sbs_mm = link.sbs_mm
-    missing = [
-        name
-        for name, present in (
-            ("sbs", sbs_param is not None),
-            ("ranstr", ranstr_param is not None),
-            ("sbs_mm", sbs_mm is not None),
-        )
-        if not present
-    ]
-    if missing:
+    if sbs_param is None or ranstr_param is None or sbs_mm is None:
+        missing = [
+            name
+            for name, value in (("sbs", sbs_param), ("ranstr", ranstr_param), ("sbs_mm", sbs_mm))
+            if value is None
+        ]
         hidden = [p.name for p in link.fragment_params if p.name in missing]
         where = (
             f" ({', '.join(hidden)} sit after '#', where the page does not read them)"
@@ -394,7 +393,6 @@ def explain(
         raise ExplainError(
             "the link has no " + " or ".join(missing) + f": there is no signature to explain{where}"
         )
-    assert sbs_param is not None and ranstr_param is not None and sbs_mm is not None
     return diagnose_signature(
         sbs_param.value,
         ranstr_param.value,
