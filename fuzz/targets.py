@@ -314,7 +314,12 @@ def explain_signature(data: bytes) -> None:
     try:
         diagnosis = explain(text, secret=FUZZ_SECRET)
     except ExplainError as refusal:
-        _no_secret(str(refusal), "the refusal")
+        message = str(refusal)
+        _no_secret(message, "the refusal")
+        for name in ("sbs", "ranstr", "sbs_mm"):
+            # Once as missing, at most once more as written after '#'.
+            named = len(re.findall(rf"(?<!\w){name}(?!\w)", message))
+            _require(named <= 2, f"the refusal names {name} {named} times: {message!r}")
         return
     rendered = render_diagnosis(diagnosis, url=text)
     serialised = repr(diagnosis_to_dict(diagnosis))

@@ -475,6 +475,9 @@ def test_explain_passes_the_raw_ranstr() -> None:
          "where the page does not read them)"),
         ("sbs=1&sbs_mm=" + "0" * 32 + "#x=1",
          "the link has no ranstr: there is no signature to explain"),
+        ("direct=1#sbs_mm=0&sbs=1&sbs_mm=2&sbs=3",
+         "the link has no sbs or ranstr or sbs_mm: there is no signature to explain (sbs, sbs_mm "
+         "sit after '#', where the page does not read them)"),
     ],
 )
 def test_explain_names_what_is_missing(query: str, message: str) -> None:

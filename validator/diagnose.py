@@ -384,7 +384,9 @@ def explain(
             for name, value in (("sbs", sbs_param), ("ranstr", ranstr_param), ("sbs_mm", sbs_mm))
             if value is None
         ]
-        hidden = [p.name for p in link.fragment_params if p.name in missing]
+        # Each name once, in the order above, however often it is written after '#'.
+        after_hash = {p.name for p in link.fragment_params}
+        hidden = [name for name in missing if name in after_hash]
         where = (
             f" ({', '.join(hidden)} sit after '#', where the page does not read them)"
             if hidden
