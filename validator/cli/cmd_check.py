@@ -19,7 +19,6 @@ from validator.cli.output_options import (
     judging_options,
     statistics_option,
 )
-from validator.fix import fix_link
 from validator.model import Report, Severity
 from validator.redact import Redactor
 from validator.report import write_report
@@ -96,6 +95,8 @@ def check_command(
         texts.append(text)
     fixed: list[str | None] = [None] * len(texts)
     if apply_fixes:
+        from validator.fix import fix_link  # here: a check without --fix needs no fixer
+
         for index, text in enumerate(texts):
             result = fix_link(text, keyring=keyring, unsafe=unsafe_fixes, config=config)
             if result.changed or result.applied:

@@ -7,10 +7,12 @@ report the same text a second time (DL004 for the app id).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import unquote
 
-_PLACEHOLDER = re.compile(
+# The two patterns are compiled on first use: verbose alternations take milliseconds to
+# compile, and most runs meet no text that could hold a placeholder.
+_PLACEHOLDER = (
     r"""
       \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}     # {{sbs}}, {{ user.id }}
     | \$\{\s*[A-Za-z_][\w.\-]*\s*\}       # ${sbs}
@@ -19,9 +21,13 @@ _PLACEHOLDER = re.compile(
     | %%[A-Za-z_]\w*%%                    # %%SBS%%
     | \bYOUR_[A-Z0-9_]*[A-Z0-9]           # YOUR_APP_ID
     | ^:[A-Za-z_]\w*$                     # :chatid (a route parameter left as is)
-    """,
-    re.VERBOSE,
+    """
 )
+
+
+@cache
+def _placeholder_pattern() -> re.Pattern[str]:
+    return re.compile(_PLACEHOLDER, re.VERBOSE)
 
 
 def find_placeholder(text: str) -> str | None:
@@ -35,9 +41,10 @@ def find_placeholder(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _find_placeholder(text: str) -> str | None:
-    match = _PLACEHOLDER.search(text)
+    pattern = _placeholder_pattern()
+    match = pattern.search(text)
     if match is None and "%" in text:
-        match = _PLACEHOLDER.search(unquote(text))
+        match = pattern.search(unquote(text))
     return None if match is None else match.group(0)
 
 
@@ -45,7 +52,7 @@ def is_placeholder(text: str) -> bool:
     return find_placeholder(text) is not None
 
 
-_RAW_PLACEHOLDER = re.compile(
+_RAW_PLACEHOLDER = (
     r"""
       \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}
     | \$\{\s*[A-Za-z_][\w.\-]*\s*\}
@@ -56,9 +63,15 @@ _RAW_PLACEHOLDER = re.compile(
     | %3C[A-Za-z_][\w.\-]*%3E
     | %%[A-Za-z_]\w*%%
     | \bYOUR_[A-Z0-9_]*[A-Z0-9]
-    """,
-    re.VERBOSE | re.IGNORECASE,
+    """
 )
+
+
+@cache
+def _raw_placeholder_pattern() -> re.Pattern[str]:
+    return re.compile(_RAW_PLACEHOLDER, re.VERBOSE | re.IGNORECASE)
+
+
 _HINTS = ("{", "<", "%%", "%7B", "%7b", "%3C", "%3c", "YOUR_", "your_")
 
 
@@ -86,4 +99,4 @@ def find_raw_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans of placeholders written anywhere in raw URL text (percent-encoded or not)."""
     if not any(hint in text for hint in _HINTS):
         return []
-    return [match.span() for match in _RAW_PLACEHOLDER.finditer(text)]
+    return [match.span() for match in _raw_placeholder_pattern().finditer(text)]
