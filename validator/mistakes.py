@@ -396,7 +396,7 @@ def _whitespace_variants(secret: str) -> list[tuple[str, str, str]]:
             ("its trailing whitespace trimmed", secret.rstrip(), "<AppSecret right-trimmed>"),
             ("its leading whitespace trimmed", secret.lstrip(), "<AppSecret left-trimmed>"),
         ):
-            if text not in (secret, stripped) and text:
+            if text not in (secret, stripped):  # never empty: ``stripped`` is not
                 variants.insert(1, (how, text, label))
     return variants
 
@@ -568,20 +568,19 @@ def _hmac_md5(inputs: Inputs) -> Iterator[Candidate]:
     )
 
 
-def _other_algorithm(algorithm: str, name: str) -> Callable[[Inputs], Iterator[Candidate]]:
-    def candidates(inputs: Inputs) -> Iterator[Candidate]:
-        for variant, inner_algorithm, outer_algorithm in (
-            (f"{name} in both steps", algorithm, algorithm),
-            (f"{name} for the outer step only", "md5", algorithm),
-            (f"{name} for the inner step only", algorithm, "md5"),
-        ):
-            candidate = _two_step(
-                inputs, variant, algorithm=outer_algorithm, inner_algorithm=inner_algorithm
-            )
-            if candidate:
-                yield candidate
-
-    return candidates
+def _other_algorithm(algorithm: str, name: str, inputs: Inputs) -> Iterator[Candidate]:
+    # Bound to each algorithm with functools.partial, not a closure made at import, so the
+    # code runs when a diagnosis asks (and mutation testing, which forks after import, sees it).
+    for variant, inner_algorithm, outer_algorithm in (
+        (f"{name} in both steps", algorithm, algorithm),
+        (f"{name} for the outer step only", "md5", algorithm),
+        (f"{name} for the inner step only", algorithm, "md5"),
+    ):
+        candidate = _two_step(
+            inputs, variant, algorithm=outer_algorithm, inner_algorithm=inner_algorithm
+        )
+        if candidate:
+            yield candidate
 
 
 def _raw_digest_bytes(inputs: Inputs) -> Iterator[Candidate]:
@@ -655,7 +654,8 @@ def _mixed(
 
     def steps() -> tuple[Step, ...]:
         candidate = _two_step(inputs, variant, sbs=sbs, ranstr=ranstr)
-        return () if candidate is None else candidate.steps()
+        assert candidate is not None  # UTF-8 with surrogatepass cannot fail
+        return candidate.steps()
 
     return Candidate(variant, digest, steps, batch_index=index, batch_link=text)
 
@@ -758,7 +758,7 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         "sha1",
         "sbs_mm was computed with SHA-1 instead of MD5",
         "use MD5 in both steps (32 hex characters)",
-        _other_algorithm("sha1", "SHA-1"),
+        functools.partial(_other_algorithm, "sha1", "SHA-1"),
         "SHA-1 in both steps, the outer step only, the inner step only (a 40-hex sbs_mm also "
         "suggests it)",
     ),
@@ -766,7 +766,7 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
         "sha256",
         "sbs_mm was computed with SHA-256 instead of MD5",
         "use MD5 in both steps (32 hex characters)",
-        _other_algorithm("sha256", "SHA-256"),
+        functools.partial(_other_algorithm, "sha256", "SHA-256"),
         "SHA-256 in both steps, the outer step only, the inner step only (a 64-hex sbs_mm also "
         "suggests it)",
     ),
@@ -803,7 +803,7 @@ def hypotheses_markdown() -> str:
     """The hypothesis catalogue as a Markdown table, in order of precedence (for the docs)."""
 
     def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+        return text.replace("|", "\\|")
 
     rows = [
         "| # | id | what the integrator's code did | constructions tried | fix |",
