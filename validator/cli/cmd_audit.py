@@ -31,10 +31,11 @@ from validator.config import Config
 from validator.extract.budget import ReadBudget
 from validator.fix_files import FixPlan, plan_fixes
 from validator.report import FORMATS, Record, ReportDocument, write_report
-from validator.report.document import path_problem, paths_not_read, plural
+from validator.report.document import path_problem, paths_not_read
 from validator.report.statistics import write as write_statistics
 from validator.report.style import wants_color
 from validator.report.terminal import terminal_text as safe_line
+from validator.report.wording import plural
 from validator.rules import resolve_selectors
 from validator.spec import MAX_IMAGE_PIXELS
 from validator.suppression import (

@@ -10,8 +10,8 @@ from validator.cli.main import InputError, cli
 from validator.cli.options import load_secrets, secret_options
 from validator.cli.output_options import quiet_option
 from validator.config import ConfigError
-from validator.report.document import plural
 from validator.report.terminal import terminal_text
+from validator.report.wording import plural
 from validator.signature import Secret
 
 

@@ -21,11 +21,7 @@ from validator.cli.output_options import (
 )
 from validator.model import Report, Severity
 from validator.redact import Redactor
-from validator.report import write_report
-from validator.report.check_document import (
-    EXTRA_FORMATS,
-    check_document,
-)
+from validator.report import EXTRA_FORMATS, write_report
 from validator.report.style import wants_color
 from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
@@ -117,6 +113,7 @@ def check_command(
     document_fail_on = "error" if fail_on == "never" else fail_on
     with report_output(output) as stream:
         if statistics:
+            from validator.report.check_document import check_document
             from validator.report.statistics import write as write_statistics
 
             document = check_document(sources, reports, fail_on=document_fail_on)
@@ -124,6 +121,8 @@ def check_command(
         elif output_format == "json":
             _write_json(sources, reports, fixed, redactor)
         elif output_format in EXTRA_FORMATS:
+            from validator.report.check_document import check_document
+
             document = check_document(sources, reports, fail_on=document_fail_on,
                                       redactor=redactor)
             buffer = io.StringIO()

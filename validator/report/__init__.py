@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TextIO, cast
+from typing import TYPE_CHECKING, TextIO, cast
 
-from validator.report.document import Record, ReportDocument
+if TYPE_CHECKING:
+    from validator.report.document import Record, ReportDocument
 
-Writer = Callable[[ReportDocument, TextIO], None]
+Writer = Callable[["ReportDocument", TextIO], None]
 
 #: Each format and the module whose ``write`` renders it, imported when that format is used
 #: (JUnit's XML escaping alone pulls in most of ``urllib``).
@@ -26,6 +27,9 @@ FORMATS: dict[str, str] = {
     "github": "validator.report.github",
     "html": "validator.report.html",
 }
+#: The formats ``check`` renders through a :class:`ReportDocument`, besides its own
+#: ``text`` and ``json``.
+EXTRA_FORMATS = ("jsonl", "sarif", "junit", "github", "html")
 
 
 def writer_for(output_format: str) -> Writer:
@@ -44,4 +48,15 @@ def write_report(output_format: str, document: ReportDocument, stream: TextIO) -
     writer_for(output_format)(document, stream)
 
 
-__all__ = ["FORMATS", "Record", "ReportDocument", "Writer", "write_report", "writer_for"]
+def __getattr__(name: str) -> object:
+    # The document model loads with the first format that needs it: a check printed as
+    # text never does.
+    if name in ("Record", "ReportDocument"):
+        from validator.report import document
+
+        return getattr(document, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["EXTRA_FORMATS", "FORMATS", "Record", "ReportDocument", "Writer", "write_report",
+           "writer_for"]

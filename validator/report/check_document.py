@@ -13,9 +13,6 @@ from validator.record import LinkRecord, Summary
 from validator.redact import Redactor
 from validator.report.document import ReportDocument
 
-#: Formats ``check`` takes from the report registry (it renders text and json itself).
-EXTRA_FORMATS = ("jsonl", "sarif", "junit", "github", "html")
-
 
 def check_document(
     sources: Sequence[str], reports: Sequence[Report], *, fail_on: str = "error",

@@ -66,11 +66,6 @@ def path_problem(path: dict[str, Any]) -> str:
     return f"{path['status']}: {reason}" if reason else str(path["status"])
 
 
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 link``, ``2 links``, ``0 files``; ``plural_form`` for nouns not ending in s."""
-    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
-
-
 def findings_of(record: Record) -> list[dict[str, Any]]:
     findings: list[dict[str, Any]] = record.get("report", {}).get("findings", [])
     return findings

@@ -13,8 +13,8 @@ from validator.report.document import (
     findings_of,
     path_problem,
     paths_not_read,
-    plural,
 )
+from validator.report.wording import plural
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
-from validator.report.document import ReportDocument, finding_position, findings_of, plural
+from validator.report.document import ReportDocument, finding_position, findings_of
 from validator.report.terminal import terminal_text as safe
+from validator.report.wording import plural
 
 
 def write(document: ReportDocument, stream: TextIO) -> None:

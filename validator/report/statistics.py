@@ -15,7 +15,8 @@ import json
 from collections import Counter
 from typing import Any, TextIO
 
-from validator.report.document import ReportDocument, findings_of, plural
+from validator.report.document import ReportDocument, findings_of
+from validator.report.wording import plural
 
 _RANK = {"[ ]": 0, "[-]": 1, "[*]": 2}
 _FIX_WORD = {"[ ]": None, "[-]": "unsafe", "[*]": "safe"}

@@ -21,9 +21,9 @@ import unicodedata
 from collections.abc import Callable
 
 from validator.model import Finding, Report, Severity, Span, describe
-from validator.report.document import plural
 from validator.report.style import paint as paint_style
 from validator.report.terminal import escape, is_unsafe, terminal_text
+from validator.report.wording import plural
 
 _COLOURS: dict[str, str] = {"error": "red", "warning": "yellow", "info": "cyan"}
 _MARKS: dict[str, str] = {"error": "^", "warning": "^", "info": "-"}
