@@ -563,6 +563,21 @@ def test_a_space_the_link_wrote_as_percent_20_was_never_a_plus() -> None:
     assert match.variant == "sbs form-encoded ('+' for space): 'a+b'"
     without_raw = named(given_mm, sbs="a b")
     assert without_raw.hypothesis == "plus-kept-literal"
+    given_mm = correct(SBS, "x+y", SECRET)
+    match = named(given_mm, ranstr="x y", raw_ranstr="x%20y")
+    assert match.variant == "ranstr form-encoded ('+' for space): 'x+y'"
+    assert named(given_mm, ranstr="x y").variant == f"ranstr {PLUS}: 'x+y'"
+
+
+def test_plus_kept_literal_is_never_named_where_the_raw_text_has_no_plus() -> None:
+    # Whatever the raw text a caller passes decodes to, without a '+' there is no '+' to keep.
+    given_mm = correct("q r", RANSTR, SECRET)
+    diagnosis = diagnose_signature("a b", RANSTR, given_mm, SECRET, raw_sbs="q%20r")
+    assert "plus-kept-literal" not in diagnosis.matches
+    diagnosis = diagnose_signature(
+        SBS, "c d", correct(SBS, "q r", SECRET), SECRET, raw_ranstr="q%20r"
+    )
+    assert "plus-kept-literal" not in diagnosis.matches
 
 
 def _spaces_as_plus(value: str, chosen: tuple[int, ...]) -> str:
@@ -787,3 +802,21 @@ def test_a_value_holding_the_secret_is_masked_in_every_output(given_mm: str) -> 
     assert data["raw_sbs"] == f"id%20{MASK}%20and%20{MASK}"
     text = render_diagnosis(diagnosis) + repr(data)
     assert SECRET not in text and staging not in text
+
+
+def test_other_link_values_after_a_link_with_an_empty_sbs() -> None:
+    batch = [_batch_link("", "r" * 16), _batch_link(OTHER_SBS, OTHER_RANSTR)]
+    for index, sbs in enumerate(("", OTHER_SBS)):
+        match = named(correct(sbs, RANSTR, SECRET), batch=batch)
+        assert (match.variant, match.batch_index) == (f"the sbs of batch link {index + 1}", index)
+        assert view(match.steps) == correct_view(sbs=sbs)
+
+
+def test_a_batch_link_without_ranstr_lends_no_ranstr() -> None:
+    # A server that wrote a missing ranstr as the text "None" is no mix-up of batch values.
+    batch = [_batch_link(OTHER_SBS, None)]
+    for sbs in (SBS, OTHER_SBS):
+        diagnosis = diagnose_signature(
+            SBS, RANSTR, correct(sbs, "None", SECRET), SECRET, batch=batch
+        )
+        assert "other-link-values" not in diagnosis.matches

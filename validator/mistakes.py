@@ -120,9 +120,7 @@ def utf8(text: str) -> bytes:
 _MASKED = (SECRET, SECRET_PLACEHOLDER)
 
 
-def _inner_parts(
-    sbs: str, separator: str = "_", secret_part: Part = _MASKED, swapped: bool = False
-) -> tuple[Part, ...]:
+def _inner_parts(sbs: str, separator: str, secret_part: Part, swapped: bool) -> tuple[Part, ...]:
     parts: list[Part] = [(VALUE, sbs)]
     if separator:
         parts.append((LITERAL, separator))
@@ -186,8 +184,6 @@ def _two_step(
     inner_encoding: str = "utf-8",
     outer_encoding: str = "utf-8",
     secret_label: str | None = None,
-    batch_index: int | None = None,
-    batch_link: str | None = None,
 ) -> Candidate | None:
     """The standard two-step construction with one or more things changed."""
     sbs = inputs.sbs if sbs is None else sbs
@@ -232,7 +228,7 @@ def _two_step(
         )
         return (first, second)
 
-    return Candidate(variant, digest, steps, secret_label, batch_index, batch_link)
+    return Candidate(variant, digest, steps, secret_label)
 
 
 def correct_steps(inputs: Inputs) -> tuple[Step, ...]:
