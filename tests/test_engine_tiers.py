@@ -82,6 +82,10 @@ def assert_same(text: str, **options: object) -> bool:
     assert [_finding_fields(f) for f in fast.findings] == [
         _finding_fields(f) for f in full.findings
     ], text
+    # What an audit record reads of the link, which the screen answers without a parse.
+    assert fast.link_parts() == full.link_parts(), text
+    for name in {param.name for param in full.link.params} | {"sbs", "ranstr", "lang"}:
+        assert fast.value(name) == full.value(name), (text, name)
     assert fast.link == full.link, text
     assert dict(fast.outcomes) == dict(full.outcomes), text
     assert fast == full and full == fast

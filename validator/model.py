@@ -283,6 +283,15 @@ class Report:
     def codes(self) -> tuple[str, ...]:
         return tuple(f.code for f in self.findings)
 
+    def value(self, name: str) -> str | None:
+        """The link's first decoded value for ``name`` (``link.get(name)``)."""
+        return self.link.get(name)
+
+    def link_parts(self) -> tuple[str | None, str | None, tuple[Param, ...]]:
+        """The link's app id, host and parameters: what an audit record shows of it."""
+        link = self.link
+        return link.app_id, link.host, link.params
+
 
 def apply_replacements(text: str, replacements: Sequence[tuple[Span, str]]) -> str:
     """Apply non-overlapping ``(span, content)`` edits to ``text`` (a :class:`Fix`'s

@@ -122,16 +122,16 @@ def compact_report(report: Report) -> dict[str, Any]:
     The findings in full, what the page does (browser outcome, and the SDK's
     where it differs) and the decoded parameters with their spans.
     """
-    link = report.link
+    app_id, host, params = report.link_parts()
     browser = report.outcome
     sdk = report.outcomes.get("sdk")
     compact: dict[str, Any] = {
         "link": {
-            "app_id": link.app_id,
-            "host": link.host,
+            "app_id": app_id,
+            "host": host,
             "params": [
                 {"name": p.name, "value": p.value, "raw": p.raw, "span": [p.start, p.end]}
-                for p in link.params
+                for p in params
             ],
         },
         "findings": [finding_to_dict(finding) for finding in report.findings],

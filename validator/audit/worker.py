@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from validator import spec
 from validator.audit.tasks import Task
 from validator.check import check_parsed
 from validator.config import Config
@@ -26,13 +27,12 @@ from validator.extract.candidates import LinkFilter
 from validator.extract.model import ExtractedLink, OpaqueLink, SourceKind
 from validator.extract.text import scan_stream
 from validator.keyring import Keyring
-from validator.model import DirectLink, Report
+from validator.model import Report
 from validator.record import UNKNOWN_CAUSE, LinkRecord, RecordJSON
 from validator.redact import Redactor
 from validator.report import jsonio
 from validator.report.text import render_report
 from validator.serialize import location_to_dict
-from validator.signature import Secret
 from validator.suppression import Suppressions
 
 #: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
@@ -104,12 +104,18 @@ def ranstr_hash(ranstr: str) -> int:
     return value or 1
 
 
-def _signature_cause(report: Report, secret: Secret | None,
-                     batch: Sequence[DirectLink]) -> tuple[str, str] | None:
-    """``(hypothesis id, headline)`` for a link with a signature finding and a known secret."""
-    if secret is None or not SIGNATURE_CODES.intersection(report.codes()):
+def _signature_cause(report: Report, keyring: Keyring,
+                     batch: Sequence[Report]) -> tuple[str, str] | None:
+    """``(hypothesis id, headline)`` for a link with a signature finding and a known secret.
+
+    Only such a link, and the links of its batch, are parsed here.
+    """
+    if not SIGNATURE_CODES.intersection(report.codes()):
         return None
     link = report.link
+    secret = keyring.for_app(link.app_id)
+    if secret is None:
+        return None
     sbs, ranstr, given = link.sbs, link.ranstr, link.sbs_mm
     if sbs is None or ranstr is None or given is None or not _HEX.fullmatch(given):
         # A placeholder or garbage in sbs_mm is a template problem, not a signing one.
@@ -117,7 +123,7 @@ def _signature_cause(report: Report, secret: Secret | None,
     from validator.diagnose import signature_cause
 
     # The first cause is all the summary names: hypotheses stop at the first match.
-    others = [other for other in batch if other.input != link.input]
+    others = [other.link for other in batch if other.link.input != link.input]
     cause = signature_cause(sbs, ranstr, given, secret, batch=others)
     if cause is None:
         return None
@@ -135,7 +141,7 @@ def run_task(task: Task) -> TaskResult:
     hashes = array("q")
     offsets = array("q")
     position = 0
-    window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
+    window: deque[Report] = deque(maxlen=BATCH_WINDOW)
     suppressions = (None if settings.suppressions is None else
                     settings.suppressions.for_file(task.path, task.kind,
                                                    whole_file=task.end is None))
@@ -148,8 +154,8 @@ def run_task(task: Task) -> TaskResult:
             record, report = checked_record(item, settings, window)
             if suppressions is not None:
                 record = suppressions.apply(record)
-            window.append(report.link)
-            ranstr = report.link.ranstr
+            window.append(report)
+            ranstr = report.value(spec.RANSTR)
             hashes.append(ranstr_hash(ranstr) if ranstr else 0)
             count_link(result, report, record)
             line = jsonio.dumps_bytes(record) + b"\n"
@@ -214,7 +220,7 @@ def opaque_record(item: OpaqueLink, keyring: Keyring) -> dict[str, Any]:
 
 
 def checked_record(item: ExtractedLink, settings: AuditSettings,
-                   window: Sequence[DirectLink]) -> tuple[RecordJSON, Report]:
+                   window: Sequence[Report]) -> tuple[RecordJSON, Report]:
     """One link checked into its record and report, as every audit engine does it.
 
     A secret (or a full inner digest) written into the link itself (DL309) is
@@ -231,12 +237,11 @@ def checked_record(item: ExtractedLink, settings: AuditSettings,
 
 
 def _check_record(item: ExtractedLink, settings: AuditSettings,
-                  window: Sequence[DirectLink]) -> tuple[RecordJSON, Report]:
+                  window: Sequence[Report]) -> tuple[RecordJSON, Report]:
     report = check_parsed(item.url, item.parsed, secret=settings.keyring.default,
                           secrets=settings.keyring.per_app, config=settings.config)
     record = LinkRecord.extracted(item, report)
-    record.signature_cause = _signature_cause(
-        report, settings.keyring.for_app(report.link.app_id), window)
+    record.signature_cause = _signature_cause(report, settings.keyring, window)
     if settings.render_text and report.findings:
         record.text = render_report(report, color=settings.color, show_fixes=True)
     return record.to_json(), report

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from validator import spec
 from validator.audit import (
     BATCH_WINDOW,
     UNKNOWN_CAUSE,
@@ -37,7 +38,7 @@ from validator.extract import ReadLog, guarded
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.keyring import Keyring
-from validator.model import DirectLink
+from validator.model import Report
 from validator.record import LOCATION_KEY
 from validator.report import jsonio
 
@@ -220,7 +221,7 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     opaque_numbers: list[int] = []
     hashes = array("q")
     # The local audit's window: a mismatch is first tried against the links just before it.
-    window: deque[DirectLink] = deque(maxlen=BATCH_WINDOW)
+    window: deque[Report] = deque(maxlen=BATCH_WINDOW)
     log = ReadLog()
     for item, number in guarded(found.links, log):
         if isinstance(item, OpaqueLink):
@@ -228,16 +229,16 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
             opaque_numbers.append(number)
             continue
         record, report = checked_record(item, local_settings, window)
-        window.append(report.link)
-        link = report.link
-        hashes.append(ranstr_hash(link.ranstr) if link.ranstr else 0)
+        window.append(report)
+        ranstr = report.value(spec.RANSTR)
+        hashes.append(ranstr_hash(ranstr) if ranstr else 0)
         count_link(counts, report, record)
         cause = record.get("signature_cause")
-        if (cause is not None and cause["hypothesis"] == UNKNOWN_CAUSE
-                and link.sbs is not None and link.ranstr is not None
-                and link.sbs_mm is not None):
-            unexplained.append((packer.count, link.sbs, link.ranstr, link.sbs_mm,
-                                link.app_id))
+        if cause is not None and cause["hypothesis"] == UNKNOWN_CAUSE:
+            link = report.link
+            if link.sbs is not None and link.ranstr is not None and link.sbs_mm is not None:
+                unexplained.append((packer.count, link.sbs, link.ranstr, link.sbs_mm,
+                                    link.app_id))
         packer.add(record)
         numbers.append(number)
     settle(counts, log)

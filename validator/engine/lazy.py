@@ -13,7 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from validator.model import Client, DirectLink, Finding, Fix, Outcome, Report, Severity, Span
+from validator.link_shape import head_app_id, head_host
+from validator.model import (
+    Client,
+    DirectLink,
+    Finding,
+    Fix,
+    Outcome,
+    Param,
+    Report,
+    Severity,
+    Span,
+)
 from validator.signature import Secret
 
 #: Builds a finding's message and fix from the arguments stored with it.
@@ -188,6 +199,21 @@ class LazyReport(Report):
             _set(self, "_link", link)
             return link
 
+    def value(self, name: str) -> str | None:
+        entry = self._data[4].get(name)
+        return None if entry is None else entry[0]
+
+    def link_parts(self) -> tuple[str | None, str | None, tuple[Param, ...]]:
+        """As :meth:`Report.link_parts`, read from the screen's fields with no parse."""
+        text, fields = self._data[0], self._data[4]
+        entries = list(fields.items())
+        query_start = entries[0][1][1]  # the screen takes only queries of one pair or more
+        params = tuple([
+            Param(name, value, text[start:end], start, start + len(name), value_start, end)
+            for name, (value, start, value_start, end) in entries
+        ])
+        return head_app_id(text, query_start), head_host(text), params
+
     def adopt(self, link: DirectLink) -> None:
         """Take ``link`` as the parse of this report's text (it must be ``parse(text)``)."""
         if link.input != self._data[0]:
@@ -201,14 +227,10 @@ class LazyReport(Report):
         except AttributeError:
             from validator.resolve import page_outcome
 
-            _, secret, accept_language, languages, fields = self._data
-
-            def value(name: str) -> str | None:
-                entry = fields.get(name)
-                return None if entry is None else entry[0]
+            _, secret, accept_language, languages, _ = self._data
 
             browser = page_outcome(
-                value, secret=secret, accept_language=accept_language, languages=languages
+                self.value, secret=secret, accept_language=accept_language, languages=languages
             )
             outcomes = {"browser": browser, "sdk": browser}
             _set(self, "_outcomes", outcomes)

@@ -28,6 +28,7 @@ from validator.config import Config
 from validator.engine.full import full_check
 from validator.engine.lazy import LazyReport, MessageMaker, lazy_finding
 from validator.keyring import text_spellings
+from validator.link_shape import head_app_id, plain_head_end
 from validator.model import SEVERITY_RANK, Finding, Fix, Severity
 from validator.query import unescape_bytes
 from validator.resolve import normalise_language
@@ -44,13 +45,6 @@ from validator.rules.placeholders import may_hold_placeholder
 from validator.rules.selection import selected_rules
 from validator.signature import Secret, signs
 
-#: ``https://host[/base...]/direct/<app_id>?``: a lower-case host that is no IPv4
-#: address (it ends in a letter; ``0x`` is ruled out below), no ``xn--`` label (the
-#: parser checks its Punycode), no port, user info,
-#: dot segment, escape or trailing slash in the path.
-#: Each path segment is matched possessively (a segment ends where a ``/`` or ``?`` starts,
-#: which no segment holds), so finding ``/direct/`` never hands back characters one by one.
-_HEAD = re.compile(r"https://[a-z0-9.-]*[a-z](?:/[A-Za-z0-9_-]++)*/direct/[A-Za-z0-9_-]++\?")
 #: Pairs of safe characters and valid escapes, joined by single ``&``: no empty
 #: piece, ``+``, ``#``, quote, space or other character a browser would encode. Runs of
 #: safe characters are taken whole and nothing is handed back (the same language as
@@ -130,13 +124,10 @@ def screen(
     """The report of a healthy link, or None where the full engine must check it."""
     if not plan.eligible or len(text) > plan.length_limit:
         return None
-    head = _HEAD.match(text)
-    # A 0x label may make the host an IPv4 address; an xn-- label must be valid Punycode.
-    if head is None or "0x" in text[8 : head.end()] or "xn--" in text[8 : head.end()]:
+    start = plain_head_end(text)
+    if start < 0 or not _QUERY.fullmatch(text, start) or may_hold_placeholder(text):
         return None
-    start = head.end()
-    if not _QUERY.fullmatch(text, start) or may_hold_placeholder(text):
-        return None
+    query_start = start
     # name -> (value, start of the pair, start of the value, end of the pair)
     fields: dict[str, tuple[str, int, int, int]] = {}
     for piece in text[start:].split("&"):
@@ -153,7 +144,7 @@ def screen(
         end = start + len(piece)
         fields[name] = (value, start, start + len(name) + 1, end)
         start = end + 1
-    app_id = text[text.rindex("/", 0, head.end()) + 1 : head.end() - 1]
+    app_id = head_app_id(text, query_start)
     if not _healthy(fields, plan):
         return None
     app_secret = secrets.get(app_id, secret) if secrets else secret

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from validator import spec
 from validator.extract.unwrap import Opaque, unwrap
+from validator.link_shape import plain_head_end
 from validator.model import DirectLink
 from validator.parse import parse
 
@@ -132,8 +133,14 @@ class LinkFilter:
         return host in self.hosts or any(host.endswith(suffix) for suffix in self.suffixes)
 
     def counts(self, url: str) -> bool:
-        if self.hosts is None and "direct" not in url.lower():
-            return False
+        if self.hosts is None:
+            if plain_head_end(url) >= 0:
+                # A head of the everyday shape parses as a URL with an app id: no parse
+                # here (the check reads such a link from its text).
+                self.last = None
+                return True
+            if "direct" not in url.lower():
+                return False
         link = parse(url)
         self.last = (url, link)
         if not link.is_url:
