@@ -11,7 +11,8 @@ from functools import cache, lru_cache
 from urllib.parse import unquote
 
 # The two patterns are compiled on first use: verbose alternations take milliseconds to
-# compile, and most runs meet no text that could hold a placeholder.
+# compile, and most runs meet no text that could hold a placeholder. Each ends on its
+# last token, not on a comment or blank, so that no edit of its end goes unseen.
 _PLACEHOLDER = (
     r"""
       \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}     # {{sbs}}, {{ user.id }}
@@ -20,8 +21,8 @@ _PLACEHOLDER = (
     | <[A-Za-z_][\w.\-]*>                 # <sbs>
     | %%[A-Za-z_]\w*%%                    # %%SBS%%
     | \bYOUR_[A-Z0-9_]*[A-Z0-9]           # YOUR_APP_ID
-    | ^:[A-Za-z_]\w*$                     # :chatid (a route parameter left as is)
-    """
+    # :chatid, a route parameter left as is:
+    | ^:[A-Za-z_]\w*$"""
 )
 
 
@@ -62,8 +63,7 @@ _RAW_PLACEHOLDER = (
     | <[A-Za-z_][\w.\-]*>
     | %3C[A-Za-z_][\w.\-]*%3E
     | %%[A-Za-z_]\w*%%
-    | \bYOUR_[A-Z0-9_]*[A-Z0-9]
-    """
+    | \bYOUR_[A-Z0-9_]*[A-Z0-9]"""
 )
 
 
