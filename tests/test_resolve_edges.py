@@ -78,6 +78,8 @@ def test_normalise_language_edges(
         ("en;q=", ()),
         (" , ,en", (("en", 1.0),)),
         (";q=0.5", ()),
+        ("en;level=1, fr", (("fr", 1.0),)),  # a malformed entry drops itself, not the rest
+        ("en;q=1.2.3, fr;q=0.5", (("fr", 0.5),)),
         ("a;q=0.5,b;q=0.5,c", (("c", 1.0), ("a", 0.5), ("b", 0.5))),  # ties keep their order
         ("b;q=0.2,a;q=0.9", (("a", 0.9), ("b", 0.2))),
     ],
