@@ -159,6 +159,11 @@ def test_a_written_replacement_character_is_valid_utf8() -> None:
     assert only(f"{B}?name=\ufffd", "DL505") == []
 
 
+def test_bad_bytes_after_a_written_replacement_character_are_still_found() -> None:
+    [finding] = only(f"{B}?x=%EF%BF%BD&name=%D5%C5", "DL505")
+    assert (finding.param, finding.span, finding.severity) == ("name", (61, 67), "error")
+
+
 # DL506 ---------------------------------------------------------------------
 
 
@@ -469,6 +474,16 @@ def test_the_host_starts_after_the_last_at_sign_of_the_user_info() -> None:
     assert host.fix is None
     [plain] = only("https://visitor\x7fchat.twt.com/direct/demo_app?email=a@b", "DL507")
     assert (plain.span, plain.message) == ((15, 16), f"raw U+007F in the host: {cut}")
+    # The user info's first character, and the host's first right after the '@'.
+    [first_user] = only("https://\x7fa@visitorchat.twt.com/direct/demo_app", "DL507")
+    assert (first_user.span, first_user.message) == ((8, 9), f"raw U+007F in the user info: {cut}")
+    assert first_user.fix is not None
+    [first_host] = only("https://a@\x7fvisitorchat.twt.com/direct/demo_app", "DL507")
+    assert (first_host.span, first_host.message) == ((10, 11), f"raw U+007F in the host: {cut}")
+    assert first_host.fix is None
+    # An empty host: the '\\' right after the '@' is where the path starts, not user info.
+    [after_at] = only("https://a@\\visitorchat.twt.com/direct/demo_app", "DL507")
+    assert (after_at.span, after_at.message) == ((10, 11), f"raw '\\\\' in the path: {cut}")
 
 
 def test_the_length_limit_ignores_surrounding_whitespace() -> None:
