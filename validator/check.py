@@ -38,8 +38,10 @@ def keyring_of(
             return EMPTY
         # A str or a Secret cannot change, so the same object makes the same keyring:
         # a run that checks link after link with one secret builds it once.
-        if _last_single_secret and _last_single_secret[0][0] is secret:
-            return _last_single_secret[0][1]
+        # One read of the entry: another thread may replace it between two.
+        last = _last_single_secret[0] if _last_single_secret else None
+        if last is not None and last[0] is secret:
+            return last[1]
         ring = Keyring.of(secret)
         _last_single_secret[:] = [(secret, ring)]
         return ring

@@ -105,8 +105,10 @@ _last_screen_plan: list[ScreenPlan] = []
 
 def screen_plan(config: Config) -> ScreenPlan:
     """The :class:`ScreenPlan` of ``config`` (the last one is kept)."""
-    if _last_screen_plan and _last_screen_plan[0].config is config:
-        return _last_screen_plan[0]
+    # One read of the entry: another thread may replace it between two.
+    last = _last_screen_plan[0] if _last_screen_plan else None
+    if last is not None and last.config is config:
+        return last
     codes = frozenset(rule.code for rule in selected_rules(config)[0])
     plan = ScreenPlan(config, codes)
     _last_screen_plan[:] = [plan]
