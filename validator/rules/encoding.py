@@ -319,9 +319,6 @@ class EmptyQueryPair(Rule):
             )
 
 
-#: A raw space, ``"'<>{}|\\^```, control character (U+0000..U+001F, DEL) or character
-#: beyond ASCII, written as the complement of what a link may hold bare (quick to compile).
-_UNSAFE_SEARCH = re.compile(r"[^!#-&(-;=?-\[\]_a-z~]")
 _NAMES = {" ": "space", "\t": "tab", "\n": "newline", "\r": "carriage return"}
 
 
@@ -366,13 +363,13 @@ class RawUnsafeCharacters(Rule):
         link = context.link
         text = link.input
         start, end = link.content_span
-        if _UNSAFE_SEARCH.search(text, start, end) is None:
+        unsafe = [match.start() for match in signals.UNSAFE_CHARACTER.finditer(text, start, end)]
+        if not unsafe:
             return
         removed = set(link.removed_whitespace)
         host = _host_span(link)
         groups: dict[object, list[int]] = {}
-        for match in _UNSAFE_SEARCH.finditer(text, start, end):
-            index = match.start()
+        for index in unsafe:
             groups.setdefault(_region(link, index, host), []).append(index)
         for region, positions in groups.items():
             chars = ", ".join(dict.fromkeys(_describe_char(text[i]) for i in positions))

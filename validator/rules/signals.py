@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 #: What a browser percent-encodes: C0 controls, space, ``"'<>{}|\\^`` and DEL onwards;
 #: written as the complement (printable ASCII that is safe), which compiles in a
 #: fraction of a millisecond where the range up to U+10FFFF takes tens.
-_UNSAFE = re.compile(r"[^!#-&(-;=?-\[\]_a-z~]")
+UNSAFE_CHARACTER = re.compile(r"[^!#-&(-;=?-\[\]_a-z~]")
 
 
 def link_signals(
@@ -121,7 +121,7 @@ def link_signals(
     ):
         signals.add(EMPTY_PAIR)
     start, end = link.content_span
-    if _UNSAFE.search(link.input, start, end) is not None or link.removed_whitespace:
+    if UNSAFE_CHARACTER.search(link.input, start, end) is not None or link.removed_whitespace:
         signals.add(UNSAFE)
     if end - start > config.url_length_limit:
         signals.add(LONG)
