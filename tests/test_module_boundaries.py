@@ -188,7 +188,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contract and model", (
         "validator.spec", "validator.version", "validator.limits", "validator.textfiles",
         "validator.arguments", "validator.model", "validator.config", "validator.signature",
-        "validator.keyring", "validator.redact", "validator.secret_sources",
+        "validator.keyring", "validator.redact", "validator.secret_sources", "validator.last_made",
     )),
     ("parse and query", (
         "validator.query", "validator.parse", "validator.link_shape", "validator.build",

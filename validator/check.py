@@ -16,6 +16,7 @@ from validator.config import DEFAULT_CONFIG, Config
 from validator.engine.full import finish_findings, full_check, link_context, rule_plan, run_rules
 from validator.engine.screen import screen, screen_plan
 from validator.keyring import EMPTY, Keyring, SecretLike
+from validator.last_made import LastMade
 from validator.limits import check_link_length
 from validator.model import SEVERITY_RANK, DirectLink, Report, Severity
 from validator.rules.selection import selected_rules
@@ -36,20 +37,13 @@ def keyring_of(
     if not secrets and not known_secrets:
         if secret is None:
             return EMPTY
-        # A str or a Secret cannot change, so the same object makes the same keyring:
-        # a run that checks link after link with one secret builds it once.
-        # One read of the entry: another thread may replace it between two.
-        last = _last_single_secret[0] if _last_single_secret else None
-        if last is not None and last[0] is secret:
-            return last[1]
-        ring = Keyring.of(secret)
-        _last_single_secret[:] = [(secret, ring)]
-        return ring
+        return _keyring_of_secret(secret)
     return Keyring.of(secret, secrets, known_secrets)
 
 
-#: The keyring of the last call that gave a ``secret`` alone, by that secret's identity.
-_last_single_secret: list[tuple[SecretLike, Keyring]] = []
+#: The keyring of the last lone ``secret`` given: a str or a Secret cannot change, so the
+#: same object makes the same keyring, and a run checking link after link builds it once.
+_keyring_of_secret: LastMade[SecretLike, Keyring] = LastMade(Keyring.of)
 
 
 def _require_check_arguments(

@@ -28,6 +28,7 @@ from validator.config import Config
 from validator.engine.full import full_check
 from validator.engine.lazy import LazyReport, MessageMaker, lazy_finding
 from validator.keyring import text_spellings
+from validator.last_made import LastMade
 from validator.link_shape import head_app_id, plain_head_end
 from validator.model import SEVERITY_RANK, Finding, Fix, Severity
 from validator.query import unescape_bytes
@@ -98,21 +99,13 @@ class ScreenPlan:
         self.non_canonical_lang = "DL202" in codes
 
 
-#: The screen's plan of the configuration checked last (looked up by identity:
+def _plan_of(config: Config) -> ScreenPlan:
+    return ScreenPlan(config, frozenset(rule.code for rule in selected_rules(config)[0]))
+
+
+#: The :class:`ScreenPlan` of a configuration, the last one kept (looked up by identity:
 #: hashing a Config on every call would cost more than the screen saves).
-_last_screen_plan: list[ScreenPlan] = []
-
-
-def screen_plan(config: Config) -> ScreenPlan:
-    """The :class:`ScreenPlan` of ``config`` (the last one is kept)."""
-    # One read of the entry: another thread may replace it between two.
-    last = _last_screen_plan[0] if _last_screen_plan else None
-    if last is not None and last.config is config:
-        return last
-    codes = frozenset(rule.code for rule in selected_rules(config)[0])
-    plan = ScreenPlan(config, codes)
-    _last_screen_plan[:] = [plan]
-    return plan
+screen_plan: LastMade[Config, ScreenPlan] = LastMade(_plan_of)
 
 
 def screen(
@@ -179,10 +172,7 @@ def screen(
     if plan.unsigned:
         present = [name for name in spec.CUSTOMER_FIELDS if name in fields]
         if present:
-            first = present[0]
-            for name in present:
-                if fields[name][1] < fields[first][1]:
-                    first = name
+            first = min(present, key=lambda name: fields[name][1])
             where = fields[first]
             findings.append(_finding("DL312", (where[1], where[3]), first, _unsigned,
                                      (tuple(present),)))
