@@ -26,7 +26,14 @@ def unescape_bytes(text: str) -> bytes:
     percent decoder reads ``%XX``, and once every ``=`` of the text is itself written
     ``=3D``, no other ``=`` sequence (a soft line break, ``==``) can occur.
     """
-    if text.isascii() and _BAD_PERCENT.search(text) is None:
+    if _BAD_PERCENT.search(text) is None:
+        return _unescape_valid(text)
+    return unquote_to_bytes(text)
+
+
+def _unescape_valid(text: str) -> bytes:
+    """:func:`unescape_bytes` of text whose every ``%`` opens a valid escape."""
+    if text.isascii():
         return a2b_qp(text.replace("=", "=3D").replace("%", "="))
     return unquote_to_bytes(text)
 
@@ -52,7 +59,7 @@ def percent_decode_strict(text: str) -> str | None:
     if _BAD_PERCENT.search(text):
         return None
     try:
-        return unescape_bytes(text).decode("utf-8")
+        return _unescape_valid(text).decode("utf-8")
     except UnicodeDecodeError:
         return None
 
