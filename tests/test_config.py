@@ -36,6 +36,87 @@ def test_pyproject_without_the_table_is_skipped(tmp_path: Path) -> None:
     assert load_config(start=tmp_path / "inner").context == "qr"
 
 
+#: Every way a pyproject.toml can spell the table (the text test must let each through).
+TABLE_SPELLINGS = (
+    '[tool.directlink]\nprofile = "legacy"\n',
+    '[ "tool" . \'directlink\' ]\nprofile = "legacy"\n',
+    '  [tool.directlink.severity]\nDL502 = "info"\n[tool.directlink]\nprofile = "legacy"\n',
+    '[tool]\ndirectlink = { profile = "legacy" }\n',
+    '[tool]\n"directlink".profile = "legacy"\n',
+    '[project]\nname = "x"\n\n [ "tool" ]  # tools\n\'directlink\' = { profile = "legacy" }\n',
+    'tool.directlink.profile = "legacy"\n',
+    'tool = { directlink = { profile = "legacy" } }\n',
+    "tool = {x = 1, directlink.profile = 'legacy'}\n",
+    '[tool."direct\\u006cink"]\nprofile = "legacy"\n',
+    '[tool]\n"\\u0064irectlink" = { profile = "legacy" }\n',
+)
+
+#: pyproject.toml files that mention the word but cannot hold the table.
+NOT_THE_TABLE = (
+    '[project]\nname = "x"\n[tool.ruff]\n',
+    '[project]\nname = "directlink-validator"\ndependencies = ["directlink-validator>=1"]\n'
+    '[project.scripts]\ndirectlink = "validator.cli:main"\n[tool.setuptools]\n'
+    '[[tool.mypy.overrides]]\nmodule = "directlink"\n',
+    '[tool.ruff]\n# run directlink too\nselect = ["mydirectlink", "directlinks"]\n',
+    '[tools]\ndirectlink = 1\n',
+)
+
+
+@pytest.mark.parametrize("text", TABLE_SPELLINGS)
+def test_every_spelling_of_the_table_is_found(tmp_path: Path, text: str) -> None:
+    _write(tmp_path / "pyproject.toml", text)
+    assert find_config(tmp_path) == tmp_path / "pyproject.toml"
+    assert load_config(start=tmp_path).profile == "legacy"
+
+
+@pytest.mark.parametrize("text", NOT_THE_TABLE)
+def test_a_pyproject_that_cannot_spell_the_table_is_not_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    import tomllib
+
+    import validator.config
+
+    assert not validator.config._has_tool_table(tomllib.loads(text))
+    parsed: list[str] = []
+
+    def loads_toml(text: str, what: str) -> dict[str, object]:
+        parsed.append(text)
+        return {}
+
+    monkeypatch.setattr(validator.config, "loads_toml", loads_toml)
+    _write(tmp_path / "pyproject.toml", text)
+    assert find_config(tmp_path) is None
+    assert parsed == []
+
+
+def test_a_pyproject_that_may_spell_the_table_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole ``directlink`` key with a ``[tool]`` header anywhere, or a backslash: parsed."""
+    for text in ('[tool]\n[project.scripts]\ndirectlink = "validator.cli:main"\n',
+                 '[project]\nname = "x"\ndescription = "a \\t b"\n'):
+        _write(tmp_path / "pyproject.toml", text)
+        assert find_config(tmp_path) is None
+        (tmp_path / "pyproject.toml").write_text(text + "[", encoding="utf-8")
+        with pytest.raises(ConfigError, match="not valid TOML"):
+            find_config(tmp_path)
+
+
+def test_a_broken_pyproject_that_may_hold_the_table_fails_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DIRECTLINK_APP_SECRET", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for text in ('[tool]\ndirectlink = { select = ["DL1"\n', '[tool."direct\\u006cink"\n'):
+        _write(tmp_path / "pyproject.toml", text)
+        with pytest.raises(ConfigError, match="not valid TOML"):
+            find_config(tmp_path)
+        result = CliRunner().invoke(cli, ["check", B])
+        assert result.exit_code == 2
+        assert "pyproject.toml:" in result.stderr and "not valid TOML" in result.stderr
+
+
 def test_directlink_toml_wins_in_the_same_directory(tmp_path: Path) -> None:
     _write(tmp_path / "pyproject.toml", '[tool.directlink]\nprofile = "legacy"\n')
     _write(tmp_path / "directlink.toml", 'profile = "sdk"\n')

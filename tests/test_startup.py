@@ -28,7 +28,7 @@ HEALTHY = (
 #: configuration file, writing to a pipe, has no use for.
 NOT_ON_THE_CHECK_PATH = (
     "rich",  # colour: only for a terminal
-    "tomllib",  # no configuration file
+    "tomllib",  # no configuration file (a pyproject.toml without the table is not parsed)
     "json",  # text output
     "hashlib",  # no secret: nothing to hash
     "hmac",
@@ -72,7 +72,16 @@ def _modules_of(arguments: list[str], cwd: Path) -> tuple[int, str, set[str]]:
     return result["code"], result["out"], set(result["modules"])
 
 
-def test_check_of_a_healthy_link_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "pyproject", [None, '[project]\nname = "x"\n\n[tool.ruff]\n'], ids=["none", "without-the-table"]
+)
+def test_check_of_a_healthy_link_imports_nothing_it_does_not_use(
+    tmp_path: Path, pyproject: str | None
+) -> None:
+    """Also from a project whose ``pyproject.toml`` has no ``[tool.directlink]``: its text
+    shows the table cannot be there, so no TOML parser is loaded to read it."""
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
     code, out, modules = _modules_of(["check", HEALTHY], tmp_path)
     assert code == 0 and "visitorchat.twt.com" in out
     loaded = sorted(

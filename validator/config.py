@@ -129,9 +129,10 @@ DEFAULT_CONFIG = Config()
 def find_config(start: str | os.PathLike[str] | None = None) -> Path | None:
     """The nearest ``directlink.toml`` or ``pyproject.toml`` with ``[tool.directlink]``.
 
-    A ``pyproject.toml`` on the way that cannot be read or is not valid TOML
-    raises :class:`ConfigError`: it may hold the project's settings, and
-    running without them would pass what the team meant to fail.
+    A ``pyproject.toml`` on the way that cannot be read, or that may hold the
+    table and is not valid TOML, raises :class:`ConfigError`: it may hold the
+    project's settings, and running without them would pass what the team meant
+    to fail. One whose text cannot spell the table is not parsed at all.
     """
     directory = Path(start if start is not None else Path.cwd()).resolve()
     for folder in (directory, *directory.parents):
@@ -259,15 +260,22 @@ def _validate(config: Config, source: str, prefix: str = "") -> None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib  # here: a run without a configuration file needs no TOML parser
+    return _parse_toml(_read_config_text(path), os.fspath(path))
 
+
+def _read_config_text(path: Path) -> str:
     source = os.fspath(path)
     if not path.exists():
         raise ConfigError(source, None, "file does not exist")
     try:
-        text = read_text(path, "config file", max_bytes=spec.MAX_CONFIG_FILE_BYTES)
+        return read_text(path, "config file", max_bytes=spec.MAX_CONFIG_FILE_BYTES)
     except UnreadableFile as error:
         raise ConfigError(source, None, str(error).replace(f"config file {source} ", "")) from None
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    import tomllib  # here: a run without a configuration file needs no TOML parser
+
     try:
         return loads_toml(text, "the file")
     except LimitExceeded as error:
@@ -279,13 +287,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from None
 
 
-_TOML_POSITION = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+#: Where a TOML error's message says the parser stopped; compiled when an error is met.
+_TOML_POSITION = r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$"
 
 
 def _decode_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
     """``(line, column, message)`` of a TOML error (before Python 3.14 only its text has them)."""
     message = str(error)
-    found = _TOML_POSITION.search(message)
+    found = re.compile(_TOML_POSITION).search(message)
     if found is None:
         return 1, 1, message
     if found.group(1) is None:  # "at end of document": point past the last character
@@ -299,5 +308,40 @@ def _has_tool_table(data: Mapping[str, Any]) -> bool:
     return isinstance(tool, Mapping) and "directlink" in tool
 
 
+# What the text of a TOML document without escapes needs for ``[tool.directlink]`` to be
+# in it; the patterns are compiled when a pyproject.toml mentions the word.
+#: The word as a whole key, bare or quoted: no key character either side.
+_DIRECTLINK_KEY = r"(?<![A-Za-z0-9_-])directlink(?![A-Za-z0-9_-])"
+#: The word as the key after ``tool`` in a dotted key or a header (``tool . "directlink"``).
+_AFTER_TOOL = r"""(?:tool|"tool"|'tool')\s*\.\s*["']?directlink(?![A-Za-z0-9_-])"""
+#: A ``[tool]`` header, or ``tool = {`` (an inline table): where a plain ``directlink``
+#: key could belong to ``tool``.
+_TOOL_TABLE = r"""^\s*\[\[?\s*(?:tool|"tool"|'tool')\s*\]|(?:tool|"tool"|'tool')\s*=\s*\{"""
+
+
+def _may_hold_tool_table(text: str) -> bool:
+    """False where a TOML document's text cannot hold ``[tool.directlink]`` (a cheap test).
+
+    TOML compares keys as written, without case folding or normalisation. Unless
+    a quoted key spells it with escapes (which need a backslash), the key
+    ``directlink`` is in the text as a whole word, and it belongs to ``tool`` in
+    one of three ways: after ``tool.`` in a header or a dotted key, under a
+    ``[tool]`` header, or in an inline table ``tool = {...}``. The word elsewhere
+    (``directlink-validator`` in a dependency, a ``directlink`` script under
+    ``[project.scripts]``) cannot make the table.
+    """
+    if "\\" in text:
+        return True
+    if "directlink" not in text or re.compile(_DIRECTLINK_KEY).search(text) is None:
+        return False
+    return (
+        re.compile(_AFTER_TOOL).search(text) is not None
+        or re.compile(_TOOL_TABLE, re.MULTILINE).search(text) is not None
+    )
+
+
 def _has_tool_section(path: Path) -> bool:
-    return _has_tool_table(_read_toml(path))
+    text = _read_config_text(path)
+    if not _may_hold_tool_table(text):
+        return False  # not parsed: most projects' pyproject.toml has no such table
+    return _has_tool_table(_parse_toml(text, os.fspath(path)))
