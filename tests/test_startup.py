@@ -43,6 +43,7 @@ NOT_ON_THE_CHECK_PATH = (
     "validator.diagnose",
     "validator.mistakes",
     "validator.extract",
+    "validator.fix",  # only for --fix
 )
 
 _PROBE = """
@@ -98,6 +99,24 @@ def test_the_lazy_modules_load_when_a_run_needs_them(tmp_path: Path) -> None:
     code, out, modules = _modules_of(["check", "--format", "json", link], tmp_path)
     assert code in (0, 1) and out.startswith("[")
     assert {"tomllib", "json", "idna"} <= modules
+
+
+@pytest.mark.parametrize("first", [
+    "import validator", "import validator.fix", "from validator.fix import fix_link",
+    "from validator import fix", "import validator.build", "from validator.build import rebuild",
+])
+def test_build_and_fix_are_the_functions_however_their_modules_load(first: str) -> None:
+    """``validator.fix`` loads on first use; the package still names the function, not the
+    module, whichever import loads the module first."""
+    probe = (
+        f"{first}\nimport sys, types, validator\nimport validator.fix, validator.build\n"
+        "from validator.fix import fix_link\nfrom validator import build, fix\n"
+        "assert fix is validator.fix is sys.modules['validator.fix'].fix, fix\n"
+        "assert build is validator.build is sys.modules['validator.build'].build, build\n"
+        "assert not isinstance(fix, types.ModuleType) and callable(fix)\n"
+        "assert 'fix' in dir(validator) and 'fix' in validator.__all__\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)
 
 
 @pytest.mark.parametrize("environment", [

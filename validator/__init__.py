@@ -2,24 +2,50 @@
 
 Most names below load their modules on first use, so that a command (or a
 program) pays at start-up only for what it calls. ``build``, ``check``,
-``fix`` and ``parse`` share their names with their modules and are imported
-at once: importing a submodule binds its name on the package, which would
-otherwise hide the function.
+``fix`` and ``parse`` share their names with their modules: importing a
+submodule binds its name on the package, which would hide the function, so the
+package binds the function in its place (:class:`_Package`). ``check`` and
+``parse``, which every command uses, are imported at once.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING
 
-from validator.build import build
 from validator.check import check
-from validator.fix import fix
 from validator.parse import parse
 from validator.version import __version__
 
+#: Public functions named as their modules, loaded on first use.
+_NAMED_AS_THEIR_MODULES = frozenset({"build", "fix"})
+
+
+class _Package(types.ModuleType):
+    """The package, which keeps ``validator.build`` and ``validator.fix`` the functions.
+
+    The import system binds a submodule on its package once the submodule is
+    loaded; for these two the function of that name is bound instead, as
+    ``from validator.fix import fix`` would.
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _NAMED_AS_THEIR_MODULES and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+for _loaded in _NAMED_AS_THEIR_MODULES & set(globals()):  # by the imports above
+    setattr(sys.modules[__name__], _loaded, sys.modules[f"{__name__}.{_loaded}"])
+del _loaded
+
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {
+    "build": "validator.build",
+    "fix": "validator.fix",
     "BuildError": "validator.build",
     "new_ranstr": "validator.build",
     "rebuild": "validator.build",
@@ -96,6 +122,7 @@ if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.audit import AuditResult as AuditResult
     from validator.audit import audit as audit
     from validator.build import BuildError as BuildError
+    from validator.build import build as build
     from validator.build import new_ranstr as new_ranstr
     from validator.build import rebuild as rebuild
     from validator.check import check_many as check_many
@@ -107,6 +134,7 @@ if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.diagnose import explain as explain
     from validator.distributed.cluster import ClusterError as ClusterError
     from validator.extract.qr import ImageError as ImageError
+    from validator.fix import fix as fix
     from validator.limits import LimitExceeded as LimitExceeded
     from validator.limits import LinkTooLongError as LinkTooLongError
     from validator.model import DirectLink as DirectLink
