@@ -44,6 +44,7 @@ NOT_ON_THE_CHECK_PATH = (
     "validator.mistakes",
     "validator.extract",
     "validator.fix",  # only for --fix
+    "validator.serialize",  # text output
 )
 
 _PROBE = """
@@ -90,6 +91,46 @@ def test_check_of_a_healthy_link_imports_nothing_it_does_not_use(
         if any(name == heavy or name.startswith(heavy + ".") for heavy in NOT_ON_THE_CHECK_PATH)
     )
     assert loaded == []
+
+
+#: Patterns a check of a healthy link has no use for, compiled where they are needed.
+NOT_COMPILED_ON_THE_CHECK_PATH = (
+    ("validator.config", "_TOML_POSITION"),  # a TOML error
+    ("validator.config", "_DIRECTLINK_KEY"),  # a pyproject.toml that mentions the name
+    ("validator.cli.options", "_CONVENTIONAL_VARIABLE"),  # an unset --secret-env
+    ("validator.secret_sources", "_TOML_ASSIGNMENT"),  # a secrets file
+    ("validator.resolve", "_TAG"),  # a language that is not a supported code as written
+    ("validator.rules.customer", "_PHONE_SEPARATORS"),  # a phone number
+    ("validator.rules.placeholders", "_PERCENT_HINT"),  # a '%' in the text
+    ("validator.redact", "_PII_PAIR"),  # customer data to mask
+    ("validator.report.terminal", "_CANDIDATE"),  # text that is not printable ASCII
+)
+
+_COMPILED_PROBE = """
+import contextlib, io, json, re, sys
+compiled, compile = [], re.compile
+re.compile = lambda pattern, flags=0: (compiled.append(pattern), compile(pattern, flags))[1]
+sys.argv = ["directlink", "check", sys.argv[1]]
+from validator.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    main()
+sys.__stdout__.write(json.dumps([p for p in compiled if isinstance(p, str)]))
+"""
+
+
+def test_check_of_a_healthy_link_compiles_no_pattern_it_does_not_use(tmp_path: Path) -> None:
+    import importlib
+
+    done = subprocess.run([sys.executable, "-c", _COMPILED_PROBE, HEALTHY], capture_output=True,
+                          text=True, cwd=tmp_path, check=True)
+    compiled = set(json.loads(done.stdout))
+    assert compiled, "the probe sees the patterns compiled"
+    unused = set()
+    for module, name in NOT_COMPILED_ON_THE_CHECK_PATH:
+        pattern = getattr(importlib.import_module(module), name)
+        if getattr(pattern, "pattern", pattern) in compiled:  # a string, or compiled at import
+            unused.add(f"{module}.{name}")
+    assert unused == set()
 
 
 def test_the_lazy_modules_load_when_a_run_needs_them(tmp_path: Path) -> None:

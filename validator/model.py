@@ -224,6 +224,8 @@ class Fix:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """What a rule found in a link: code, name, severity, message, where, and any fix."""
+
     code: str
     name: str
     severity: Severity
@@ -260,6 +262,8 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Report:
+    """A checked link: what the rules found in it and what each client makes of it."""
+
     link: DirectLink
     findings: tuple[Finding, ...]
     outcomes: Mapping[str, Outcome]

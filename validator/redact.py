@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -36,10 +37,17 @@ PII_MASK = "***"
 _PII_KEYS = PII_PARAMS - {spec.NAME}
 #: Customer values shorter than this are masked in their parameter only.
 MIN_PII_LENGTH = 3
-_PII_PAIR = re.compile(
+#: ``key=value`` of a customer field in any text; compiled on first use (most runs
+#: mask no customer data).
+_PII_PAIR = (
     r"(?P<key>(?:^|(?<=[?&#]))(?:" + "|".join(map(re.escape, sorted(PII_PARAMS)))
     + r")=)(?P<value>[^&#\s\"'<>]*)"
 )
+
+
+@cache
+def _pii_pair_pattern() -> re.Pattern[str]:
+    return re.compile(_PII_PAIR)
 
 
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -133,7 +141,9 @@ class Redactor:
         pattern = _pattern(self.pii_values(link))
         if pattern is not None:
             text = pattern.sub(lambda match: _same_length(match.group()), text)
-        return _PII_PAIR.sub(lambda m: m.group("key") + _same_length(m.group("value")), text)
+        return _pii_pair_pattern().sub(
+            lambda m: m.group("key") + _same_length(m.group("value")), text
+        )
 
     def text(self, text: str, link: DirectLink | None = None) -> str:
         """Rendered text (a report, a fixed link) with secrets and, where asked, PII masked."""
@@ -214,8 +224,9 @@ def pii_record(record: dict[str, Any]) -> dict[str, Any]:
         if isinstance(item, str):
             if key in _PII_KEYS:
                 return _same_length(item)
-            text = _PII_PAIR.sub(lambda m: m.group("key") + _same_length(m.group("value")),
-                                 item) if "=" in item else item
+            text = _pii_pair_pattern().sub(
+                lambda m: m.group("key") + _same_length(m.group("value")), item
+            ) if "=" in item else item
             if pattern is not None:
                 text = pattern.sub(lambda match: _same_length(match.group()), text)
             return text

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from validator import spec
 from validator.model import DirectLink, Identity, LanguageSource, Outcome, Span, View
@@ -27,8 +27,14 @@ from validator.signature import Secret, verify
 
 # Languages ------------------------------------------------------------------
 
-_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
+#: A language tag's shape; compiled on first use (a supported code needs no pattern).
+_TAG = r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*"
 _TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
+
+
+@cache
+def _tag_pattern() -> re.Pattern[str]:
+    return re.compile(_TAG)
 
 
 @lru_cache(maxsize=4096)
@@ -43,7 +49,7 @@ def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
     text = tag.lower().replace("_", "-")
     if text in languages:
         return text
-    if not _TAG.fullmatch(text):
+    if not _tag_pattern().fullmatch(text):
         return None
     subtags = text.split("-")
     primary = subtags[0]
@@ -61,6 +67,8 @@ def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class LanguageChoice:
+    """The language a client shows the page in, where the choice came from, and what it assumed."""
+
     language: str
     source: LanguageSource
     assumptions: tuple[str, ...] = ()

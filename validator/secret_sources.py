@@ -17,8 +17,9 @@ from validator.signature import Secret
 from validator.textfiles import UnreadableFile, read_text
 
 DEFAULT_SECRET_ENV = "DIRECTLINK_APP_SECRET"
-#: ``label = "..."``: a line of a TOML map (a secret a line has no quoted value).
-_TOML_ASSIGNMENT = re.compile(r"""^\s*[A-Za-z0-9_.\-"']+\s*=\s*["']""", re.MULTILINE)
+#: ``label = "..."``: a line of a TOML map (a secret a line has no quoted value);
+#: compiled when a secrets file is read.
+_TOML_ASSIGNMENT = r"""^\s*[A-Za-z0-9_.\-"']+\s*=\s*["']"""
 
 
 class SecretSourceError(ValueError):
@@ -74,7 +75,9 @@ def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secre
     """
     text = _read(path)
     stripped = text.lstrip()
-    if stripped.startswith("{") or _looks_like_toml(text) or _TOML_ASSIGNMENT.search(text):
+    if stripped.startswith("{") or _looks_like_toml(text) or re.compile(
+        _TOML_ASSIGNMENT, re.MULTILINE
+    ).search(text):
         # A map; a malformed one is an error, never read as one secret a line.
         name = os.fspath(path)
         return {

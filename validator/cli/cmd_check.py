@@ -25,7 +25,6 @@ from validator.report import EXTRA_FORMATS, write_report
 from validator.report.style import wants_color
 from validator.report.terminal import terminal_text
 from validator.report.text import render_report, render_summary
-from validator.serialize import report_to_dict
 
 #: Output formats of ``check``; other modules may add theirs.
 OUTPUT_FORMATS: list[str] = ["text", "json", *EXTRA_FORMATS]
@@ -144,6 +143,8 @@ def _write_json(
     redactor: Redactor,
 ) -> None:
     import json
+
+    from validator.serialize import report_to_dict  # here: text output needs no JSON shape
 
     entries = []
     for source, report, fixed_link in zip(sources, reports, fixed, strict=True):

@@ -97,7 +97,8 @@ def load_secrets(
     return Keyring(secret, by_app)
 
 
-_CONVENTIONAL_VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+#: An environment variable's name as written by convention; compiled when one is unset.
+_CONVENTIONAL_VARIABLE = r"[A-Z_][A-Z0-9_]{0,63}"
 
 
 def _unset_variable(name: str) -> str:
@@ -106,7 +107,7 @@ def _unset_variable(name: str) -> str:
     ``--secret-env "$APP_SECRET"`` passes the secret itself as the name; only a
     conventional variable name (upper case, digits, ``_``) is repeated back.
     """
-    if _CONVENTIONAL_VARIABLE.fullmatch(name):
+    if re.compile(_CONVENTIONAL_VARIABLE).fullmatch(name):
         return f"environment variable {name} is not set"
     return (
         "--secret-env takes the NAME of an environment variable, and no variable has the "

@@ -29,8 +29,9 @@ ESCAPED_CATEGORIES: Final = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 _SHORT_ESCAPES: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
-# Everything outside printable ASCII is a candidate; the category decides.
-_CANDIDATE = re.compile(r"[^\x20-\x7e]")
+# Everything outside printable ASCII is a candidate; the category decides. Compiled when
+# a text is not printable ASCII.
+_CANDIDATE = r"[^\x20-\x7e]"
 
 
 def is_unsafe(ch: str) -> bool:
@@ -70,4 +71,4 @@ def terminal_text(text: str) -> str:
     """
     if text.isascii() and text.isprintable():
         return text
-    return _CANDIDATE.sub(_replace, text)
+    return re.compile(_CANDIDATE).sub(_replace, text)

@@ -63,7 +63,8 @@ def email_problem(address: str) -> str | None:
     return None
 
 
-_PHONE_SEPARATORS = re.compile(r"[\s().\-/]")
+#: What people write between a number's digits; compiled for a number not plainly E.164.
+_PHONE_SEPARATORS = r"[\s().\-/]"
 
 
 _E164 = re.compile(r"\+([1-9][0-9]{4,16})")
@@ -116,7 +117,7 @@ def phone_problem(number: str) -> str | None:
         if not phonenumbers.is_possible_number(parsed):
             return "not a possible number for its country code"
         return None
-    digits = _PHONE_SEPARATORS.sub("", text)
+    digits = re.compile(_PHONE_SEPARATORS).sub("", text)
     if not digits.isascii() or not digits.isdigit():
         return "it holds characters that are not digits or separators"
     if not 5 <= len(digits) <= 15:

@@ -75,7 +75,12 @@ def _raw_placeholder_pattern() -> re.Pattern[str]:
 _HINTS = ("{", "<", "%%", "%7B", "%7b", "%3C", "%3c", "YOUR_", "your_")
 
 
-_PERCENT_HINT = re.compile(r"%(?:%|7[Bb]|3[AaCc]|25|5[Ff])")
+_PERCENT_HINT = r"%(?:%|7[Bb]|3[AaCc]|25|5[Ff])"
+
+
+@cache
+def _percent_hint_pattern() -> re.Pattern[str]:
+    return re.compile(_PERCENT_HINT)
 
 
 def may_hold_placeholder(text: str) -> bool:
@@ -91,7 +96,7 @@ def may_hold_placeholder(text: str) -> bool:
         or "your" in text
         or "=:" in text
         or "/:" in text
-        or ("%" in text and _PERCENT_HINT.search(text) is not None)
+        or ("%" in text and _percent_hint_pattern().search(text) is not None)
     )
 
 
