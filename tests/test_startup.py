@@ -100,7 +100,11 @@ NOT_COMPILED_ON_THE_CHECK_PATH = (
     ("validator.cli.options", "_CONVENTIONAL_VARIABLE"),  # an unset --secret-env
     ("validator.secret_sources", "_TOML_ASSIGNMENT"),  # a secrets file
     ("validator.resolve", "_TAG"),  # a language that is not a supported code as written
-    ("validator.rules.customer", "_PHONE_SEPARATORS"),  # a phone number
+    ("validator.resolve", "_WEIGHT"),  # an Accept-Language entry with a weight
+    ("validator.rules.customer", "_PLAIN_EMAIL"),  # an e-mail address
+    ("validator.rules.customer", "_E164"),  # a phone number
+    ("validator.rules.customer", "_PHONE_SEPARATORS"),
+    ("validator.rules.identity", "_HEX"),  # an sbs_mm that is not lower-case MD5
     ("validator.rules.placeholders", "_PERCENT_HINT"),  # a '%' in the text
     ("validator.redact", "_PII_PAIR"),  # customer data to mask
     ("validator.report.terminal", "_CANDIDATE"),  # text that is not printable ASCII

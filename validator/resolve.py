@@ -74,7 +74,8 @@ class LanguageChoice:
     assumptions: tuple[str, ...] = ()
 
 
-_WEIGHT = re.compile(r"\s*q\s*=\s*([0-9.]+)\s*", re.IGNORECASE)
+#: An Accept-Language entry's weight; compiled on the first entry that has one.
+_WEIGHT = r"\s*q\s*=\s*([0-9.]+)\s*"
 
 
 @lru_cache(maxsize=256)
@@ -91,7 +92,7 @@ def parse_accept_language(header: str) -> tuple[tuple[str, float], ...]:
             continue
         weight = 1.0
         if params:
-            match = _WEIGHT.fullmatch(params)
+            match = re.compile(_WEIGHT, re.IGNORECASE).fullmatch(params)
             if match is None:
                 continue
             try:

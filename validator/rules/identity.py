@@ -17,7 +17,8 @@ from validator.rules.base import LinkContext, Rule, value_span
 from validator.signature import sign
 
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
-_HEX = re.compile(r"[0-9A-Fa-f]+")
+#: Hex digits of any case, for a wrong sbs_mm; compiled when one is met.
+_HEX = r"[0-9A-Fa-f]+"
 
 
 def _diagnosis_headline(context: LinkContext, sbs_mm: str) -> str | None:
@@ -282,7 +283,7 @@ class WeakRanstr(Rule):
 def _shape_problem(value: str) -> str:
     if not value:
         return "sbs_mm is empty"
-    if _HEX.fullmatch(value):
+    if re.compile(_HEX).fullmatch(value):
         length = len(value)
         if length == 32:
             return "sbs_mm has upper-case hex digits; MD5 output must be 32 lower-case hex"
