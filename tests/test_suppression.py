@@ -3,6 +3,7 @@ a baseline keyed by fingerprints, and unused suppressions reported (as ruff's RU
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -10,8 +11,11 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator.cli import cli
+from validator.suppression import MARKER_BYTES, marker_lines
 
 SAMPLES = Path(__file__).parent.parent / "corpora" / "samples"
 B = "https://visitorchat.twt.com/direct/demo_app"
@@ -202,3 +206,28 @@ def test_dl310_follows_per_file_ignores_and_the_baseline(runner: CliRunner,
     _, ignored, _ = audit(runner, ".")
     assert dl310_by_file(ignored) == {"a.txt": 0, "b.txt": 1}
     assert ignored["summary"]["by_code"]["DL310"] == 1
+
+
+# Finding the marker's lines a block at a time -------------------------------------------------
+
+_PIECES = [b"directlink:", b"DirectLink:", b"DIRECTLINK:", b"directlink", b"\n", b"\r\n", b"\r",
+           b"x", b" ignore[DL1]", b"\xff", b"\xe9", b"directlin"]
+
+
+def _lines_one_by_one(data: bytes) -> list[tuple[int, str]]:
+    """The reference: every line in turn, tested as the suppressions first did."""
+    return [(number, raw.decode("utf-8", "replace"))
+            for number, raw in enumerate(io.BytesIO(data), start=1)
+            if MARKER_BYTES in raw.lower()]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=60), st.integers(1, 40))
+def test_marker_lines_match_reading_line_by_line(pieces: list[bytes], block: int) -> None:
+    data = b"".join(pieces)
+    assert list(marker_lines(io.BytesIO(data), block)) == _lines_one_by_one(data)
+
+
+def test_marker_lines_number_lines_across_blocks() -> None:
+    data = b"a\n" * 1000 + b"# directlink: ignore[DL313]\n" + b"b\n" * 10 + b"x DIRECTLINK: y"
+    found = list(marker_lines(io.BytesIO(data), 64))
+    assert found == [(1001, "# directlink: ignore[DL313]\n"), (1012, "x DIRECTLINK: y")]

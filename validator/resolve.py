@@ -129,6 +129,16 @@ def choose_language(
     lang: str | None, accept_language: str | Sequence[str] | None, languages: tuple[str, ...]
 ) -> LanguageChoice:
     """An explicit supported ``lang`` wins; otherwise the browser's languages decide."""
+    if accept_language is not None and not isinstance(accept_language, str):
+        accept_language = ",".join(accept_language)  # one header, as negotiation reads them
+    return _choose_language_of(lang, accept_language, languages)
+
+
+@lru_cache(maxsize=1024)
+def _choose_language_of(
+    lang: str | None, accept_language: str | None, languages: tuple[str, ...]
+) -> LanguageChoice:
+    # A run sees few distinct values (``en``, ``ja``...): each choice is made once.
     if lang is None:
         return negotiate_language(accept_language, languages)
     code = normalise_language(lang, languages) if lang else None

@@ -23,9 +23,9 @@ import json
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import pathspec
 
@@ -80,18 +80,44 @@ def find_markers(lines: Iterable[tuple[int, str]], kind: str) -> list[Marker]:
 
 
 def read_markers(path: str, kind: str) -> list[Marker]:
-    """The suppression comments of the file at ``path`` (read as bytes, line by line)."""
+    """The suppression comments of the file at ``path`` (read as bytes, a block at a time)."""
     if kind == "qr":
         return []
-    found: list[tuple[int, str]] = []
     try:
         with open(path, "rb") as stream:
-            for number, raw in enumerate(stream, start=1):
-                if MARKER_BYTES in raw.lower():
-                    found.append((number, raw.decode("utf-8", "replace")))
+            found = list(marker_lines(stream))
     except OSError:
         return []
     return find_markers(found, kind)
+
+
+def marker_lines(stream: BinaryIO, block_bytes: int = 1 << 20) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of each line of ``stream`` that holds :data:`MARKER_BYTES`
+    in any ASCII case (``bytes.lower``), its line end included, as iterating over the
+    lines would give.
+
+    Blocks of whole lines are searched at once: looking at every line of a large log
+    cost an audit more than the suppressions it found.
+    """
+    number = 1
+    rest = b""
+    while True:
+        data = stream.read(block_bytes)
+        chunk = rest + data
+        cut = len(chunk) if not data else chunk.rfind(b"\n") + 1
+        lines, rest = chunk[:cut], chunk[cut:]
+        lowered = lines.lower()
+        at = lowered.find(MARKER_BYTES)
+        while at >= 0:
+            start = lines.rfind(b"\n", 0, at) + 1
+            end = lines.find(b"\n", at)
+            after = len(lines) if end < 0 else end + 1
+            yield number + lines.count(b"\n", 0, start), lines[start:after].decode(
+                "utf-8", "replace")
+            at = lowered.find(MARKER_BYTES, after)  # a line is given once
+        number += lines.count(b"\n")
+        if not data:
+            return
 
 
 @dataclass(frozen=True)
@@ -125,6 +151,11 @@ class FileSuppressions:
     whole_file: bool
     used: set[int] = field(default_factory=set)
     suppressed: int = 0
+
+    @property
+    def can_suppress(self) -> bool:
+        """False where no ignore, comment or baseline entry applies to the file at all."""
+        return bool(self.ignored_codes or self.markers or self.baseline)
 
     def apply(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` without its suppressed findings (the same dict where none is)."""

@@ -38,6 +38,8 @@ from validator.suppression import Suppressions
 #: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
 BATCH_WINDOW = 32
 SIGNATURE_CODES = frozenset({"DL306", "DL307"})
+#: Records are about a kilobyte each: written a megabyte at a time, not eight kilobytes.
+SPOOL_BUFFER_BYTES = 1 << 20
 _HEX = re.compile(r"[0-9A-Fa-f]{16,128}")
 
 
@@ -110,7 +112,10 @@ def _signature_cause(report: Report, keyring: Keyring,
 
     Only such a link, and the links of its batch, are parsed here.
     """
-    if not SIGNATURE_CODES.intersection(report.codes()):
+    for finding in report.findings:
+        if finding.code in SIGNATURE_CODES:
+            break
+    else:
         return None
     link = report.link
     secret = keyring.for_app(link.app_id)
@@ -145,15 +150,18 @@ def run_task(task: Task) -> TaskResult:
     suppressions = (None if settings.suppressions is None else
                     settings.suppressions.for_file(task.path, task.kind,
                                                    whole_file=task.end is None))
+    # Most files hold no suppression comment and a run has no ignores: nothing to apply.
+    suppress = (suppressions.apply if suppressions is not None and suppressions.can_suppress
+                else None)
     log = ReadLog()
-    with open(task.spool, "wb") as spool:
+    with open(task.spool, "wb", buffering=SPOOL_BUFFER_BYTES) as spool:
         for item in _extract(task, link_filter, log, settings.budget):
             if isinstance(item, OpaqueLink):
                 result.opaque.append(opaque_record(item, settings.keyring))
                 continue
             record, report = checked_record(item, settings, window)
-            if suppressions is not None:
-                record = suppressions.apply(record)
+            if suppress is not None:
+                record = suppress(record)
             window.append(report)
             ranstr = report.value(spec.RANSTR)
             hashes.append(ranstr_hash(ranstr) if ranstr else 0)

@@ -44,7 +44,9 @@ class LazyFinding(Finding):
     #: (code, name, severity, span, param, client, make, args)
     _data: tuple[str, str, Severity, Span | None, str | None, Client | None, MessageMaker,
                  tuple[Any, ...]]
-    _built: tuple[str, Fix | None]
+    #: The message and fix once built (None before: a slot never set would raise on
+    #: every first read, and raising costs more than the rest of the read).
+    _built: tuple[str, Fix | None] | None
 
     def __init__(
         self,
@@ -58,6 +60,7 @@ class LazyFinding(Finding):
         client: Client | None = None,
     ) -> None:
         _set(self, "_data", (code, name, severity, span, param, client, make, args))
+        _set(self, "_built", None)
 
     @property
     def code(self) -> str:
@@ -84,18 +87,17 @@ class LazyFinding(Finding):
         return self._data[5]
 
     def _parts(self) -> tuple[str, Fix | None]:
-        try:
-            return self._built
-        except AttributeError:
+        built = self._built
+        if built is None:
             data = self._data
             built = data[6](*data[7])
             _set(self, "_built", built)
-            return built
+        return built
 
     @property
     def built(self) -> bool:
         """Whether the message and fix have been built yet."""
-        return hasattr(self, "_built")
+        return self._built is not None
 
     @property
     def message(self) -> str:
@@ -110,8 +112,7 @@ class LazyFinding(Finding):
         data = self._data
         copy = _new(LazyFinding)
         _set(copy, "_data", (*data[:2], severity, *data[3:]))
-        if self.built:
-            _set(copy, "_built", self._built)
+        _set(copy, "_built", self._built)
         return copy
 
     def _fields(self) -> tuple[object, ...]:
@@ -138,6 +139,7 @@ class LazyFinding(Finding):
 
 
 _new = object.__new__
+_tuple_new = tuple.__new__
 
 
 def lazy_finding(
@@ -152,6 +154,7 @@ def lazy_finding(
     """A :class:`LazyFinding`, made without the call of its constructor (the screen's path)."""
     finding = _new(LazyFinding)
     _set(finding, "_data", (code, name, severity, span, param, None, make, args))
+    _set(finding, "_built", None)
     return finding
 
 
@@ -173,8 +176,9 @@ class LazyReport(Report):
     __slots__ = ("_data", "_link", "_outcomes")
     #: (text, the app's secret, accept_language, languages, the screen's fields).
     _data: tuple[str, Secret | None, str | Sequence[str] | None, tuple[str, ...], ScreenFields]
-    _link: DirectLink
-    _outcomes: Mapping[str, Outcome]
+    #: The parse and the outcomes once built (None before, as a finding's message).
+    _link: DirectLink | None
+    _outcomes: Mapping[str, Outcome] | None
 
     def __init__(
         self,
@@ -187,17 +191,18 @@ class LazyReport(Report):
     ) -> None:
         _set(self, "findings", findings)
         _set(self, "_data", (text, secret, accept_language, languages, fields))
+        _set(self, "_link", None)
+        _set(self, "_outcomes", None)
 
     @property
     def link(self) -> DirectLink:
-        try:
-            return self._link
-        except AttributeError:
+        link = self._link
+        if link is None:
             from validator.parse import parse
 
             link = parse(self._data[0])
             _set(self, "_link", link)
-            return link
+        return link
 
     def value(self, name: str) -> str | None:
         entry = self._data[4].get(name)
@@ -208,8 +213,11 @@ class LazyReport(Report):
         text, fields = self._data[0], self._data[4]
         entries = list(fields.items())
         query_start = entries[0][1][1]  # the screen takes only queries of one pair or more
+        # Made as plain tuples of the Param type: NamedTuple's own constructor is a Python
+        # call, paid for every parameter of every link an audit records.
         params = tuple([
-            Param(name, value, text[start:end], start, start + len(name), value_start, end)
+            _tuple_new(Param, (name, value, text[start:end], start, start + len(name),
+                               value_start, end))
             for name, (value, start, value_start, end) in entries
         ])
         return head_app_id(text, query_start), head_host(text), params
@@ -222,19 +230,19 @@ class LazyReport(Report):
 
     @property
     def outcomes(self) -> Mapping[str, Outcome]:
-        try:
-            return self._outcomes
-        except AttributeError:
+        outcomes = self._outcomes
+        if outcomes is None:
             from validator.resolve import page_outcome
 
-            _, secret, accept_language, languages, _ = self._data
-
+            _, secret, accept_language, languages, fields = self._data
+            # A plain dict's own get: the page model reads a dozen values a link.
+            values = {name: entry[0] for name, entry in fields.items()}
             browser = page_outcome(
-                self.value, secret=secret, accept_language=accept_language, languages=languages
+                values.get, secret=secret, accept_language=accept_language, languages=languages
             )
             outcomes = {"browser": browser, "sdk": browser}
             _set(self, "_outcomes", outcomes)
-            return outcomes
+        return outcomes
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Report):
