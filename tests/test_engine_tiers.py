@@ -214,6 +214,53 @@ def test_check_many_agrees_with_check(text: str) -> None:
     assert report == check(text, secret=SECRET)
 
 
+def _batches() -> Iterator[list[str]]:
+    """Runs of links where ranstr values repeat: across links, within the same link given
+    twice, between screened and fully checked links, and once only."""
+    shared = "Qm9yTnx3aWZpLXN0YXIx"
+    signed = [f"{BASE}?direct=1&chatid=c{i}&{_signed(f'u{i}', ranstr=shared)}" for i in range(3)]
+    weak = f"{BASE}?direct=1&chatid=c9&{_signed('u9', ranstr='abc')}"
+    yield [*signed, SEEDS[0]]
+    yield [signed[0], signed[0], SEEDS[3]]  # the same link twice is one use
+    yield [signed[1], signed[1] + "&theme=dark", weak, weak.replace("c9", "c8")]
+    yield [SEEDS[3], SEEDS[5], SEEDS[6], SEEDS[3] + "#x", *SEEDS]
+    yield [*(seed + "&" for seed in SEEDS[:3]), *SEEDS[:3]]
+
+
+@pytest.mark.parametrize("links", list(_batches()))
+@pytest.mark.parametrize("config", [Config(), CONFIGS[3], CONFIGS[6], Config(ignore=("DL310",))])
+def test_check_many_screens_and_agrees_with_the_full_engine(links: list[str],
+                                                            config: Config) -> None:
+    from validator import check_many
+
+    for options in ({}, {"secret": SECRET}, {"secret": OTHER, "known_secrets": [SECRET]}):
+        fast = check_many(links, config=config, **options)  # type: ignore[arg-type]
+        full = check_many([parse(link) for link in links], config=config,
+                          **options)  # type: ignore[arg-type]
+        assert len(fast) == len(full) == len(links)
+        for one, other in zip(fast, full, strict=True):
+            assert [_finding_fields(f) for f in one.findings] == [
+                _finding_fields(f) for f in other.findings
+            ]
+            assert one.link == other.link and dict(one.outcomes) == dict(other.outcomes)
+        if config == Config():
+            assert any(isinstance(report, LazyReport) for report in fast)
+
+
+@given(st.lists(dls.valid_links(), min_size=2, max_size=6), st.booleans())
+def test_check_many_of_generated_runs_agrees_with_the_full_engine(links: list[str],
+                                                                  repeat: bool) -> None:
+    from validator import check_many
+
+    if repeat:
+        links = [*links, links[0]]
+    fast = check_many(links, secret=SECRET)
+    full = check_many([parse(link) for link in links], secret=SECRET)
+    assert [[_finding_fields(f) for f in r.findings] for r in fast] == [
+        [_finding_fields(f) for f in r.findings] for r in full
+    ]
+
+
 def test_check_parsed_keeps_the_parse_and_agrees() -> None:
     from validator.check import check_parsed
 

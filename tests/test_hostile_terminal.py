@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from validator import check
 from validator.cli import cli
 from validator.report.terminal import is_unsafe, terminal_text
-from validator.report.text import render_report
+from validator.report.text import _columns, columns_of_each, render_report
 
 B = "https://visitorchat.twt.com/direct/demo_app"
 OSC_TITLE = "\x1b]0;owned\x07"
@@ -161,3 +161,9 @@ def test_errors_on_stderr_are_escaped(arguments: list[str]) -> None:
     assert result.exit_code == (1 if arguments[0] == "audit" else 2)  # audit: an unreadable path
     assert "\x1b" not in result.output and "\x07" not in result.output, result.output
     assert "Traceback" not in result.output
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
+       | st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=40))
+def test_columns_of_plain_ascii_are_the_columns_of_each_character(text: str) -> None:
+    assert _columns(text) == columns_of_each(text)

@@ -1,10 +1,11 @@
 """Check links: the public calls that parse, resolve, run the selected rules and report.
 
 Two tiers: the screen (:mod:`validator.engine.screen`) answers for links of the
-everyday shape in one pass; every other link, and every link of
-:func:`check_many` (whose batch rules need the whole run), goes through the
-full engine (:mod:`validator.engine.full`). This module checks the caller's
-arguments and picks the tier; it judges nothing itself.
+everyday shape in one pass; every other link goes through the full engine
+(:mod:`validator.engine.full`). :func:`check_many` checks each link so, then
+hands the reports to the batch rules, which parse only the links they report.
+This module checks the caller's arguments and picks the tier; it judges
+nothing itself.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from validator import arguments
 from validator.config import DEFAULT_CONFIG, Config
-from validator.engine.full import finish_findings, full_check, link_context, rule_plan, run_rules
+from validator.engine.full import finish_findings, full_check
 from validator.engine.screen import screen, screen_plan
 from validator.keyring import EMPTY, Keyring, SecretLike
 from validator.last_made import LastMade
 from validator.limits import check_link_length
-from validator.model import SEVERITY_RANK, DirectLink, Report, Severity
+from validator.model import SEVERITY_RANK, DirectLink, Finding, Report, Severity
 from validator.rules.selection import selected_rules
 from validator.signature import Secret, require_secret, require_secret_map
 
@@ -183,18 +184,27 @@ def check_many(
         _require_link("check_many", url)
     config = config or DEFAULT_CONFIG
     ring = keyring_of(keyring, secret, secrets, known_secrets)
-    plan = rule_plan(config)
-    batch = selected_rules(config)[1]
-    contexts = [link_context(url, ring, accept_language, config) for url in urls]
-    findings = [run_rules(context, plan) for context in contexts]
-    for rule in batch:
-        for index, finding in rule.check_batch(contexts):
-            findings[index].append(finding)
-    return [
-        Report(link=context.link, findings=finish_findings(config, found),
-               outcomes=context.outcomes)
-        for context, found in zip(contexts, findings, strict=True)
-    ]
+    # Each link as check() would report it: the screen where it answers, else the full
+    # engine. The batch rules then read the reports, and parse only the links they report.
+    plan = screen_plan(config)
+    reports: list[Report] = []
+    for url in urls:
+        screened = None
+        if url.__class__ is str:
+            text: str = url
+            screened = screen(text, plan, ring.default, ring.per_app, accept_language,
+                              ring.candidate_secrets)
+        reports.append(screened if screened is not None else full_check(
+            url, ring.default, ring.per_app, accept_language, config, ring.candidate_secrets))
+    added: dict[int, list[Finding]] = {}
+    for rule in selected_rules(config)[1]:
+        for index, finding in rule.check_batch(reports):
+            added.setdefault(index, []).append(finding)
+    for index, findings in added.items():
+        report = reports[index]
+        reports[index] = report.with_findings(
+            finish_findings(config, [*report.findings, *findings]))
+    return reports
 
 
 def fails(report: Report, level: Severity) -> bool:

@@ -296,6 +296,10 @@ class Report:
         link = self.link
         return link.app_id, link.host, link.params
 
+    def with_findings(self, findings: tuple[Finding, ...]) -> Report:
+        """The same report with ``findings`` (a batch rule's added to a link's own)."""
+        return Report(self.link, findings, self.outcomes)
+
 
 def apply_replacements(text: str, replacements: Sequence[tuple[Span, str]]) -> str:
     """Apply non-overlapping ``(span, content)`` edits to ``text`` (a :class:`Fix`'s

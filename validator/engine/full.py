@@ -1,8 +1,7 @@
 """Tier two of the check engine: parse, resolve the page model, run the selected rules.
 
-Every link the screen (:mod:`validator.engine.screen`) does not answer for,
-and every link of :func:`validator.check_many` (whose batch rules need the
-whole run), is checked here. The rules a configuration selects come from
+Every link the screen (:mod:`validator.engine.screen`) does not answer for
+is checked here. The rules a configuration selects come from
 :mod:`validator.rules.selection`; a :class:`RulePlan` looks up which of them
 a link's signals call for.
 """

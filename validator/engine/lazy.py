@@ -222,6 +222,15 @@ class LazyReport(Report):
         ])
         return head_app_id(text, query_start), head_host(text), params
 
+    def with_findings(self, findings: tuple[Finding, ...]) -> LazyReport:
+        """The same report with ``findings``; its parse and outcomes still unbuilt if they were."""
+        copy = _new(LazyReport)
+        _set(copy, "findings", findings)
+        _set(copy, "_data", self._data)
+        _set(copy, "_link", self._link)
+        _set(copy, "_outcomes", self._outcomes)
+        return copy
+
     def adopt(self, link: DirectLink) -> None:
         """Take ``link`` as the parse of this report's text (it must be ``parse(text)``)."""
         if link.input != self._data[0]:

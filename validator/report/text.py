@@ -17,10 +17,11 @@ Colour only when asked for (the CLI asks on a TTY).
 from __future__ import annotations
 
 import itertools
+import operator
 import unicodedata
 from collections.abc import Callable
 
-from validator.model import Finding, Report, Severity, Span, describe
+from validator.model import SEVERITY_RANK, Finding, Report, Severity, Span, describe
 from validator.report.style import paint as paint_style
 from validator.report.terminal import escape, is_unsafe, terminal_text
 from validator.report.wording import plural
@@ -28,6 +29,9 @@ from validator.report.wording import plural
 _COLOURS: dict[str, str] = {"error": "red", "warning": "yellow", "info": "cyan"}
 _MARKS: dict[str, str] = {"error": "^", "warning": "^", "info": "-"}
 INDENT = "  "
+#: A (mark, severity) column of the underline: its parts.
+_MARK_OF = operator.itemgetter(0)
+_SEVERITY_OF = operator.itemgetter(1)
 
 
 def _width(ch: str) -> int:
@@ -42,6 +46,13 @@ def _columns(text: str) -> list[int]:
     An escaped character takes the width of its escape, so underlines stay
     under the characters they mark.
     """
+    if text.isascii() and text.isprintable():
+        return list(range(len(text) + 1))  # one column each: most links, at once
+    return columns_of_each(text)
+
+
+def columns_of_each(text: str) -> list[int]:
+    """:func:`_columns`, each character's width looked up in turn."""
     columns = [0]
     for ch in text:
         width = len(escape(ch)) if is_unsafe(ch) else _width(ch)
@@ -111,11 +122,13 @@ def _annotated_link(report: Report, paint: Callable[..., str]) -> list[str]:
     underline = [" "] * (max(last for _, last, _ in marks) + 1)
     severities: list[Severity | None] = [None] * len(underline)
     for first, last, finding in marks:
+        severity = finding.severity
+        rank, mark = SEVERITY_RANK[severity], _MARKS[severity]
         for column in range(first, last):
             current = severities[column]
-            if current is None or _rank(finding.severity) > _rank(current):
-                underline[column] = _MARKS[finding.severity]
-                severities[column] = finding.severity
+            if current is None or rank > SEVERITY_RANK[current]:
+                underline[column] = mark
+                severities[column] = severity
     lines.append(_paint_underline(underline, severities, paint))
     # Labels bottom-up, each hanging from the start of its span, as rustc draws them.
     starts = sorted({first for first, _, _ in marks})
@@ -139,8 +152,8 @@ def _paint_underline(
     # One escape sequence per run of marks of the same severity, not one per column.
     out: list[str] = []
     for severity, run in itertools.groupby(zip(marks, severities, strict=True),
-                                           key=lambda pair: pair[1]):
-        text = "".join(mark for mark, _ in run)
+                                           key=_SEVERITY_OF):
+        text = "".join(map(_MARK_OF, run))
         out.append(paint(text, fg=_COLOURS[severity], bold=True) if severity else text)
     return "".join(out).rstrip()
 
@@ -151,12 +164,8 @@ def _clamp(span: Span, length: int) -> Span:
     return start, end
 
 
-def _rank(severity: str) -> int:
-    return {"info": 0, "warning": 1, "error": 2}[severity]
-
-
 def _worst(findings: list[Finding]) -> Severity:
-    return max((f.severity for f in findings), key=_rank)
+    return max((f.severity for f in findings), key=SEVERITY_RANK.__getitem__)
 
 
 def _painter(color: bool) -> Callable[..., str]:

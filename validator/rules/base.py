@@ -13,7 +13,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from validator.model import Client, DirectLink, Finding, Fix, Outcome, Param, Severity, Span
+from validator.model import (
+    Client,
+    DirectLink,
+    Finding,
+    Fix,
+    Outcome,
+    Param,
+    Report,
+    Severity,
+    Span,
+)
 from validator.rules.signals import link_signals
 from validator.signature import Secret
 
@@ -128,11 +138,17 @@ class Rule:
 
 
 class BatchRule(Rule):
-    """A rule that needs every link of a run (e.g. a ``ranstr`` used twice)."""
+    """A rule that needs every link of a run (e.g. a ``ranstr`` used twice).
+
+    It reads the run's reports, each as the per-link rules left it: a report of
+    the screen parses its link only if the rule reads ``report.link``, so a rule
+    should read :meth:`~validator.model.Report.value` first and the link only
+    for the few links it reports.
+    """
 
     batch = True
 
-    def check_batch(self, contexts: Sequence[LinkContext]) -> Iterator[tuple[int, Finding]]:
+    def check_batch(self, reports: Sequence[Report]) -> Iterator[tuple[int, Finding]]:
         """Yield ``(index of the link, finding)``."""
         return iter(())
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Sequence
 from typing import ClassVar
 
 from validator import spec
-from validator.model import Finding
-from validator.rules.base import BatchRule, LinkContext, Rule, value_span
+from validator.model import Finding, Report
+from validator.rules.base import BatchRule, Rule, value_span
 
 
 class RanstrReused(BatchRule):
@@ -38,20 +38,21 @@ class RanstrReused(BatchRule):
         plural = "s" if others > 1 else ""
         return f"ranstr={ranstr!r} is also used by {others} other link{plural}: at {where}"
 
-    def check_batch(self, contexts: Sequence[LinkContext]) -> Iterator[tuple[int, Finding]]:
-        by_ranstr: dict[str, dict[str, list[int]]] = {}
-        for index, context in enumerate(contexts):
-            ranstr = context.link.ranstr
+    def check_batch(self, reports: Sequence[Report]) -> Iterator[tuple[int, Finding]]:
+        by_ranstr: dict[str, list[int]] = {}
+        for index, report in enumerate(reports):
+            ranstr = report.value(spec.RANSTR)
             if ranstr:
-                links = by_ranstr.setdefault(ranstr, {})
-                links.setdefault(context.link.text, []).append(index)
-        for ranstr, links in by_ranstr.items():
-            if len(links) < 2:
+                by_ranstr.setdefault(ranstr, []).append(index)
+        for ranstr, indices in by_ranstr.items():
+            if len(indices) < 2:
                 continue
-            indices = sorted(i for positions in links.values() for i in positions)
+            # The same link twice is one use: only other links count (parsed only here).
+            if len({reports[index].link.text for index in indices}) < 2:
+                continue
             for index in indices:
                 others = [f"link {i + 1}" for i in indices if i != index]
-                param = contexts[index].param(spec.RANSTR)
+                param = reports[index].link.param(spec.RANSTR)
                 assert param is not None
                 yield index, self.finding(
                     self.message(ranstr, others, len(others)), value_span(param),
