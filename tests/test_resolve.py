@@ -217,3 +217,10 @@ def test_sdk_reading_matches_a_plain_reference(query: str) -> None:
         browser = {p.name: p.value for p in reversed(link.params)}
         if reading.same_as_browser:
             assert expected == browser and len(link.params) == len(expected)
+
+
+@pytest.mark.parametrize("lang", [None, "xx", ""])
+def test_choose_language_reads_a_list_of_browser_languages_as_one_header(lang: str | None) -> None:
+    as_list = choose_language(lang, ["xx-unknown", "ja"], DEFAULT_LANGUAGES)
+    assert as_list == choose_language(lang, "xx-unknown,ja", DEFAULT_LANGUAGES)
+    assert (as_list.language, as_list.source) == ("ja", "browser")
