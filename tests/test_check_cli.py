@@ -215,3 +215,30 @@ def test_underlines_line_up_under_wide_and_invisible_characters() -> None:
     column = link_line.index("pt-BR") + len("张三")
     assert underline[column : column + 5] == "^^^^^"
     assert underline[link_line.index("张") : link_line.index("张") + 4] == "^^^^"
+
+
+# JSON Lines of check: the standard library's compact form, whichever encoder writes it --------
+
+_WRITTEN_AS_IS = [
+    f"{B}?direct=1&chatid=c1&name=Jos%C3%A9&nickname=%E5%BC%A0%E4%B8%89",
+    f"{B}?direct=1&chatid=c%00%1F%7F&lang=%E2%80%A8",
+    f"{B}?direct=1&chatid=\"quoted\"\\back&name=%F0%9F%98%80",
+    f"{B}?chatid=s1&lang=pt-BR#frag=%C3%A9",
+]
+
+
+@pytest.mark.parametrize("orjson_installed", [True, False])
+def test_check_jsonl_lines_are_the_standard_librarys_compact_form(
+        runner: CliRunner, monkeypatch: pytest.MonkeyPatch, orjson_installed: bool) -> None:
+    from validator.report import jsonio
+
+    if not orjson_installed:
+        monkeypatch.setattr(jsonio, "HAVE_ORJSON", False)
+    result = runner.invoke(cli, ["check", "-", "--format", "jsonl"],
+                           input="\n".join(_WRITTEN_AS_IS) + "\n")
+    lines = result.stdout.rstrip("\n").split("\n")  # not splitlines: U+2028 stays as it is
+    assert len(lines) == len(_WRITTEN_AS_IS) + 1
+    for line in lines:
+        assert line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":"))
+    assert "José" in lines[0] and "张三" in lines[0]
+    assert "\\u0000" in lines[1] and "\u2028" in lines[1] and "\x7f" in lines[1]

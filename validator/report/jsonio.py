@@ -29,6 +29,18 @@ def dumps(value: Any) -> str:
     return _stdlib_dumps(value)
 
 
+def dumps_as_written(value: Any) -> str:
+    """Compact JSON on one line with non-ASCII text as it is, whichever encoder writes it
+    (the standard library's ``ensure_ascii=False`` where orjson is not installed or refuses
+    the text): the same line either way."""
+    if HAVE_ORJSON:
+        try:
+            return orjson.dumps(value).decode("utf-8")
+        except TypeError:
+            pass
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _stdlib_dumps(value: Any) -> str:
     # ASCII with \u escapes: a lone surrogate (which orjson refuses) stays valid JSON
     # that any UTF-8 reader can take.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
+from validator.report import jsonio
 from validator.report.document import ReportDocument
 
 
@@ -21,9 +22,7 @@ def write(document: ReportDocument, stream: TextIO) -> None:
 
 def _write_records(document: ReportDocument, stream: TextIO) -> None:
     for record in document.records():
-        stream.write(json.dumps({"type": "link", **record}, ensure_ascii=False,
-                                separators=(",", ":")))
-        stream.write("\n")
+        stream.write(jsonio.dumps_as_written({"type": "link", **record}) + "\n")
 
 
 def _write_summary(document: ReportDocument, stream: TextIO) -> None:
