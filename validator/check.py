@@ -104,7 +104,14 @@ def check(
     _require_check_arguments("check", secret, secrets, accept_language, config)
     _require_link("check", url)
     config = config or DEFAULT_CONFIG
-    ring = keyring_of(keyring, secret, secrets, known_secrets)
+    return _report_of(url, keyring_of(keyring, secret, secrets, known_secrets),
+                      accept_language, config)
+
+
+def _report_of(url: str | DirectLink, ring: Keyring,
+               accept_language: str | Sequence[str] | None, config: Config) -> Report:
+    """The report of one link whose arguments are checked: the screen's where it answers
+    (text only), else the full engine's."""
     if url.__class__ is str:
         text: str = url
         report = screen(text, screen_plan(config), ring.default, ring.per_app,
@@ -184,18 +191,9 @@ def check_many(
         _require_link("check_many", url)
     config = config or DEFAULT_CONFIG
     ring = keyring_of(keyring, secret, secrets, known_secrets)
-    # Each link as check() would report it: the screen where it answers, else the full
-    # engine. The batch rules then read the reports, and parse only the links they report.
-    plan = screen_plan(config)
-    reports: list[Report] = []
-    for url in urls:
-        screened = None
-        if url.__class__ is str:
-            text: str = url
-            screened = screen(text, plan, ring.default, ring.per_app, accept_language,
-                              ring.candidate_secrets)
-        reports.append(screened if screened is not None else full_check(
-            url, ring.default, ring.per_app, accept_language, config, ring.candidate_secrets))
+    # Each link as check() reports it; the batch rules then read the reports, and parse
+    # only the links they report.
+    reports = [_report_of(url, ring, accept_language, config) for url in urls]
     added: dict[int, list[Finding]] = {}
     for rule in selected_rules(config)[1]:
         for index, finding in rule.check_batch(reports):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from validator.report import jsonio
@@ -33,5 +32,4 @@ def _write_summary(document: ReportDocument, stream: TextIO) -> None:
         "summary": document.summary,
         "paths": document.paths,
     }
-    stream.write(json.dumps(summary, ensure_ascii=False, separators=(",", ":")))
-    stream.write("\n")
+    stream.write(jsonio.dumps_as_written(summary) + "\n")
