@@ -186,7 +186,8 @@ def circles(graph: dict[str, set[str]]) -> list[frozenset[str]]:
 #: below, never one above. A new top-level module counts as a face until it is listed lower.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("contract and model", (
-        "validator.spec", "validator.version", "validator.limits", "validator.textfiles",
+        "validator.spec", "validator.version", "validator.patterns", "validator.limits",
+        "validator.textfiles",
         "validator.arguments", "validator.model", "validator.config", "validator.signature",
         "validator.keyring", "validator.redact", "validator.secret_sources", "validator.last_made",
     )),

@@ -17,11 +17,12 @@ REPORT = "validator.report"
 #: What judges a link: no reporter may import these (or a module inside them).
 JUDGING = ("validator.diagnose", "validator.resolve", "validator.fix")
 #: What a reporter may import besides the report package: the model and the record, the
-#: contract's data, the redactor that masks what a record holds, and the catalogue of
-#: signature mistakes (data) the explain renderers name.
+#: contract's data, the redactor that masks what a record holds, the catalogue of
+#: signature mistakes (data) the explain renderers name, and the owner of the patterns
+#: compiled on first use.
 ALLOWED = frozenset({
     "validator.model", "validator.record", "validator.redact", "validator.spec",
-    "validator.version", "validator.mistakes",
+    "validator.version", "validator.mistakes", "validator.patterns",
 })
 #: The rule catalogue reads the rules' own documentation (SARIF, HTML), by import_module.
 ALLOWED_FOR = {"validator.report.catalogue": frozenset({"validator.rules"})}

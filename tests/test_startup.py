@@ -93,18 +93,25 @@ def test_check_of_a_healthy_link_imports_nothing_it_does_not_use(
     assert loaded == []
 
 
-#: Patterns a check of a healthy link has no use for, compiled where they are needed.
+#: Patterns a check of a healthy link has no use for, each declared with
+#: :func:`validator.patterns.lazy_pattern` and compiled on its first call.
 NOT_COMPILED_ON_THE_CHECK_PATH = (
     ("validator.config", "_TOML_POSITION"),  # a TOML error
     ("validator.config", "_DIRECTLINK_KEY"),  # a pyproject.toml that mentions the name
+    ("validator.config", "_AFTER_TOOL"),
+    ("validator.config", "_TOOL_TABLE"),
     ("validator.cli.options", "_CONVENTIONAL_VARIABLE"),  # an unset --secret-env
     ("validator.secret_sources", "_TOML_ASSIGNMENT"),  # a secrets file
+    ("validator.limits", "_JSON_TOKENS"),  # a JSON document
+    ("validator.limits", "_TOML_TOKENS"),  # a TOML document
     ("validator.resolve", "_TAG"),  # a language that is not a supported code as written
     ("validator.resolve", "_WEIGHT"),  # an Accept-Language entry with a weight
     ("validator.rules.customer", "_PLAIN_EMAIL"),  # an e-mail address
     ("validator.rules.customer", "_E164"),  # a phone number
     ("validator.rules.customer", "_PHONE_SEPARATORS"),
     ("validator.rules.identity", "_HEX"),  # an sbs_mm that is not lower-case MD5
+    ("validator.rules.placeholders", "_PLACEHOLDER"),  # text that may hold a placeholder
+    ("validator.rules.placeholders", "_RAW_PLACEHOLDER"),
     ("validator.rules.placeholders", "_PERCENT_HINT"),  # a '%' in the text
     ("validator.redact", "_PII_PAIR"),  # customer data to mask
     ("validator.report.terminal", "_CANDIDATE"),  # text that is not printable ASCII
@@ -122,19 +129,29 @@ sys.__stdout__.write(json.dumps([p for p in compiled if isinstance(p, str)]))
 """
 
 
-def test_check_of_a_healthy_link_compiles_no_pattern_it_does_not_use(tmp_path: Path) -> None:
+def _compiled_lazy_patterns(link: str, cwd: Path) -> set[str]:
+    """Which of :data:`NOT_COMPILED_ON_THE_CHECK_PATH` ``directlink check link`` compiles."""
     import importlib
 
-    done = subprocess.run([sys.executable, "-c", _COMPILED_PROBE, HEALTHY], capture_output=True,
-                          text=True, cwd=tmp_path, check=True)
+    done = subprocess.run([sys.executable, "-c", _COMPILED_PROBE, link], capture_output=True,
+                          text=True, cwd=cwd, check=True)
     compiled = set(json.loads(done.stdout))
-    assert compiled, "the probe sees the patterns compiled"
-    unused = set()
+    found = set()
     for module, name in NOT_COMPILED_ON_THE_CHECK_PATH:
-        pattern = getattr(importlib.import_module(module), name)
-        if getattr(pattern, "pattern", pattern) in compiled:  # a string, or compiled at import
-            unused.add(f"{module}.{name}")
-    assert unused == set()
+        source, _flags = getattr(importlib.import_module(module), name).args  # a lazy pattern
+        if source in compiled:
+            found.add(f"{module}.{name}")
+    return found
+
+
+def test_check_of_a_healthy_link_compiles_no_pattern_it_does_not_use(tmp_path: Path) -> None:
+    assert _compiled_lazy_patterns(HEALTHY, tmp_path) == set()
+
+
+def test_a_lazy_pattern_compiles_when_a_run_needs_it(tmp_path: Path) -> None:
+    """The probe sees a compile: ``en-US`` is not a supported code as written."""
+    link = HEALTHY.replace("lang=en", "lang=en-US")
+    assert "validator.resolve._TAG" in _compiled_lazy_patterns(link, tmp_path)
 
 
 def test_the_lazy_modules_load_when_a_run_needs_them(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from validator import spec
 from validator.limits import LimitExceeded, loads_toml
 from validator.model import SEVERITIES, Severity
+from validator.patterns import lazy_pattern
 from validator.textfiles import UnreadableFile, read_text
 
 if TYPE_CHECKING:
@@ -288,13 +289,13 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
 
 
 #: Where a TOML error's message says the parser stopped; compiled when an error is met.
-_TOML_POSITION = r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$"
+_TOML_POSITION = lazy_pattern(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
 
 
 def _decode_error_position(error: tomllib.TOMLDecodeError, text: str) -> tuple[int, int, str]:
     """``(line, column, message)`` of a TOML error (before Python 3.14 only its text has them)."""
     message = str(error)
-    found = re.compile(_TOML_POSITION).search(message)
+    found = _TOML_POSITION().search(message)
     if found is None:
         return 1, 1, message
     if found.group(1) is None:  # "at end of document": point past the last character
@@ -311,12 +312,14 @@ def _has_tool_table(data: Mapping[str, Any]) -> bool:
 # What the text of a TOML document without escapes needs for ``[tool.directlink]`` to be
 # in it; the patterns are compiled when a pyproject.toml mentions the word.
 #: The word as a whole key, bare or quoted: no key character either side.
-_DIRECTLINK_KEY = r"(?<![A-Za-z0-9_-])directlink(?![A-Za-z0-9_-])"
+_DIRECTLINK_KEY = lazy_pattern(r"(?<![A-Za-z0-9_-])directlink(?![A-Za-z0-9_-])")
 #: The word as the key after ``tool`` in a dotted key or a header (``tool . "directlink"``).
-_AFTER_TOOL = r"""(?:tool|"tool"|'tool')\s*\.\s*["']?directlink(?![A-Za-z0-9_-])"""
+_AFTER_TOOL = lazy_pattern(r"""(?:tool|"tool"|'tool')\s*\.\s*["']?directlink(?![A-Za-z0-9_-])""")
 #: A ``[tool]`` header, or ``tool = {`` (an inline table): where a plain ``directlink``
 #: key could belong to ``tool``.
-_TOOL_TABLE = r"""^\s*\[\[?\s*(?:tool|"tool"|'tool')\s*\]|(?:tool|"tool"|'tool')\s*=\s*\{"""
+_TOOL_TABLE = lazy_pattern(
+    r"""^\s*\[\[?\s*(?:tool|"tool"|'tool')\s*\]|(?:tool|"tool"|'tool')\s*=\s*\{""", re.MULTILINE
+)
 
 
 def _may_hold_tool_table(text: str) -> bool:
@@ -332,11 +335,11 @@ def _may_hold_tool_table(text: str) -> bool:
     """
     if "\\" in text:
         return True
-    if "directlink" not in text or re.compile(_DIRECTLINK_KEY).search(text) is None:
+    if "directlink" not in text or _DIRECTLINK_KEY().search(text) is None:
         return False
     return (
-        re.compile(_AFTER_TOOL).search(text) is not None
-        or re.compile(_TOOL_TABLE, re.MULTILINE).search(text) is not None
+        _AFTER_TOOL().search(text) is not None
+        or _TOOL_TABLE().search(text) is not None
     )
 
 

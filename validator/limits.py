@@ -16,6 +16,7 @@ import re
 from typing import Final
 
 from validator import spec
+from validator.patterns import lazy_pattern
 
 
 class LimitExceeded(ValueError):
@@ -38,16 +39,17 @@ def check_link_length(text: str) -> None:
 # JSON and TOML documents ----------------------------------------------------
 
 # Openers of nested values; the count of those not yet closed bounds the depth.
-# The scan ignores brackets inside strings. Compiled (and cached by ``re``) on first use.
-_JSON_TOKENS: Final = r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?\d+'
-_TOML_TOKENS: Final = (
-    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]|[+-]?\d[\d_]*'
+# The scan ignores brackets inside strings. Compiled on first use.
+_JSON_TOKENS: Final = lazy_pattern(r'"(?:[^"\\]|\\.)*"|[\[\]{}]|-?\d+', re.DOTALL)
+_TOML_TOKENS: Final = lazy_pattern(
+    r'"""(?:[^\\]|\\.)*?"""|\'\'\'.*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*|[\[\]{}]|[+-]?\d[\d_]*',
+    re.DOTALL,
 )
 
 
-def _scan(text: str, tokens: str, what: str) -> None:
+def _scan(text: str, tokens: re.Pattern[str], what: str) -> None:
     depth = 0
-    for match in re.finditer(tokens, text, re.DOTALL):
+    for match in tokens.finditer(text):
         token = match.group()
         if token in ("[", "{"):
             depth += 1
@@ -70,7 +72,7 @@ def loads_json(text: str, what: str = "the JSON document") -> object:
     """
     import json
 
-    _scan(text, _JSON_TOKENS, what)
+    _scan(text, _JSON_TOKENS(), what)
     try:
         return json.loads(text)
     except (RecursionError, ValueError) as error:
@@ -86,7 +88,7 @@ def loads_toml(text: str, what: str = "the TOML document") -> dict[str, object]:
     """
     import tomllib
 
-    _scan(text, _TOML_TOKENS, what)
+    _scan(text, _TOML_TOKENS(), what)
     try:
         return tomllib.loads(text)
     except (RecursionError, ValueError) as error:

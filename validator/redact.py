@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 from urllib.parse import quote
 
 from validator import spec
 from validator.keyring import EMPTY, SECRET_MASK, Keyring
 from validator.model import DirectLink
+from validator.patterns import lazy_pattern
 
 #: Parameters that hold personal data, masked under ``--redact-pii``.
 PII_PARAMS = frozenset((spec.SBS, *spec.CUSTOMER_FIELDS, spec.CUSTOMER_REMARK))
@@ -39,15 +39,10 @@ _PII_KEYS = PII_PARAMS - {spec.NAME}
 MIN_PII_LENGTH = 3
 #: ``key=value`` of a customer field in any text; compiled on first use (most runs
 #: mask no customer data).
-_PII_PAIR = (
+_PII_PAIR = lazy_pattern(
     r"(?P<key>(?:^|(?<=[?&#]))(?:" + "|".join(map(re.escape, sorted(PII_PARAMS)))
     + r")=)(?P<value>[^&#\s\"'<>]*)"
 )
-
-
-@cache
-def _pii_pair_pattern() -> re.Pattern[str]:
-    return re.compile(_PII_PAIR)
 
 
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
@@ -141,7 +136,7 @@ class Redactor:
         pattern = _pattern(self.pii_values(link))
         if pattern is not None:
             text = pattern.sub(lambda match: _same_length(match.group()), text)
-        return _pii_pair_pattern().sub(
+        return _PII_PAIR().sub(
             lambda m: m.group("key") + _same_length(m.group("value")), text
         )
 
@@ -224,7 +219,7 @@ def pii_record(record: dict[str, Any]) -> dict[str, Any]:
         if isinstance(item, str):
             if key in _PII_KEYS:
                 return _same_length(item)
-            text = _pii_pair_pattern().sub(
+            text = _PII_PAIR().sub(
                 lambda m: m.group("key") + _same_length(m.group("value")), item
             ) if "=" in item else item
             if pattern is not None:

@@ -17,24 +17,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from validator import spec
 from validator.model import DirectLink, Identity, LanguageSource, Outcome, Span, View
 from validator.model import describe as describe
+from validator.patterns import lazy_pattern
 from validator.query import has_invalid_percent, percent_decode_strict
 from validator.signature import Secret, verify
 
 # Languages ------------------------------------------------------------------
 
 #: A language tag's shape; compiled on first use (a supported code needs no pattern).
-_TAG = r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*"
+_TAG = lazy_pattern(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*")
 _TRADITIONAL_REGIONS = frozenset({"tw", "hk", "mo"})
-
-
-@cache
-def _tag_pattern() -> re.Pattern[str]:
-    return re.compile(_TAG)
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +45,7 @@ def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
     text = tag.lower().replace("_", "-")
     if text in languages:
         return text
-    if not _tag_pattern().fullmatch(text):
+    if not _TAG().fullmatch(text):
         return None
     subtags = text.split("-")
     primary = subtags[0]
@@ -75,7 +71,7 @@ class LanguageChoice:
 
 
 #: An Accept-Language entry's weight; compiled on the first entry that has one.
-_WEIGHT = r"\s*q\s*=\s*([0-9.]+)\s*"
+_WEIGHT = lazy_pattern(r"\s*q\s*=\s*([0-9.]+)\s*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -92,7 +88,7 @@ def parse_accept_language(header: str) -> tuple[tuple[str, float], ...]:
             continue
         weight = 1.0
         if params:
-            match = re.compile(_WEIGHT, re.IGNORECASE).fullmatch(params)
+            match = _WEIGHT().fullmatch(params)
             if match is None:
                 continue
             try:

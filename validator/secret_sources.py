@@ -13,13 +13,14 @@ from pathlib import Path
 
 from validator import spec
 from validator.limits import LimitExceeded, loads_json, loads_toml
+from validator.patterns import lazy_pattern
 from validator.signature import Secret
 from validator.textfiles import UnreadableFile, read_text
 
 DEFAULT_SECRET_ENV = "DIRECTLINK_APP_SECRET"
 #: ``label = "..."``: a line of a TOML map (a secret a line has no quoted value);
 #: compiled when a secrets file is read.
-_TOML_ASSIGNMENT = r"""^\s*[A-Za-z0-9_.\-"']+\s*=\s*["']"""
+_TOML_ASSIGNMENT = lazy_pattern(r"""^\s*[A-Za-z0-9_.\-"']+\s*=\s*["']""", re.MULTILINE)
 
 
 class SecretSourceError(ValueError):
@@ -75,9 +76,7 @@ def candidate_secrets_from_file(path: str | os.PathLike[str]) -> dict[str, Secre
     """
     text = _read(path)
     stripped = text.lstrip()
-    if stripped.startswith("{") or _looks_like_toml(text) or re.compile(
-        _TOML_ASSIGNMENT, re.MULTILINE
-    ).search(text):
+    if stripped.startswith("{") or _looks_like_toml(text) or _TOML_ASSIGNMENT().search(text):
         # A map; a malformed one is an error, never read as one secret a line.
         name = os.fspath(path)
         return {

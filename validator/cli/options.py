@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -13,6 +12,7 @@ from validator.arguments import has_lone_surrogate
 from validator.cli.main import InputError
 from validator.keyring import Keyring
 from validator.limits import LinkTooLongError, check_link_length
+from validator.patterns import lazy_pattern
 from validator.secret_sources import (
     DEFAULT_SECRET_ENV,
     SecretSourceError,
@@ -98,7 +98,7 @@ def load_secrets(
 
 
 #: An environment variable's name as written by convention; compiled when one is unset.
-_CONVENTIONAL_VARIABLE = r"[A-Z_][A-Z0-9_]{0,63}"
+_CONVENTIONAL_VARIABLE = lazy_pattern(r"[A-Z_][A-Z0-9_]{0,63}")
 
 
 def _unset_variable(name: str) -> str:
@@ -107,7 +107,7 @@ def _unset_variable(name: str) -> str:
     ``--secret-env "$APP_SECRET"`` passes the secret itself as the name; only a
     conventional variable name (upper case, digits, ``_``) is repeated back.
     """
-    if re.compile(_CONVENTIONAL_VARIABLE).fullmatch(name):
+    if _CONVENTIONAL_VARIABLE().fullmatch(name):
         return f"environment variable {name} is not set"
     return (
         "--secret-env takes the NAME of an environment variable, and no variable has the "

@@ -37,6 +37,7 @@ from validator.extract.text import Found, found
 #: Attributes whose whole value is one URL.
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "cite", "data"})
 _REFRESH_URL = re.compile(r"^\s*\d*(?:\.\d*)?\s*[;,]?\s*(?:url\s*=\s*)?['\"]?", re.IGNORECASE)
+_NEWLINE = re.compile("\n")
 _ATTRIBUTE = re.compile(
     r"""([^\s/>=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?""",
 )
@@ -134,7 +135,7 @@ def scan_html(
     """Every direct link in an HTML document held in ``text``, in document order."""
     source = normalize_newlines(text)
     line_starts = [0]
-    line_starts.extend(match.end() for match in re.finditer("\n", source))
+    line_starts.extend(match.end() for match in _NEWLINE.finditer(source))
     parser = _RecordingParser(namespaceHTMLElements=False, max_depth=max_depth)
     parser.parse(source)
     tokenizer: _RecordingTokenizer = parser.tokenizer

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import warnings
 from collections.abc import Iterator
 
@@ -22,6 +21,7 @@ from validator.extract.budget import DEFAULT_BUDGET, BudgetExceeded, ReadBudget,
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import Location, SourceKind
 from validator.extract.text import Found, found
+from validator.patterns import lazy_pattern
 
 #: The Pillow formats read: those of the image suffixes the walker knows.
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
@@ -105,9 +105,13 @@ def _refusal(size: str, budget: ReadBudget) -> str:
     return f"image of {size} is over the {budget.image_pixels:,} pixel budget; not decoded"
 
 
+#: The pixel count in Pillow's decompression-bomb message; compiled when one is met.
+_BOMB_PIXELS = lazy_pattern(r"\((\d+) pixels\)")
+
+
 def _bomb_size(error: Exception) -> str:
     """The pixel count Pillow's bomb check names (its message is the only place it is)."""
-    match = re.search(r"\((\d+) pixels\)", str(error))
+    match = _BOMB_PIXELS().search(str(error))
     return f"{int(match.group(1)):,} pixels" if match else "too many pixels"
 
 

@@ -48,6 +48,8 @@ def _proofpoint_v2(value: str) -> str:
 
 
 _PROOFPOINT_V3 = re.compile(r"/v3/__(?P<url>.+?)__;")
+#: Google's redirector is on every Google domain.
+_GOOGLE_HOST = re.compile(r"(www\.)?google\.[a-z.]+")
 
 
 def _proofpoint_v3(url: str) -> str | None:
@@ -72,7 +74,7 @@ def unwrap_once(url: str) -> tuple[str, str] | Opaque | None:
     name: str | None = None
     if _host_matches(host, "safelinks.protection.outlook.com"):
         inner, name = _query_value(query, "url"), "outlook-safe-links"
-    elif re.fullmatch(r"(www\.)?google\.[a-z.]+", host) and path == "/url":
+    elif _GOOGLE_HOST.fullmatch(host) and path == "/url":
         inner, name = _query_value(query, "q", "url"), "google-redirect"
     elif host in {"l.facebook.com", "lm.facebook.com", "l.messenger.com"} and path == "/l.php":
         inner, name = _query_value(query, "u"), "facebook-link-shim"

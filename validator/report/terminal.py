@@ -18,6 +18,8 @@ import re
 import unicodedata
 from typing import Final
 
+from validator.patterns import lazy_pattern
+
 #: Letters that render as nothing in most fonts (Hangul fillers, Mongolian
 #: vowel separator): shown as escapes like the format characters.
 INVISIBLE_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u180e")
@@ -31,7 +33,7 @@ _SHORT_ESCAPES: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 # Everything outside printable ASCII is a candidate; the category decides. Compiled when
 # a text is not printable ASCII.
-_CANDIDATE = r"[^\x20-\x7e]"
+_CANDIDATE = lazy_pattern(r"[^\x20-\x7e]")
 
 
 def is_unsafe(ch: str) -> bool:
@@ -71,4 +73,4 @@ def terminal_text(text: str) -> str:
     """
     if text.isascii() and text.isprintable():
         return text
-    return re.compile(_CANDIDATE).sub(_replace, text)
+    return _CANDIDATE().sub(_replace, text)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from types import ModuleType
 
 from validator import spec
 from validator.model import Finding
+from validator.patterns import lazy_pattern
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
 
@@ -16,7 +16,7 @@ from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
 # alphabetic top-level domain that is not special-use) are a strict subset of
 # what email-validator accepts; they skip the library, which costs ~100 µs a call.
 # Compiled on the first address a run meets.
-_PLAIN_EMAIL = (
+_PLAIN_EMAIL = lazy_pattern(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,63})"
 )
@@ -42,7 +42,7 @@ def _phonenumbers() -> ModuleType:
 def _plainly_valid_email(address: str) -> bool:
     # email-validator (not strict) takes a local part of any length; the whole
     # address has at most 254 characters.
-    match = re.compile(_PLAIN_EMAIL).fullmatch(address)
+    match = _PLAIN_EMAIL().fullmatch(address)
     if match is None or len(address) > 254 or "--" in address.partition("@")[2]:
         return False
     return match.group(1).lower() not in _special_use_tlds()
@@ -65,11 +65,11 @@ def email_problem(address: str) -> str | None:
 
 
 #: What people write between a number's digits; compiled for a number not plainly E.164.
-_PHONE_SEPARATORS = r"[\s().\-/]"
+_PHONE_SEPARATORS = lazy_pattern(r"[\s().\-/]")
 
 
 #: A number in plain E.164 form; compiled on the first number a run meets.
-_E164 = r"\+([1-9][0-9]{4,16})"
+_E164 = lazy_pattern(r"\+([1-9][0-9]{4,16})")
 
 
 @lru_cache(maxsize=1024)
@@ -105,7 +105,7 @@ def phone_problem(number: str) -> str | None:
     text = number.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
-    plain = re.compile(_E164).fullmatch(text)
+    plain = _E164().fullmatch(text)
     if plain is not None and _plainly_possible_e164(plain.group(1)):
         return None
     # Otherwise the full parse decides (it also strips a national prefix written after
@@ -119,7 +119,7 @@ def phone_problem(number: str) -> str | None:
         if not phonenumbers.is_possible_number(parsed):
             return "not a possible number for its country code"
         return None
-    digits = re.compile(_PHONE_SEPARATORS).sub("", text)
+    digits = _PHONE_SEPARATORS().sub("", text)
     if not digits.isascii() or not digits.isdigit():
         return "it holds characters that are not digits or separators"
     if not 5 <= len(digits) <= 15:

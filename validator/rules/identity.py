@@ -12,13 +12,14 @@ from validator.build import derived_ranstr
 from validator.engine.lazy import LazyFinding
 from validator.keyring import find_secret
 from validator.model import Finding, Fix
+from validator.patterns import lazy_pattern
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, value_span
 from validator.signature import sign
 
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 #: Hex digits of any case, for a wrong sbs_mm; compiled when one is met.
-_HEX = r"[0-9A-Fa-f]+"
+_HEX = lazy_pattern(r"[0-9A-Fa-f]+")
 
 
 def _diagnosis_headline(context: LinkContext, sbs_mm: str) -> str | None:
@@ -283,7 +284,7 @@ class WeakRanstr(Rule):
 def _shape_problem(value: str) -> str:
     if not value:
         return "sbs_mm is empty"
-    if re.compile(_HEX).fullmatch(value):
+    if _HEX().fullmatch(value):
         length = len(value)
         if length == 32:
             return "sbs_mm has upper-case hex digits; MD5 output must be 32 lower-case hex"

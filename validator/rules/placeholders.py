@@ -7,13 +7,15 @@ report the same text a second time (DL004 for the app id).
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from urllib.parse import unquote
+
+from validator.patterns import lazy_pattern
 
 # The two patterns are compiled on first use: verbose alternations take milliseconds to
 # compile, and most runs meet no text that could hold a placeholder. Each ends on its
 # last token, not on a comment or blank, so that no edit of its end goes unseen.
-_PLACEHOLDER = (
+_PLACEHOLDER = lazy_pattern(
     r"""
       \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}     # {{sbs}}, {{ user.id }}
     | \$\{\s*[A-Za-z_][\w.\-]*\s*\}       # ${sbs}
@@ -22,13 +24,9 @@ _PLACEHOLDER = (
     | %%[A-Za-z_]\w*%%                    # %%SBS%%
     | \bYOUR_[A-Z0-9_]*[A-Z0-9]           # YOUR_APP_ID
     # :chatid, a route parameter left as is:
-    | ^:[A-Za-z_]\w*$"""
+    | ^:[A-Za-z_]\w*$""",
+    re.VERBOSE,
 )
-
-
-@cache
-def _placeholder_pattern() -> re.Pattern[str]:
-    return re.compile(_PLACEHOLDER, re.VERBOSE)
 
 
 def find_placeholder(text: str) -> str | None:
@@ -42,7 +40,7 @@ def find_placeholder(text: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _find_placeholder(text: str) -> str | None:
-    pattern = _placeholder_pattern()
+    pattern = _PLACEHOLDER()
     match = pattern.search(text)
     if match is None and "%" in text:
         match = pattern.search(unquote(text))
@@ -53,7 +51,7 @@ def is_placeholder(text: str) -> bool:
     return find_placeholder(text) is not None
 
 
-_RAW_PLACEHOLDER = (
+_RAW_PLACEHOLDER = lazy_pattern(
     r"""
       \{\{\s*[A-Za-z_][\w.\-]*\s*\}\}
     | \$\{\s*[A-Za-z_][\w.\-]*\s*\}
@@ -63,24 +61,15 @@ _RAW_PLACEHOLDER = (
     | <[A-Za-z_][\w.\-]*>
     | %3C[A-Za-z_][\w.\-]*%3E
     | %%[A-Za-z_]\w*%%
-    | \bYOUR_[A-Z0-9_]*[A-Z0-9]"""
+    | \bYOUR_[A-Z0-9_]*[A-Z0-9]""",
+    re.VERBOSE | re.IGNORECASE,
 )
-
-
-@cache
-def _raw_placeholder_pattern() -> re.Pattern[str]:
-    return re.compile(_RAW_PLACEHOLDER, re.VERBOSE | re.IGNORECASE)
 
 
 _HINTS = ("{", "<", "%%", "%7B", "%7b", "%3C", "%3c", "YOUR_", "your_")
 
 
-_PERCENT_HINT = r"%(?:%|7[Bb]|3[AaCc]|25|5[Ff])"
-
-
-@cache
-def _percent_hint_pattern() -> re.Pattern[str]:
-    return re.compile(_PERCENT_HINT)
+_PERCENT_HINT = lazy_pattern(r"%(?:%|7[Bb]|3[AaCc]|25|5[Ff])")
 
 
 def may_hold_placeholder(text: str) -> bool:
@@ -96,7 +85,7 @@ def may_hold_placeholder(text: str) -> bool:
         or "your" in text
         or "=:" in text
         or "/:" in text
-        or ("%" in text and _percent_hint_pattern().search(text) is not None)
+        or ("%" in text and _PERCENT_HINT().search(text) is not None)
     )
 
 
@@ -104,4 +93,4 @@ def find_raw_placeholders(text: str) -> list[tuple[int, int]]:
     """Spans of placeholders written anywhere in raw URL text (percent-encoded or not)."""
     if not any(hint in text for hint in _HINTS):
         return []
-    return [match.span() for match in _raw_placeholder_pattern().finditer(text)]
+    return [match.span() for match in _RAW_PLACEHOLDER().finditer(text)]
