@@ -154,6 +154,35 @@ def test_a_lazy_pattern_compiles_when_a_run_needs_it(tmp_path: Path) -> None:
     assert "validator.resolve._TAG" in _compiled_lazy_patterns(link, tmp_path)
 
 
+#: The dataclasses a check of a healthy link defines: each generates its methods with
+#: ``exec`` at import (a few million instructions), so the values made for every link
+#: that nothing outside the package sees are named tuples or plain classes instead.
+DATACLASSES_ON_THE_CHECK_PATH = {
+    "validator.model.Fix", "validator.model.Finding", "validator.model.Outcome",
+    "validator.model.Report", "validator.config.Config", "validator.keyring.Keyring",
+}
+
+_DATACLASS_PROBE = """
+import contextlib, io, json, sys
+sys.argv = ["directlink", "check", sys.argv[1]]
+from validator.cli import main
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    main()
+defined = {f"{value.__module__}.{value.__qualname__}"
+           for name, module in list(sys.modules.items()) if name.startswith("validator")
+           for value in vars(module).values()
+           if isinstance(value, type) and "__dataclass_fields__" in vars(value)
+           and value.__module__ == name}
+sys.__stdout__.write(json.dumps(sorted(defined)))
+"""
+
+
+def test_check_of_a_healthy_link_defines_only_the_public_dataclasses(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", _DATACLASS_PROBE, HEALTHY], capture_output=True,
+                          text=True, cwd=tmp_path, check=True)
+    assert set(json.loads(done.stdout)) <= DATACLASSES_ON_THE_CHECK_PATH
+
+
 def test_the_lazy_modules_load_when_a_run_needs_them(tmp_path: Path) -> None:
     """The same modules do load where the run uses them: the probe can see an import."""
     (tmp_path / "directlink.toml").write_text('select = ["ALL"]\n', encoding="utf-8")

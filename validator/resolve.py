@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from validator import spec
 from validator.model import DirectLink, Identity, LanguageSource, Outcome, Span, View
@@ -61,9 +61,11 @@ def normalise_language(tag: str, languages: tuple[str, ...]) -> str | None:
     return primary if primary in languages else None
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageChoice:
-    """The language a client shows the page in, where the choice came from, and what it assumed."""
+class LanguageChoice(NamedTuple):
+    """The language a client shows the page in, where the choice came from, and what it assumed.
+
+    A named tuple, as the other values made for every link are (cheap to define at import).
+    """
 
     language: str
     source: LanguageSource
@@ -160,8 +162,7 @@ def _choose_language_of(
 # The SDK's reading of the query ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class SdkReading:
+class SdkReading(NamedTuple):
     """The query as the native SDK reads it: last value per key, or a rejection."""
 
     values: Mapping[str, str]

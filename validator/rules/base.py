@@ -10,7 +10,6 @@ generated from these attributes.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from validator.model import (
@@ -32,36 +31,52 @@ if TYPE_CHECKING:
     from validator.resolve import SdkReading
 
 
-@dataclass(slots=True)
 class LinkContext:
-    """Everything a rule may look at for one link. Rules never re-parse."""
+    """Everything a rule may look at for one link. Rules never re-parse.
 
-    link: DirectLink
-    config: Config
-    #: The secret of this link's app, where one is known.
-    secret: Secret | None
-    outcomes: Mapping[str, Outcome]
-    sdk: SdkReading
-    #: Every secret the caller gave (for DL309: another app's secret leaking counts too).
-    known_secrets: tuple[Secret, ...] = ()
-    #: The first parameter of each name (the one the page reads), built once per link.
-    first_params: dict[str, Param] = field(default_factory=dict)
-    #: Parameter names present and facts (see :mod:`validator.rules.signals`).
-    signals: frozenset[str] = frozenset()
+    A plain class with slots (made once per link; rules read it, nothing compares
+    or prints it), so that defining it costs no generated methods at import.
+    """
 
-    def __post_init__(self) -> None:
-        if not self.first_params:
-            for param in self.link.params:
-                self.first_params.setdefault(param.name, param)
-        if not self.signals:
-            self.signals = link_signals(
-                self.link,
-                self.first_params,
-                self.config,
-                secret_known=self.secret is not None or bool(self.known_secrets),
-                same_in_sdk=self.sdk.same_as_browser,
-                identity=self.outcomes["browser"].identity,
-            )
+    __slots__ = (
+        "config", "first_params", "known_secrets", "link", "outcomes", "sdk", "secret", "signals"
+    )
+
+    def __init__(
+        self,
+        link: DirectLink,
+        config: Config,
+        secret: Secret | None,
+        outcomes: Mapping[str, Outcome],
+        sdk: SdkReading,
+        known_secrets: tuple[Secret, ...] = (),
+        first_params: dict[str, Param] | None = None,
+        signals: frozenset[str] = frozenset(),
+    ) -> None:
+        self.link = link
+        self.config = config
+        #: The secret of this link's app, where one is known.
+        self.secret = secret
+        self.outcomes = outcomes
+        self.sdk = sdk
+        #: Every secret the caller gave (for DL309: another app's secret leaking counts too).
+        self.known_secrets = known_secrets
+        #: The first parameter of each name (the one the page reads), built once per link.
+        if first_params is None:
+            first_params = {}
+        if not first_params:
+            for param in link.params:
+                first_params.setdefault(param.name, param)
+        self.first_params = first_params
+        #: Parameter names present and facts (see :mod:`validator.rules.signals`).
+        self.signals = signals or link_signals(
+            link,
+            first_params,
+            config,
+            secret_known=secret is not None or bool(known_secrets),
+            same_in_sdk=sdk.same_as_browser,
+            identity=outcomes["browser"].identity,
+        )
 
     @property
     def browser(self) -> Outcome:
