@@ -400,6 +400,21 @@ def test_without_a_cluster_on_a_local_scheduler(tmp_path: Path) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("segment_bytes", [1, 3000])
+def test_records_in_many_segments_are_collected_in_order(
+    corpus: Path, segment_bytes: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partition's records cut into segments (one record each, or a few) come back whole."""
+    from validator.distributed import partition
+
+    monkeypatch.setattr(partition, "SEGMENT_BYTES", segment_bytes)
+    paths = [corpus / "logs", corpus / "pages"]
+    expected = local_audit(paths, secret=SECRET, secrets=BY_APP)
+    with dask.config.set(scheduler="synchronous"):
+        got = distributed_audit(paths, secret=SECRET, secrets=BY_APP)
+    assert got == expected
+
+
 def test_an_unreachable_scheduler_is_one_clear_error() -> None:
     address = "tcp://127.0.0.1:9"
     expected = re.escape(f"cannot reach the Dask scheduler at {address}")

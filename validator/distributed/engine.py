@@ -12,8 +12,8 @@ default scheduler when there is none):
    DL310 through two shuffles keyed by the ``ranstr`` hash, and the
    cross-link signature diagnosis by sending unexplained mismatches to every
    partition;
-4. **collect**: records come back one partition at a time (the driver's
-   memory stays flat), placed at their absolute lines, into the same spool
+4. **collect**: records come back one segment of a partition at a time
+   (the driver's memory stays flat), placed at their absolute lines, into the same spool
    files and :class:`validator.audit.AuditResult` the local audit returns,
    so every report format works unchanged.
 
@@ -30,7 +30,7 @@ import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import dask
 from dask.delayed import Delayed, delayed
@@ -152,7 +152,7 @@ def dask_audit(
         causes = batch.cross_link_causes(persisted, summaries, placed, settings)
         reuse = batch.ranstr_reuse(persisted, summaries, placed, config)
         announce("collect")
-        spools, opaque = _collect(persisted, placed, causes, spool_dir)
+        spools, opaque = _collect(persisted, summaries, placed, causes, spool_dir)
     except BaseException:
         shutil.rmtree(spool_dir, ignore_errors=True)
         raise
@@ -175,34 +175,34 @@ def dask_audit(
 
 def _collect(
     persisted: Sequence[Any],
+    summaries: Sequence[PartitionSummary],
     placed: Sequence[Shift],
     causes: Mapping[tuple[int, int], Mapping[str, str]],
     spool_dir: str,
 ) -> tuple[list[str], list[list[dict[str, Any]]]]:
     """Write each partition's records, placed by the workers, into its spool file.
 
-    Partitions come in order, the next already on its way while one is
-    written, so the driver holds at most two. Returns the spool files and
-    each partition's opaque links, placed.
+    Segments come in order, the next already on its way while one is
+    written, so the driver holds at most two (about a megabyte each).
+    Returns the spool files and each partition's opaque links, placed.
     """
     by_partition: dict[int, dict[int, Mapping[str, str]]] = {}
     for (owner, record), cause in causes.items():
         by_partition.setdefault(owner, {})[record] = cause
-    rendered = [
-        delayed(partition.render)(task, placed[index], by_partition.get(index, {}))
+    rendered = _fetch_in_order([
+        delayed(partition.render)(task, segment, placed[index], by_partition.get(index, {}))
         for index, task in enumerate(persisted)
-    ]
+        for segment in range(summaries[index].segments)
+    ])
     opaque_lists = dask.compute(*[delayed(_opaque)(task) for task in persisted])
     spools: list[str] = []
     opaque: list[list[dict[str, Any]]] = []
-    for index, data in enumerate(_fetch_in_order(rendered)):
+    for index, summary in enumerate(summaries):
         spool = os.path.join(spool_dir, f"{index:08d}.jsonl")
         spools.append(spool)
         with open(spool, "wb") as stream:
-            unpacker = zlib.decompressobj()
-            for start in range(0, len(data), _WRITE_CHUNK):
-                stream.write(unpacker.decompress(data[start:start + _WRITE_CHUNK]))
-            stream.write(unpacker.flush())
+            for _ in range(summary.segments):
+                _write_decompressed(stream, next(rendered))
         items, numbers = opaque_lists[index]
         opaque.append([
             {**item, "location": place(item["location"], placed[index], number)}
@@ -211,8 +211,16 @@ def _collect(
     return spools, opaque
 
 
-#: Compressed bytes decompressed at a time while a spool file is written.
-_WRITE_CHUNK = 1 << 20
+#: Compressed bytes decompressed at a time while a spool file is written (about ten times
+#: as many come out).
+_WRITE_CHUNK = 1 << 16
+
+
+def _write_decompressed(stream: BinaryIO, data: bytes) -> None:
+    unpacker = zlib.decompressobj()
+    for start in range(0, len(data), _WRITE_CHUNK):
+        stream.write(unpacker.decompress(data[start:start + _WRITE_CHUNK]))
+    stream.write(unpacker.flush())
 
 
 def _opaque(part: PartitionAudit) -> tuple[list[dict[str, Any]], tuple[int, ...]]:

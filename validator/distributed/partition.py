@@ -76,6 +76,21 @@ class Source:
     kind: SourceKind
 
 
+#: Bytes of JSON lines (uncompressed) in one segment of a partition's records: the most the
+#: driver receives in one message when it collects them (about a tenth of it, compressed).
+SEGMENT_BYTES = 8 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of a partition's records, compressed on its own so it can be sent on its own."""
+
+    #: The partition's number (0-based) of the segment's first record.
+    first: int
+    locations: bytes
+    rests: bytes
+
+
 @dataclass(slots=True)
 class PartitionAudit:
     """One partition's checked links, kept on the worker until the driver collects them.
@@ -84,14 +99,15 @@ class PartitionAudit:
     streams (a tenth of the size; Dask spills them to the worker's disk under
     memory pressure): its ``location`` (lines counted from the partition's
     first line) and the rest of the line. Placing a record at its absolute
-    line then rewrites only the small location, never the whole record.
+    line then rewrites only the small location, never the whole record. The
+    streams are cut into segments of about :data:`SEGMENT_BYTES` of lines,
+    which the driver fetches one at a time.
     """
 
     source: Source
     #: The local audit's per-task counts (links, findings, opaque links, ranstr hashes).
     counts: TaskResult
-    locations: bytes
-    rests: bytes
+    segments: tuple[Segment, ...]
     newlines: int = 0
     records_seen: int = 0
     #: For a bag: the record (0-based in the partition) of each checked link.
@@ -104,15 +120,11 @@ class PartitionAudit:
     def record_number(self, number: int) -> int:
         return self.record_numbers[number] if self.record_numbers else 0
 
-    def _parts(self) -> Iterator[tuple[bytes, bytes]]:
-        """Each record's location and rest, decompressed a piece at a time: a partition's
-        records are never all in memory at once (they are ten times their compressed size)."""
-        return zip(_lines(self.locations), _lines(self.rests), strict=True)
-
     def iter_lines(self) -> Iterator[bytes]:
         """Every record's JSON line, as written (lines relative to the partition), in order."""
-        for location, rest in self._parts():
-            yield LOCATION_KEY + location + rest
+        for segment in self.segments:
+            for location, rest in _parts(segment):
+                yield LOCATION_KEY + location + rest
 
     def lines(self) -> list[bytes]:
         """:meth:`iter_lines` as a list."""
@@ -123,16 +135,19 @@ class PartitionAudit:
             record: dict[str, Any] = jsonio.loads(line.decode("utf-8"))
             yield record
 
-    def render(self, shift: Shift, causes: Mapping[int, Mapping[str, str]]) -> bytes:
-        """The records as JSON lines at their absolute places, compressed for the trip.
+    def render(self, segment: int, shift: Shift,
+               causes: Mapping[int, Mapping[str, str]]) -> bytes:
+        """One segment's records as JSON lines at their absolute places, compressed for the
+        trip (``causes`` are by record number in the partition).
 
         Compressed line by line as they are placed: no uncompressed copy of the
-        whole partition is made besides the two decompressed streams.
+        segment is made.
         """
         packer = zlib.compressobj(1)
         chunks: list[bytes] = []
         moved = shift != Shift()
-        for number, (location, rest) in enumerate(self._parts()):
+        part = self.segments[segment]
+        for number, (location, rest) in enumerate(_parts(part), start=part.first):
             if moved:
                 placed = place(jsonio.loads(location.decode("utf-8")), shift,
                                self.record_number(number))
@@ -152,6 +167,12 @@ class PartitionAudit:
 _READ_CHUNK = 1 << 16
 
 
+def _parts(segment: Segment) -> Iterator[tuple[bytes, bytes]]:
+    """Each record's location and rest, decompressed a piece at a time: a segment's records
+    are never all in memory at once (they are ten times their compressed size)."""
+    return zip(_lines(segment.locations), _lines(segment.rests), strict=True)
+
+
 def _lines(compressed: bytes) -> Iterator[bytes]:
     """The newline-terminated lines of a zlib stream, decompressed a chunk at a time
     (as ``zlib.decompress(compressed).split(b"\\n")[:-1]``, without the whole text)."""
@@ -166,14 +187,27 @@ def _lines(compressed: bytes) -> Iterator[bytes]:
 
 
 class _RecordPacker:
-    """Splits records into location and rest as they come, and compresses both streams."""
+    """Splits records into location and rest as they come, and compresses both streams,
+    a segment of :data:`SEGMENT_BYTES` at a time."""
 
     def __init__(self) -> None:
+        self._segments: list[Segment] = []
+        self.count = 0
+        self._start_segment()
+
+    def _start_segment(self) -> None:
         self._locations = zlib.compressobj(1)
         self._rests = zlib.compressobj(1)
         self._location_chunks: list[bytes] = []
         self._rest_chunks: list[bytes] = []
-        self.count = 0
+        self._first = self.count
+        self._size = 0
+
+    def _close_segment(self) -> None:
+        self._location_chunks.append(self._locations.flush())
+        self._rest_chunks.append(self._rests.flush())
+        self._segments.append(Segment(self._first, b"".join(self._location_chunks),
+                                      b"".join(self._rest_chunks)))
 
     def add(self, record: Mapping[str, Any]) -> None:
         line = _dumps(record).encode("utf-8")
@@ -184,11 +218,16 @@ class _RecordPacker:
         self._location_chunks.append(self._locations.compress(location + b"\n"))
         self._rest_chunks.append(self._rests.compress(line[len(prefix):] + b"\n"))
         self.count += 1
+        self._size += len(line) + 1
+        if self._size >= SEGMENT_BYTES:
+            self._close_segment()
+            self._start_segment()
 
-    def finish(self) -> tuple[bytes, bytes]:
-        self._location_chunks.append(self._locations.flush())
-        self._rest_chunks.append(self._rests.flush())
-        return b"".join(self._location_chunks), b"".join(self._rest_chunks)
+    def finish(self) -> tuple[Segment, ...]:
+        """The segments; none where there was no record."""
+        if self.count > self._first:
+            self._close_segment()
+        return tuple(self._segments)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +239,8 @@ class PartitionSummary:
     newlines: int
     records_seen: int
     unexplained: tuple[tuple[int, str, str, str, str | None], ...] = ()
+    #: How many segments the partition's records are in (see :meth:`PartitionAudit.render`).
+    segments: int = 0
 
 
 def _dumps(record: Mapping[str, Any]) -> str:
@@ -243,10 +284,9 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
         numbers.append(number)
     settle(counts, log)
     counts.ranstr_hashes = hashes.tobytes()
-    locations, rests = packer.finish()
     # Record numbers only vary in a bag partition; elsewhere they are all 0 and not kept.
     numbered = any(numbers) or any(opaque_numbers)
-    return PartitionAudit(source, counts, locations, rests, found.newlines, found.records,
+    return PartitionAudit(source, counts, packer.finish(), found.newlines, found.records,
                           tuple(numbers) if numbered else (),
                           tuple(opaque_numbers) if numbered else (), tuple(unexplained))
 
@@ -292,9 +332,10 @@ def _log(message: str, *arguments: object) -> None:
 
 def summarise(partition: PartitionAudit) -> PartitionSummary:
     return PartitionSummary(partition.source, partition.counts, partition.newlines,
-                            partition.records_seen, partition.unexplained)
+                            partition.records_seen, partition.unexplained,
+                            len(partition.segments))
 
 
-def render(partition: PartitionAudit, shift: Shift,
+def render(partition: PartitionAudit, segment: int, shift: Shift,
            causes: Mapping[int, Mapping[str, str]]) -> bytes:
-    return partition.render(shift, causes)
+    return partition.render(segment, shift, causes)
