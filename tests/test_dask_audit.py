@@ -400,6 +400,46 @@ def test_without_a_cluster_on_a_local_scheduler(tmp_path: Path) -> None:
     assert got == expected
 
 
+@pytest.mark.parametrize("block_bytes", [1, 2, 7, 40, 95, 4096])
+@pytest.mark.parametrize("text", [
+    "", "\n", "\n\n\nx\n", f"a {HOST}/demo_app?direct=1&chatid=1\n\n",
+    "".join(f"line {n} {HOST}/demo_app?direct=1&chatid={n}\r\n" * (n % 3) for n in range(9)),
+    f"{HOST}/demo_app?direct=1&chatid=no-final-newline",
+])
+def test_blocks_are_streamed_as_fsspec_cuts_them(
+    tmp_path: Path, text: str, block_bytes: int
+) -> None:
+    """A block read a chunk at a time holds the links and newlines of ``read_block``'s cut."""
+    import fsspec
+    from fsspec.utils import read_block
+
+    from validator.distributed import sources
+    from validator.extract.candidates import LinkFilter
+
+    log = tmp_path / "app.log"
+    log.write_bytes(text.encode("utf-8"))
+    entry = sources.FileEntry(str(log), str(log), "text", local=True)
+    units = sources.plan_units(sources.survey(entry), block_bytes)
+    links, newlines = [], []
+    for unit in units:
+        found = sources.read_unit(unit, LinkFilter(None))
+        links.append([(link.url, link.location.line) for link, _ in found.links])
+        newlines.append(found.newlines)
+    expected_links, expected_newlines = [], []
+    for unit in units:
+        if isinstance(unit, sources.TextBlock):
+            with fsspec.open(unit.entry.url, "rb") as stream:
+                data = read_block(stream, unit.offset, unit.length, delimiter=b"\n")
+        else:
+            data = log.read_bytes()
+        scanned = sources.scan_string(data.decode("utf-8"), path=str(log), kind="text",
+                                      link_filter=LinkFilter(None))
+        expected_links.append([(link.url, link.location.line) for link in scanned])
+        expected_newlines.append(data.count(b"\n") if isinstance(unit, sources.TextBlock) else 0)
+    assert links == expected_links
+    assert newlines == expected_newlines
+
+
 @pytest.mark.parametrize("segment_bytes", [1, 3000])
 def test_records_in_many_segments_are_collected_in_order(
     corpus: Path, segment_bytes: int, monkeypatch: pytest.MonkeyPatch

@@ -25,11 +25,11 @@ import os
 import posixpath
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import fsspec
 from fsspec.core import url_to_fs
-from fsspec.utils import read_block
+from fsspec.utils import seek_delimiter
 
 from validator.extract import MAX_STRUCTURED_BYTES, SkipFile, extract_path, extract_text
 from validator.extract.candidates import LinkFilter
@@ -208,8 +208,8 @@ def plan_units(surveyed: Survey, block_bytes: int = DEFAULT_BLOCK_BYTES) -> list
 
 
 def read_unit(unit: Unit, link_filter: LinkFilter) -> UnitLinks:
-    """The links of one unit, streamed: a block is read at once (it is cut at newlines),
-    a whole file as the local audit reads it."""
+    """The links of one unit, streamed: a block a chunk at a time from its first whole
+    line to the end of its last, a whole file as the local audit reads it."""
     if isinstance(unit, TextBlock):
         return _read_block(unit, link_filter)
     return UnitLinks(_numbered(_read_whole(unit.entry, link_filter)))
@@ -221,12 +221,58 @@ def _numbered(links: Iterator[Found]) -> Iterator[tuple[Found, int]]:
 
 
 def _read_block(block: TextBlock, link_filter: LinkFilter) -> UnitLinks:
-    with fsspec.open(block.entry.url, "rb") as stream:
-        data = read_block(stream, block.offset, block.length, delimiter=b"\n")
+    found = UnitLinks(iter(()))
+    found.links = _numbered(_block_links(block, link_filter, found))
+    return found
+
+
+def _block_links(block: TextBlock, link_filter: LinkFilter, found: UnitLinks) -> Iterator[Found]:
+    """The block's links; once they are read, ``found.newlines`` holds the block's newlines.
+
+    The block starts after the first newline at or after its offset (at the
+    file's start for the first block) and ends after the first newline at or
+    after its nominal end, as :func:`fsspec.utils.read_block` cuts it, but is
+    read a chunk at a time rather than whole.
+    """
     encoding = block.encoding if block.number == 0 else "utf-8"
-    links = scan_stream(io.BytesIO(data), path=block.entry.path, link_filter=link_filter,
-                        encoding=encoding)
-    return UnitLinks(_numbered(links), data.count(b"\n"))
+    with fsspec.open(block.entry.url, "rb") as stream:
+        stream.seek(block.offset)
+        seek_delimiter(stream, b"\n", 1 << 16)
+        start = stream.tell()
+        stream.seek(block.offset + block.length)
+        seek_delimiter(stream, b"\n", 1 << 16)
+        end = stream.tell()
+        stream.seek(start)
+        counted = _CountedRange(stream, end - start)
+        try:
+            yield from scan_stream(cast(BinaryIO, counted), path=block.entry.path,
+                                   link_filter=link_filter, encoding=encoding)
+        finally:
+            # The lines after a failure still count: the next block's lines start after them.
+            counted.drain()
+            found.newlines = counted.newlines
+
+
+class _CountedRange:
+    """The next ``size`` bytes of a stream, read as a stream, counting their newlines."""
+
+    def __init__(self, stream: BinaryIO, size: int) -> None:
+        self._stream = stream
+        self._left = size
+        self.newlines = 0
+
+    def read(self, size: int = -1) -> bytes:
+        wanted = self._left if size < 0 else min(size, self._left)
+        data = self._stream.read(wanted) if wanted > 0 else b""
+        self._left -= len(data)
+        if not data:
+            self._left = 0
+        self.newlines += data.count(b"\n")
+        return data
+
+    def drain(self) -> None:
+        while self.read(1 << 20):
+            pass
 
 
 def _read_whole(entry: FileEntry, link_filter: LinkFilter) -> Iterator[Found]:
