@@ -479,3 +479,20 @@ def test_partition_lines_are_read_a_piece_at_a_time_as_a_whole(
                            packer.flush()])
     assert list(partition._lines(compressed)) == zlib.decompress(compressed).split(b"\n")[:-1]
     assert list(partition._lines(compressed)) == lines
+
+
+def test_dask_weighs_a_partition_by_the_records_it_holds(tmp_path: Path) -> None:
+    """The scheduler moves a partition only where that is worth its size: it must know it."""
+    from dask.sizeof import sizeof
+
+    from validator.config import Config
+    from validator.distributed import partition, sources
+
+    log = tmp_path / "app.log"
+    log.write_text("\n".join(signed("demo_app", n) for n in range(300)), encoding="utf-8")
+    entry = sources.FileEntry(str(log), str(log), "text", local=True)
+    settings = WorkerSettings(Config(), Keyring(SECRET))
+    audited = partition.read_and_audit(sources.WholeFile(entry), settings)
+    held = sum(len(segment.locations) + len(segment.rests) for segment in audited.segments)
+    assert held > 10_000
+    assert sizeof(audited) >= held

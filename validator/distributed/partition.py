@@ -117,6 +117,14 @@ class PartitionAudit:
     #: ``(record, sbs, ranstr, sbs_mm, app id)`` of mismatches no hypothesis explained.
     unexplained: tuple[tuple[int, str, str, str, str | None], ...] = ()
 
+    def __sizeof__(self) -> int:
+        """The bytes the partition holds, as Dask's ``sizeof`` reads them: the scheduler
+        weighs moving a partition to another worker against running its tasks where it is,
+        and the worker's memory manager counts it, by this size."""
+        held = sum(len(segment.locations) + len(segment.rests) for segment in self.segments)
+        numbers = 8 * (len(self.record_numbers) + len(self.opaque_record_numbers))
+        return object.__sizeof__(self) + held + len(self.counts.ranstr_hashes) + numbers
+
     def record_number(self, number: int) -> int:
         return self.record_numbers[number] if self.record_numbers else 0
 
