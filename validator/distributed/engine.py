@@ -189,11 +189,14 @@ def _collect(
     by_partition: dict[int, dict[int, Mapping[str, str]]] = {}
     for (owner, record), cause in causes.items():
         by_partition.setdefault(owner, {})[record] = cause
-    rendered = _fetch_in_order([
-        delayed(partition.render)(task, segment, placed[index], by_partition.get(index, {}))
-        for index, task in enumerate(persisted)
-        for segment in range(summaries[index].segments)
-    ])
+    segments = [(index, segment) for index, summary in enumerate(summaries)
+                for segment in range(summary.segments)]
+    rendered = _fetch_in_order(
+        [delayed(partition.render)(persisted[index], segment, placed[index],
+                                   by_partition.get(index, {}))
+         for index, segment in segments],
+        [persisted[index] for index, _ in segments],
+    )
     opaque_lists = dask.compute(*[delayed(_opaque)(task) for task in persisted])
     spools: list[str] = []
     opaque: list[list[dict[str, Any]]] = []
@@ -227,18 +230,32 @@ def _opaque(part: PartitionAudit) -> tuple[list[dict[str, Any]], tuple[int, ...]
     return part.counts.opaque, part.opaque_record_numbers
 
 
-def _fetch_in_order(tasks: Sequence[Any]) -> Iterator[bytes]:
-    """The computed tasks' values in order, with the next one already on its way."""
+def _fetch_in_order(tasks: Sequence[Any], inputs: Sequence[Any]) -> Iterator[bytes]:
+    """The computed tasks' values in order, with the next one already on its way.
+
+    Each task runs, where it can, on a worker that holds its persisted input
+    (``inputs``, one per task). Dask takes many small tasks on few inputs for
+    the first of a graph and places them anywhere, which would copy a whole
+    partition to another worker to render one segment; the restriction is
+    loose, so a task still runs elsewhere when those workers are gone.
+    """
     client = _client()
     if client is None:
         for task in tasks:
             (value,) = dask.compute(task)
             yield value
         return
-    pending = client.compute(tasks[0]) if tasks else None
+    holders = client.who_has(list(inputs)) if inputs else {}
+
+    def start(index: int) -> Any:
+        workers = list(holders.get(inputs[index].key, ()))
+        return client.compute(tasks[index], workers=workers or None,
+                              allow_other_workers=bool(workers))
+
+    pending = start(0) if tasks else None
     for index in range(len(tasks)):
         current = pending
-        pending = client.compute(tasks[index + 1]) if index + 1 < len(tasks) else None
+        pending = start(index + 1) if index + 1 < len(tasks) else None
         assert current is not None
         data: bytes = current.result()
         current.release()
