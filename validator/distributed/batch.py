@@ -201,30 +201,38 @@ def cross_link_matches(
     0 the other link's ``sbs``, 1 its ``ranstr``, 2 both; the first link of
     the partition that matches is kept.
     """
-    hits: list[tuple[int, int, int, str]] = []
-    records = list(partition.records())
-    links = [parse(record["url"]) for record in records]
+    keyed: list[tuple[int, Mismatch, str, set[str], Any]] = []
     for position, mismatch in enumerate(mismatches):
         secret = settings.keyring.for_app(mismatch.app_id)
-        if secret is None:
-            continue
-        expected = sign(mismatch.sbs, mismatch.ranstr, secret)
-        given = mismatch.given.strip()
-        accepted = {given, given.lower()}
-        for number, link in enumerate(links):
-            if (index, number) == (mismatch.partition, mismatch.record):
+        if secret is not None:
+            given = mismatch.given.strip()
+            keyed.append((position, mismatch, sign(mismatch.sbs, mismatch.ranstr, secret),
+                          {given, given.lower()}, secret))
+    # One link at a time, each tried against the mismatches not matched yet: the first link
+    # that matches a mismatch is the one an outer loop over mismatches would find, and the
+    # partition's records are never all in memory.
+    hits: list[tuple[int, int, int, str]] = []
+    for number, record in enumerate(partition.records()):
+        if not keyed:
+            break
+        link = parse(record["url"])
+        unmatched = []
+        for item in keyed:
+            position, mismatch, expected, accepted, secret = item
+            option = None
+            if (index, number) != (mismatch.partition, mismatch.record):
+                option = _matching_option(mismatch, link.sbs, link.ranstr, expected, accepted,
+                                          secret)
+            if option is None:
+                unmatched.append(item)
                 continue
-            option = _matching_option(mismatch, link.sbs, link.ranstr, expected, accepted,
-                                      secret)
-            if option is not None:
-                location = place(records[number]["location"], shift,
-                                 partition.record_number(number))
-                where = f"{location['path']}:{location['line']}:{location['column']}"
-                if location.get("part"):
-                    where += f" ({location['part']})"
-                hits.append((position, number, option, where))
-                break
-    return hits
+            location = place(record["location"], shift, partition.record_number(number))
+            where = f"{location['path']}:{location['line']}:{location['column']}"
+            if location.get("part"):
+                where += f" ({location['part']})"
+            hits.append((position, number, option, where))
+        keyed = unmatched
+    return sorted(hits)
 
 
 def _matching_option(mismatch: Mismatch, other_sbs: str | None, other_ranstr: str | None,
