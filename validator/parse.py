@@ -17,6 +17,7 @@ from urllib.parse import unquote_to_bytes
 
 from validator import spec
 from validator.model import DirectLink, Param, Span
+from validator.patterns import lazy_pattern
 from validator.query import form_decode
 
 _SPECIAL_AUTHORITY_END = re.compile(r"[/\\?#]")
@@ -38,7 +39,7 @@ _SINGLE_DOT = frozenset({".", "%2e", "%2E"})
 _DOUBLE_DOT = frozenset(
     {"..", ".%2e", ".%2E", "%2e.", "%2E.", "%2e%2e", "%2E%2E", "%2e%2E", "%2E%2e"}
 )
-_IPV4_PART = re.compile(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
+_IPV4_PART = lazy_pattern(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
 
 
 _new_tuple = tuple.__new__
@@ -466,7 +467,7 @@ def _ipv4(domain: str) -> str:
         raise _Failure(f"invalid IPv4 address {domain!r}")
     numbers: list[int] = []
     for label in labels:
-        if not label or not _IPV4_PART.fullmatch(label):
+        if not label or not _IPV4_PART().fullmatch(label):
             raise _Failure(f"invalid IPv4 address {domain!r}")
         if label.startswith("0x"):
             numbers.append(int(label[2:] or "0", 16))
