@@ -59,6 +59,12 @@ SEEDS = [
     f"https://chat.example.com/support/direct/demo_app?direct=1&chatid=s-9&{_signed('u3')}",
     f"{BASE}?direct=1&chatid=c1&customer_remark=vip%20customer&source_title=Shop%2FCart",
     f"{BASE}?direct=1&chatid=c1&lang=en&sbs=u4&sbs_mm={'0' * 32}&ranstr={RANSTR}",
+    # The session mistakes the screen reports itself: DL101, DL102, DL103.
+    f"{BASE}?chatid=c1&lang=pt-BR&{_signed('u5')}",
+    f"{BASE}?chat_id=c%C3%A91&name=Ann",
+    f"{BASE}?direct=true&chatid=c1&lang=en",
+    f"{BASE}?lang=xx&direct=0",
+    f"{BASE}?direct=1&email=ann%40example.com",
 ]
 #: What the hand mutations put at every position of every seed.
 INSERTIONS = ["+", "%", "%2", "%25", "%FF", "&", "=", " ", "#", "{", "YOUR", "0x", "%20", "\t"]

@@ -3,11 +3,13 @@
 One pass over the text decodes a link of the everyday shape
 (``https://host[/base]/direct/<app_id>?name=value&...``: known names, each
 once, values of safe characters and valid escapes) into flat fields, and
-proves from them which rules can fire. For such a link only the identity rules
-(DL307, DL308, DL312, DL313) and two of ``lang`` (DL201, DL202) can: the
-screen returns their findings directly, as :class:`LazyFinding` objects whose
-messages and fixes are built only when read, in a :class:`LazyReport` that
-parses the link and resolves its outcomes only when asked.
+proves from them which rules can fire. For such a link only three session rules
+(DL101 chatid without direct, DL102 direct without chatid, DL103 a direct other
+than 1), the identity rules (DL307, DL308, DL312, DL313) and two of ``lang``
+(DL201, DL202) can: the screen returns their findings directly, as
+:class:`LazyFinding` objects whose messages and fixes are built only when read,
+in a :class:`LazyReport` that parses the link and resolves its outcomes only
+when asked.
 
 The proof is conservative: anything the screen does not positively recognise
 as healthy (a ``+``, a repeated or unknown name, an empty value, an escape that
@@ -30,12 +32,17 @@ from validator.engine.lazy import LazyReport, MessageMaker, lazy_finding
 from validator.keyring import text_spellings
 from validator.last_made import LastMade
 from validator.link_shape import head_app_id, plain_head_end
-from validator.model import SEVERITY_RANK, Finding, Fix, Severity
+from validator.model import SEVERITY_RANK, Finding, Fix, Severity, Span
 from validator.patterns import lazy_pattern
 from validator.query import unescape_bytes
 from validator.resolve import normalise_language
 from validator.rules import RULES
 from validator.rules.customer import email_problem, phone_problem
+from validator.rules.direct import (
+    DIRECT_WITHOUT_CHATID_MESSAGE,
+    BadDirectValue,
+    ChatidWithoutDirect,
+)
 from validator.rules.identity import (
     bearer_message,
     not_checked_message,
@@ -73,7 +80,8 @@ class ScreenPlan:
     """What the screen needs from a configuration, worked out once per configuration."""
 
     __slots__ = (
-        "config", "eligible", "languages", "length_limit", "min_ranstr", "non_canonical_lang",
+        "bad_direct_value", "chatid_without_direct", "config", "direct_without_chatid",
+        "eligible", "languages", "length_limit", "min_ranstr", "non_canonical_lang",
         "not_checked", "rejected", "unsigned", "unsupported_lang", "verified",
     )
 
@@ -92,6 +100,9 @@ class ScreenPlan:
         self.languages = frozenset(config.languages)
         self.length_limit = config.url_length_limit
         self.min_ranstr = config.min_ranstr_length
+        self.chatid_without_direct = "DL101" in codes
+        self.direct_without_chatid = "DL102" in codes
+        self.bad_direct_value = "DL103" in codes
         self.rejected = "DL307" in codes
         self.not_checked = "DL308" in codes
         self.unsigned = "DL312" in codes
@@ -141,7 +152,10 @@ def screen(
         fields[name] = (value, start, start + len(name) + 1, end)
         start = end + 1
     app_id = head_app_id(text, query_start)
-    if not _healthy(fields, plan):
+    # (start, -severity rank, code, finding): finding_order's key, so that sorting the
+    # few entries compares plain tuples (codes differ, so findings are never compared).
+    findings: list[tuple[int, int, str, Finding]] = []
+    if not _session_screened(fields, plan, findings) or not _healthy(fields, plan):
         return None
     app_secret = secrets.get(app_id, secret) if secrets else secret
     if app_secret is not None or known_secrets:
@@ -152,9 +166,6 @@ def screen(
         for known in checked:
             if _may_expose(text, fields, known.reveal()):
                 return None  # DL309 decides
-    # (start, -severity rank, code, finding): finding_order's key, so that sorting the
-    # few entries compares plain tuples (codes differ, so findings are never compared).
-    findings: list[tuple[int, int, str, Finding]] = []
     sbs = fields.get(spec.SBS)
     if sbs is not None:
         sbs_mm = fields[spec.SBS_MM]
@@ -197,17 +208,43 @@ def screen(
                       accept_language, plan.config.languages, fields)
 
 
-def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> bool:
-    """True where no rule but the identity rules can fire on a link with these values."""
+def _session_screened(
+    fields: dict[str, tuple[str, int, int, int]],
+    plan: ScreenPlan,
+    findings: list[tuple[int, int, str, Finding]],
+) -> bool:
+    """Add the findings of DL101..DL103 to ``findings``; False where the full engine decides.
+
+    The screen's values are never empty or blank, so DL105 (an empty chat id) cannot fire;
+    both chat id keys at once (DL104, DL106) are left to the full engine.
+    """
     get = fields.get
     direct = get(spec.DIRECT)
     chatid = get(spec.CHATID)
     alias = get(spec.CHAT_ID_ALIAS)
-    if direct is not None or chatid is not None or alias is not None:
-        # DL101..DL106: direct=1 with exactly one non-blank chat id key.
-        chat = chatid if alias is None else (alias if chatid is None else None)
-        if direct is None or chat is None or direct[0] != spec.DIRECT_VALUE or not chat[0]:
-            return False
+    if chatid is not None and alias is not None:
+        return False
+    key, chat = (spec.CHATID, chatid) if alias is None else (spec.CHAT_ID_ALIAS, alias)
+    if direct is None:
+        if chat is not None and plan.chatid_without_direct:
+            span = (chat[1], chat[3])
+            findings.append(_finding("DL101", span, key, _chatid_without_direct,
+                                     (key, chat[0], span)))
+        return True
+    if direct[0] != spec.DIRECT_VALUE and plan.bad_direct_value:
+        span = (direct[2], direct[3])
+        findings.append(_finding("DL103", span, spec.DIRECT, _bad_direct_value,
+                                 (direct[0], span)))
+    if chat is None and plan.direct_without_chatid:
+        findings.append(_finding("DL102", (direct[1], direct[3]), spec.DIRECT,
+                                 _direct_without_chatid, ()))
+    return True
+
+
+def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> bool:
+    """True where no rule but the session, identity and language rules the screen
+    reports can fire on a link with these values."""
+    get = fields.get
     sbs, sbs_mm, ranstr = get(spec.SBS), get(spec.SBS_MM), get(spec.RANSTR)
     if sbs is not None or sbs_mm is not None or ranstr is not None:
         # DL301..DL306: all three, a lower-case MD5; DL304/DL305: a long, varied ranstr.
@@ -239,6 +276,22 @@ def _finding(
 
 
 # Message makers: the rules' own wording, built on first read -------------------
+
+
+def _chatid_without_direct(key: str, chat_id: str, span: Span) -> tuple[str, Fix | None]:
+    rule = _RULES["DL101"]
+    assert isinstance(rule, ChatidWithoutDirect)
+    return rule.message_and_fix(key, chat_id, span)
+
+
+def _direct_without_chatid() -> tuple[str, Fix | None]:
+    return DIRECT_WITHOUT_CHATID_MESSAGE, None
+
+
+def _bad_direct_value(value: str, span: Span) -> tuple[str, Fix | None]:
+    rule = _RULES["DL103"]
+    assert isinstance(rule, BadDirectValue)
+    return rule.message_and_fix(value, span)
 
 
 def _not_checked(app_id: str) -> tuple[str, Fix | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validator import spec
-from validator.model import Finding
+from validator.model import Finding, Fix, Span
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, drop_param_fix, value_span
 
@@ -38,17 +38,26 @@ class ChatidWithoutDirect(Rule):
         if key is None or link.has(spec.DIRECT):
             return
         param = context.param(key)
-        assert param is not None
+        assert param is not None and link.chat_id is not None
+        message, fix = self.message_and_fix(key, link.chat_id, param.span)
+        yield self.finding(message, param.span, param=key, fix=fix)
+
+    def message_and_fix(self, key: str, chat_id: str, span: Span) -> tuple[str, Fix]:
+        """The message for ``key=chat_id`` (the pair at ``span``) with no ``direct``."""
         fix = self.make_fix(
-            "add direct=1", [((param.span[0], param.span[0]), "direct=1&")], [(spec.DIRECT, "1")]
+            "add direct=1", [((span[0], span[0]), "direct=1&")], [(spec.DIRECT, "1")]
         )
-        yield self.finding(
-            f"{key}={link.chat_id!r} without direct=1: the page ignores the id and opens the "
-            f"home page, not session {link.chat_id!r}",
-            param.span,
-            param=key,
-            fix=fix,
+        return (
+            f"{key}={chat_id!r} without direct=1: the page ignores the id and opens the "
+            f"home page, not session {chat_id!r}",
+            fix,
         )
+
+
+DIRECT_WITHOUT_CHATID_MESSAGE = (
+    "direct is present but no chatid or chat_id says which session to open: "
+    "the page opens its home view"
+)
 
 
 class DirectWithoutChatid(Rule):
@@ -73,12 +82,7 @@ class DirectWithoutChatid(Rule):
             return
         param = context.param(spec.DIRECT)
         assert param is not None
-        yield self.finding(
-            "direct is present but no chatid or chat_id says which session to open: "
-            "the page opens its home view",
-            param.span,
-            param=spec.DIRECT,
-        )
+        yield self.finding(DIRECT_WITHOUT_CHATID_MESSAGE, param.span, param=spec.DIRECT)
 
 
 _MEANT_YES = frozenset({"true", "yes", "on", "y", "t", "01", "１"})
@@ -107,18 +111,16 @@ class BadDirectValue(Rule):
         param = context.param(spec.DIRECT)
         if param is None or param.value == spec.DIRECT_VALUE:
             return
-        meant = param.value.strip().lower()
+        message, fix = self.message_and_fix(param.value, param.value_span)
+        yield self.finding(message, value_span(param), param=spec.DIRECT, fix=fix)
+
+    def message_and_fix(self, value: str, span: Span) -> tuple[str, Fix | None]:
+        """The message for ``direct=value`` (its value at ``span``, empty or not)."""
+        meant = value.strip().lower()
         fix = None
         if meant == spec.DIRECT_VALUE or meant in _MEANT_YES:
-            fix = self.make_fix(
-                "set direct=1", [(param.value_span, spec.DIRECT_VALUE)], [(spec.DIRECT, "1")]
-            )
-        yield self.finding(
-            f"direct={param.value!r} is not exactly 1: the page does not open the session",
-            value_span(param),
-            param=spec.DIRECT,
-            fix=fix,
-        )
+            fix = self.make_fix("set direct=1", [(span, spec.DIRECT_VALUE)], [(spec.DIRECT, "1")])
+        return f"direct={value!r} is not exactly 1: the page does not open the session", fix
 
 
 class ConflictingChatid(Rule):
