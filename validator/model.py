@@ -13,6 +13,11 @@ from typing import Literal, NamedTuple
 
 from validator import spec
 
+#: Makes a named tuple from every one of its fields without the ``__new__`` that
+#: :class:`~typing.NamedTuple` generates in Python: the parser, the screen and
+#: extraction make one per parameter or link, millions in an audit.
+new_named_tuple = tuple.__new__
+
 Span = tuple[int, int]
 Severity = Literal["error", "warning", "info"]
 View = Literal["session", "home"]

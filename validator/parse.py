@@ -16,7 +16,7 @@ from types import MappingProxyType
 from urllib.parse import unquote_to_bytes
 
 from validator import spec
-from validator.model import DirectLink, Param, Span
+from validator.model import DirectLink, Param, Span, new_named_tuple
 from validator.patterns import lazy_pattern
 from validator.query import form_decode
 
@@ -41,8 +41,6 @@ _DOUBLE_DOT = frozenset(
 )
 _IPV4_PART = lazy_pattern(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
 
-
-_new_tuple = tuple.__new__
 
 
 # Every field of a DirectLink, in field order, with its value where nothing is found.
@@ -168,7 +166,7 @@ class _Parser:
             fields["error"] = str(failure)  # is_url stays False
         # The dict is written in field order; building the tuple directly
         # skips the keyword-argument parsing of the generated constructor.
-        return _new_tuple(DirectLink, tuple(fields.values()))
+        return new_named_tuple(DirectLink, tuple(fields.values()))
 
     def structure(self, path_end: int, fields: dict[str, object]) -> None:
         text = self.text
@@ -341,7 +339,7 @@ class _Parser:
                         positions[value_start] if value_start < piece_end else original_end,
                         original_end,
                     )
-                result.append(_new_tuple(Param, fields))
+                result.append(new_named_tuple(Param, fields))
                 if name not in first:
                     first[name] = value
             offset += size + 1

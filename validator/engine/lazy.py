@@ -24,6 +24,7 @@ from validator.model import (
     Report,
     Severity,
     Span,
+    new_named_tuple,
 )
 from validator.signature import Secret
 
@@ -139,7 +140,6 @@ class LazyFinding(Finding):
 
 
 _new = object.__new__
-_tuple_new = tuple.__new__
 
 
 def lazy_finding(
@@ -216,7 +216,7 @@ class LazyReport(Report):
         # Made as plain tuples of the Param type: NamedTuple's own constructor is a Python
         # call, paid for every parameter of every link an audit records.
         params = tuple([
-            _tuple_new(Param, (name, value, text[start:end], start, start + len(name),
+            new_named_tuple(Param, (name, value, text[start:end], start, start + len(name),
                                value_start, end))
             for name, (value, start, value_start, end) in entries
         ])

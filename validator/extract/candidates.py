@@ -17,7 +17,7 @@ from typing import NamedTuple
 from validator import spec
 from validator.extract.unwrap import Opaque, unwrap
 from validator.link_shape import plain_head_end
-from validator.model import DirectLink
+from validator.model import DirectLink, new_named_tuple
 from validator.parse import parse
 
 #: A link longer than this is cut: no browser or mail client keeps more.
@@ -99,7 +99,7 @@ def iter_candidates(text: str, start: int = 0, end: int | None = None) -> Iterat
         if len(written) <= len("https://"):
             continue
         url = _decode_json_escapes(written) if "\\" in written else written
-        yield Candidate(begin, begin + len(written), written, url)
+        yield new_named_tuple(Candidate, (begin, begin + len(written), written, url))
 
 
 class Accepted(NamedTuple):
@@ -152,7 +152,7 @@ class LinkFilter:
     def classify(self, url: str) -> Accepted | Opaque | None:
         """The direct link ``url`` means (unwrapped), an opaque tracker, or None."""
         if self.counts(url):
-            return Accepted(url, (), None)
+            return new_named_tuple(Accepted, (url, (), None))
         result = unwrap(url)
         if isinstance(result, Opaque):
             return result

@@ -17,6 +17,7 @@ from typing import BinaryIO
 from validator.extract.candidates import MAX_LINK_CHARS, Accepted, LinkFilter, iter_candidates
 from validator.extract.model import ExtractedLink, Location, OpaqueLink, SourceKind
 from validator.extract.unwrap import Opaque
+from validator.model import new_named_tuple
 
 CHUNK_BYTES = 1 << 20
 Found = ExtractedLink | OpaqueLink
@@ -112,8 +113,9 @@ def found(
     if isinstance(verdict, Opaque):
         return OpaqueLink(url, location, verdict.tracker)
     assert isinstance(verdict, Accepted)
-    return ExtractedLink(verdict.url, location, verdict.wrappers, verdict.wrapped_url,
-                         verbatim and not verdict.wrappers, link_filter.parsed(verdict.url))
+    url, wrappers, wrapped_url = verdict
+    return new_named_tuple(ExtractedLink, (url, location, wrappers, wrapped_url,
+                                           verbatim and not wrappers, link_filter.parsed(url)))
 
 
 def scan_string(
@@ -178,7 +180,7 @@ def scan_stream(
         hold = len(text) if final else _hold_point(text)
         for candidate in iter_candidates(text, 0, hold):
             at_line, at_column = tracker.at(candidate.start)
-            location = Location(path, at_line, at_column, kind)
+            location = new_named_tuple(Location, (path, at_line, at_column, kind, None, None))
             verbatim = candidate.written == candidate.url
             result = found(candidate.url, location, link_filter, verbatim)
             if result is not None:
