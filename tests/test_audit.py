@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from audit_fixtures import BASE, SECRET, write_tree
@@ -140,6 +141,36 @@ def test_a_signature_made_with_another_links_values_is_diagnosed(tmp_path: Path)
     assert records[1]["signature_cause"]["hypothesis"] == "other-link-values"  # type: ignore[index]
     [group] = summary["signature_groups"]  # type: ignore[misc]
     assert (group["cause"], group["count"]) == ("other-link-values", 1)
+
+
+@pytest.mark.parametrize("filler", [10, 600])
+def test_a_split_file_diagnoses_as_a_whole_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, filler: int
+) -> None:
+    """A mismatch just after a cut is tried against the links before the cut, however far
+    back they are (600 filler lines: beyond the first read-back)."""
+    from validator.audit import worker
+    from validator.signature import sign
+
+    lines = []
+    for n in range(60):
+        shared = f"Rr1Aa2Bb3Cc{n:05d}"
+        # The template signed each customer with the ranstr of the link before.
+        lines.append(f"{BASE}?direct=1&chatid=a{n}&sbs=cust-{n}"
+                     f"&sbs_mm={sign(f'cust-{n}', shared, SECRET)}&ranstr={shared}")
+        lines.extend(f"{n} filler line without a link" for _ in range(filler))
+        lines.append(f"{BASE}?direct=1&chatid=b{n}&sbs=cust-b{n}"
+                     f"&sbs_mm={sign(f'cust-b{n}', shared, SECRET)}&ranstr=Zz9Yy8Xx7Ww{n:05d}")
+    (tmp_path / "sent.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    whole, _ = records_of(tmp_path, secret=SECRET, jobs=1)
+    causes = [record.get("signature_cause") for record in whole]
+    assert causes[1::2] == [{"hypothesis": "other-link-values", "headline": ANY}] * 60
+    monkeypatch.setattr(audit_tasks, "SPLIT_BYTES", 2048)
+    monkeypatch.setattr(worker, "LEAD_IN_BYTES", 512)
+    tasks = list(audit_tasks.split(str(tmp_path / "sent.log"), "text", 0, str(tmp_path)))
+    assert len(tasks) > 10
+    split, _ = records_of(tmp_path, secret=SECRET, jobs=1)
+    assert split == whole
 
 
 def test_summary_counts_match_the_records(tmp_path: Path) -> None:

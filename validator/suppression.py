@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, BinaryIO
 
 import pathspec
@@ -80,15 +81,29 @@ def find_markers(lines: Iterable[tuple[int, str]], kind: str) -> list[Marker]:
 
 
 def read_markers(path: str, kind: str) -> list[Marker]:
-    """The suppression comments of the file at ``path`` (read as bytes, a block at a time)."""
+    """The suppression comments of the file at ``path`` (read as bytes, a block at a time).
+
+    A process reads a file once, however many ranges of it it checks (a split
+    file's every range needs the file-level comments): the file's size and
+    modification time are part of what is remembered.
+    """
     if kind == "qr":
         return []
+    try:
+        status = os.stat(path)
+    except OSError:
+        return []
+    return list(_markers_of(path, kind, status.st_size, status.st_mtime_ns))
+
+
+@lru_cache(maxsize=16)
+def _markers_of(path: str, kind: str, size: int, mtime_ns: int) -> tuple[Marker, ...]:
     try:
         with open(path, "rb") as stream:
             found = list(marker_lines(stream))
     except OSError:
-        return []
-    return find_markers(found, kind)
+        return ()
+    return tuple(find_markers(found, kind))
 
 
 def marker_lines(stream: BinaryIO, block_bytes: int = 1 << 20) -> Iterator[tuple[int, str]]:

@@ -4,19 +4,22 @@ Each task writes its checked links as JSON lines into a spool file of its own
 and sends back only its counts (a :class:`TaskResult`), so memory stays flat
 however many links there are. A signature mismatch is diagnosed against the
 :data:`BATCH_WINDOW` links before it in the same file (hypothesis
-``other-link-values``). The Dask engine (:mod:`validator.distributed`)
-checks its partitions with the same functions.
+``other-link-values``), across the cuts of a split file too
+(:class:`LinkWindow`), so the diagnosis does not depend on where a file was
+cut. The Dask engine (:mod:`validator.distributed`) checks its partitions with
+the same functions.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import zlib
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from validator import spec
 from validator.audit.tasks import Task
@@ -37,6 +40,10 @@ from validator.suppression import Suppressions
 
 #: Links just before a mismatching one (same file) tried by the cross-link diagnosis.
 BATCH_WINDOW = 32
+#: How far before its cut a range of a split file looks for the links of its window:
+#: at first, and at most (a file with fewer links than that is not read back further).
+LEAD_IN_BYTES = 64 * 1024
+MAX_LEAD_IN_BYTES = 8 * 1024 * 1024
 SIGNATURE_CODES = frozenset({"DL306", "DL307"})
 #: Records are about a kilobyte each: written a megabyte at a time, not eight kilobytes.
 SPOOL_BUFFER_BYTES = 1 << 20
@@ -146,7 +153,8 @@ def run_task(task: Task) -> TaskResult:
     hashes = array("q")
     offsets = array("q")
     position = 0
-    window: deque[Report] = deque(maxlen=BATCH_WINDOW)
+    window = LinkWindow(_lead_in(task, link_filter, settings)
+                        if task.start > 0 and settings.keyring else None)
     suppressions = (None if settings.suppressions is None else
                     settings.suppressions.for_file(task.path, task.kind,
                                                    whole_file=task.end is None))
@@ -177,6 +185,76 @@ def run_task(task: Task) -> TaskResult:
         result.suppressed = suppressions.suppressed
         result.unused_suppressions = suppressions.unused(task.path)
     return result
+
+
+class LinkWindow(Sequence[Report]):
+    """The reports of the :data:`BATCH_WINDOW` links before the one being checked.
+
+    A range cut from the middle of a file is given ``lead_in``, which reads
+    the links just before the cut: it runs the first time a mismatch reads
+    the window while the range has not yet checked enough links of its own
+    (so most ranges never read back).
+    """
+
+    __slots__ = ("_lead_in", "_recent")
+
+    def __init__(self, lead_in: Callable[[], list[Report]] | None = None) -> None:
+        self._recent: deque[Report] = deque(maxlen=BATCH_WINDOW)
+        self._lead_in = lead_in
+
+    def append(self, report: Report) -> None:
+        self._recent.append(report)
+
+    def _reports(self) -> deque[Report]:
+        lead_in = self._lead_in
+        if lead_in is not None:
+            self._lead_in = None
+            if len(self._recent) < BATCH_WINDOW:
+                self._recent = deque([*lead_in(), *self._recent], maxlen=BATCH_WINDOW)
+        return self._recent
+
+    def __len__(self) -> int:
+        return len(self._reports())
+
+    @overload
+    def __getitem__(self, index: int) -> Report: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Report]: ...
+
+    def __getitem__(self, index: int | slice) -> Report | Sequence[Report]:
+        reports = self._reports()
+        return list(reports)[index] if isinstance(index, slice) else reports[index]
+
+    def __iter__(self) -> Iterator[Report]:
+        return iter(self._reports())
+
+
+def _lead_in(task: Task, link_filter: LinkFilter,
+             settings: AuditSettings) -> Callable[[], list[Report]]:
+    """What reads the reports of the last :data:`BATCH_WINDOW` links before ``task``'s range:
+    from :data:`LEAD_IN_BYTES` before the cut, four times further each time too few are
+    found, up to :data:`MAX_LEAD_IN_BYTES` or the start of the file."""
+
+    def read() -> list[Report]:
+        reach = LEAD_IN_BYTES
+        while True:
+            begin = max(0, task.start - reach)
+            with open(task.path, "rb") as stream:
+                stream.seek(begin)
+                data = stream.read(task.start - begin)
+            if begin > 0:
+                # From the first whole line on: the range before the cut ends at a line end.
+                data = data[data.find(b"\n") + 1:] if b"\n" in data else b""
+            found = [item for item in scan_stream(io.BytesIO(data), path=task.path,
+                                                  link_filter=link_filter,
+                                                  encoding=task.encoding or "utf-8")
+                     if isinstance(item, ExtractedLink)]
+            if len(found) >= BATCH_WINDOW or begin == 0 or reach >= MAX_LEAD_IN_BYTES:
+                return [_check(item, settings) for item in found[-BATCH_WINDOW:]]
+            reach = min(reach * 4, MAX_LEAD_IN_BYTES)
+
+    return read
 
 
 def settle(result: TaskResult, log: ReadLog) -> None:
@@ -244,10 +322,14 @@ def checked_record(item: ExtractedLink, settings: AuditSettings,
     return record, report
 
 
+def _check(item: ExtractedLink, settings: AuditSettings) -> Report:
+    return check_parsed(item.url, item.parsed, secret=settings.keyring.default,
+                        secrets=settings.keyring.per_app, config=settings.config)
+
+
 def _check_record(item: ExtractedLink, settings: AuditSettings,
                   window: Sequence[Report]) -> tuple[RecordJSON, Report]:
-    report = check_parsed(item.url, item.parsed, secret=settings.keyring.default,
-                          secrets=settings.keyring.per_app, config=settings.config)
+    report = _check(item, settings)
     record = LinkRecord.extracted(item, report)
     record.signature_cause = _signature_cause(report, settings.keyring, window)
     if settings.render_text and report.findings:
