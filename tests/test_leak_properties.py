@@ -80,11 +80,13 @@ def boilerplate() -> str:
     left out rather than called a leak.
     """
     plain = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=plain-1&lang=en"
-    outputs = [run(["check", "--format", output_format, plain], "unused-secret-1")
+    # And one with findings and fixes: the words a finding is written with (``client``...).
+    faulty = "https://visitorchat.twt.com/direct/demo_app?chatid=plain-2&lang=pt-BR"
+    outputs = [run(["check", "--format", output_format, plain, faulty], "unused-secret-1")
                for output_format in CHECK_FORMATS]
     with tempfile.TemporaryDirectory() as folder:
         links = Path(folder) / "links.txt"
-        links.write_text(f"{plain}\n", encoding="utf-8")
+        links.write_text(f"{plain}\n{faulty}\n", encoding="utf-8")
         for output_format in AUDIT_FORMATS:
             report = Path(folder) / f"report.{output_format}"
             run(["audit", str(links), "--jobs", "1", "--format", output_format,
