@@ -42,7 +42,6 @@ _DOUBLE_DOT = frozenset(
 _IPV4_PART = lazy_pattern(r"(0[xX][0-9A-Fa-f]*|0[0-7]*|[1-9][0-9]*)")
 
 
-
 # Every field of a DirectLink, in field order, with its value where nothing is found.
 _DEFAULT_FIELDS: dict[str, object] = {
     "input": "",
