@@ -171,7 +171,7 @@ def test_a_lazy_pattern_compiles_when_a_run_needs_it(tmp_path: Path) -> None:
 #: that nothing outside the package sees are named tuples or plain classes instead.
 DATACLASSES_ON_THE_CHECK_PATH = {
     "validator.model.Fix", "validator.model.Finding", "validator.model.Outcome",
-    "validator.model.Report", "validator.config.Config", "validator.keyring.Keyring",
+    "validator.model.Report", "validator.config.Config",
 }
 
 _DATACLASS_PROBE = """

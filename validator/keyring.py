@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
@@ -88,14 +88,38 @@ def _decodings(text: str) -> Iterator[str]:
                 yield decoded
 
 
-@dataclass(frozen=True, eq=False)
 class Keyring:
     """The secrets of one run: ``default`` for every app, ``per_app`` by app id, and
-    ``candidates`` (label to secret) that are known but sign no app."""
+    ``candidates`` (label to secret) that are known but sign no app.
 
-    default: Secret | None = None
-    per_app: Mapping[str, Secret] = field(default_factory=dict)
-    candidates: Mapping[str, Secret] = field(default_factory=dict)
+    Immutable and compared by identity, as a frozen dataclass with ``eq=False``
+    would be, but written out: a dataclass generates its methods with ``exec``
+    when it is defined, which every start of the command would pay for.
+    """
+
+    default: Secret | None
+    per_app: Mapping[str, Secret]
+    candidates: Mapping[str, Secret]
+
+    def __init__(
+        self,
+        default: Secret | None = None,
+        per_app: Mapping[str, Secret] | None = None,
+        candidates: Mapping[str, Secret] | None = None,
+    ) -> None:
+        object.__setattr__(self, "default", default)
+        object.__setattr__(self, "per_app", {} if per_app is None else per_app)
+        object.__setattr__(self, "candidates", {} if candidates is None else candidates)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__qualname__}(default={self.default!r}, "
+                f"per_app={self.per_app!r}, candidates={self.candidates!r})")
 
     @classmethod
     def of(
