@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator import Config, ConfigError, check, load_config
 from validator.cli import cli
-from validator.config import QR_MAX_URL_LENGTH, config_from_mapping, find_config
+from validator.config import (
+    QR_MAX_URL_LENGTH,
+    _may_hold_tool_table,
+    config_from_mapping,
+    find_config,
+)
 from validator.rules.selection import check_selectors, configured_severity, selected_rules
 
 B = "https://visitorchat.twt.com/direct/demo_app"
@@ -88,6 +96,36 @@ def test_a_pyproject_that_cannot_spell_the_table_is_not_parsed(
     _write(tmp_path / "pyproject.toml", text)
     assert find_config(tmp_path) is None
     assert parsed == []
+
+
+#: The text test as patterns (its specification): the word as a whole key, and either
+#: the key after ``tool`` in a dotted key or header, or a ``[tool]`` header or an inline
+#: ``tool = {`` table anywhere.
+_KEY = re.compile(r"(?<![A-Za-z0-9_-])directlink(?![A-Za-z0-9_-])")
+_AFTER_TOOL = re.compile(r"""(?:tool|"tool"|'tool')\s*\.\s*["']?directlink(?![A-Za-z0-9_-])""")
+_TOOL_TABLE = re.compile(
+    r"""^\s*\[\[?\s*(?:tool|"tool"|'tool')\s*\]|(?:tool|"tool"|'tool')\s*=\s*\{""", re.MULTILINE
+)
+_PIECES = ("directlink", "tool", "[", "]", ".", "=", "{", '"', "'", " ", "\n", "\t", "\u00a0",
+           "-", "x", "#", "\r\n", "\\")
+
+
+def _by_patterns(text: str) -> bool:
+    if "\\" in text:
+        return True
+    if _KEY.search(text) is None:
+        return False
+    return _AFTER_TOOL.search(text) is not None or _TOOL_TABLE.search(text) is not None
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_the_text_test_answers_as_its_patterns(text: str) -> None:
+    assert _may_hold_tool_table(text) is _by_patterns(text)
+
+
+@pytest.mark.parametrize("text", TABLE_SPELLINGS + NOT_THE_TABLE)
+def test_the_text_test_answers_as_its_patterns_on_the_examples(text: str) -> None:
+    assert _may_hold_tool_table(text) is _by_patterns(text)
 
 
 def test_a_pyproject_that_may_spell_the_table_is_parsed(

@@ -38,9 +38,9 @@ class _Package(types.ModuleType):
 
 
 sys.modules[__name__].__class__ = _Package
-for _loaded in _NAMED_AS_THEIR_MODULES & set(globals()):  # by the imports above
+for _loaded in _NAMED_AS_THEIR_MODULES & set(globals()):  # by the imports above, if any
     setattr(sys.modules[__name__], _loaded, sys.modules[f"{__name__}.{_loaded}"])
-del _loaded
+globals().pop("_loaded", None)
 
 #: Each public name and the module that defines it.
 _HOMES: dict[str, str] = {

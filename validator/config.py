@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -310,16 +310,71 @@ def _has_tool_table(data: Mapping[str, Any]) -> bool:
 
 
 # What the text of a TOML document without escapes needs for ``[tool.directlink]`` to be
-# in it; the patterns are compiled when a pyproject.toml mentions the word.
-#: The word as a whole key, bare or quoted: no key character either side.
-_DIRECTLINK_KEY = lazy_pattern(r"(?<![A-Za-z0-9_-])directlink(?![A-Za-z0-9_-])")
-#: The word as the key after ``tool`` in a dotted key or a header (``tool . "directlink"``).
-_AFTER_TOOL = lazy_pattern(r"""(?:tool|"tool"|'tool')\s*\.\s*["']?directlink(?![A-Za-z0-9_-])""")
-#: A ``[tool]`` header, or ``tool = {`` (an inline table): where a plain ``directlink``
-#: key could belong to ``tool``.
-_TOOL_TABLE = lazy_pattern(
-    r"""^\s*\[\[?\s*(?:tool|"tool"|'tool')\s*\]|(?:tool|"tool"|'tool')\s*=\s*\{""", re.MULTILINE
-)
+# in it, read with string scans rather than patterns: the repository's own pyproject.toml
+# names the command, and compiling three patterns for it cost every start from its root.
+#: Characters of a bare TOML key: ``directlink`` beside one is part of a longer key.
+_KEY_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_WORD = "directlink"
+
+
+def _found(text: str, word: str) -> Iterator[int]:
+    """Every index where ``word`` starts in ``text``."""
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)
+
+
+def _space_before(text: str, end: int) -> int:
+    """Where the run of whitespace ending at ``end`` starts."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _space_after(text: str, start: int) -> int:
+    """Where the run of whitespace starting at ``start`` ends."""
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start
+
+
+def _tool_names(text: str) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of every ``tool``, ``"tool"`` and ``'tool'`` in ``text``."""
+    for start in _found(text, "tool"):
+        yield start, start + 4
+        if start > 0 and start + 4 < len(text) and text[start - 1] == text[start + 4] in "\"'":
+            yield start - 1, start + 5
+
+
+def _ends_with_tool(text: str, end: int) -> bool:
+    return text.endswith(("tool", '"tool"', "'tool'"), 0, end)
+
+
+def _after_tool(text: str, start: int) -> bool:
+    """``directlink`` at ``start`` is the key after ``tool`` in a dotted key or a header:
+    ``tool . directlink``, or with either name quoted."""
+    if start and text[start - 1] in "\"'":
+        start -= 1
+    dot = _space_before(text, start) - 1
+    return dot >= 0 and text[dot] == "." and _ends_with_tool(text, _space_before(text, dot))
+
+
+def _tool_header_or_inline_table(text: str, start: int, end: int) -> bool:
+    """The ``tool`` name at ``start:end`` opens a ``[tool]`` (or ``[[tool]]``) header at
+    the start of a line, or an inline table ``tool = {``."""
+    after = _space_after(text, end)
+    if text.startswith("=", after) and text.startswith("{", _space_after(text, after + 1)):
+        return True
+    if not text.startswith("]", after):
+        return False
+    bracket = _space_before(text, start) - 1
+    if bracket < 0 or text[bracket] != "[":
+        return False
+    if bracket and text[bracket - 1] == "[":
+        bracket -= 1
+    line = _space_before(text, bracket)
+    return line == 0 or "\n" in text[line:bracket]
 
 
 def _may_hold_tool_table(text: str) -> bool:
@@ -335,11 +390,12 @@ def _may_hold_tool_table(text: str) -> bool:
     """
     if "\\" in text:
         return True
-    if "directlink" not in text or _DIRECTLINK_KEY().search(text) is None:
+    keys = [start for start in _found(text, _WORD)
+            if text[start + len(_WORD):start + len(_WORD) + 1] not in _KEY_CHARACTERS]
+    if not any(start == 0 or text[start - 1] not in _KEY_CHARACTERS for start in keys):
         return False
-    return (
-        _AFTER_TOOL().search(text) is not None
-        or _TOOL_TABLE().search(text) is not None
+    return any(_after_tool(text, start) for start in keys) or any(
+        _tool_header_or_inline_table(text, start, end) for start, end in _tool_names(text)
     )
 
 

@@ -7,7 +7,6 @@ from functools import lru_cache
 from itertools import pairwise
 
 from validator import spec
-from validator.build import derived_ranstr
 from validator.engine.lazy import LazyFinding
 from validator.keyring import find_secret
 from validator.model import Finding, Fix
@@ -52,6 +51,8 @@ def _resign_fix(rule: Rule, context: LinkContext) -> Fix | None:
     edits: list[tuple[str, str | None]] = []
     appended: list[str] = []
     if ranstr_param is None:
+        from validator.build import derived_ranstr  # the builder loads with the first fix
+
         ranstr = derived_ranstr(secret, context.link.input)
         appended.append(f"{spec.RANSTR}={ranstr}")
         edits.append((spec.RANSTR, ranstr))
