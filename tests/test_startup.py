@@ -113,18 +113,7 @@ NOT_COMPILED_ON_THE_CHECK_PATH = (
     ("validator.rules.placeholders", "_PERCENT_HINT"),  # a '%' in the text
     ("validator.redact", "_PII_PAIR"),  # customer data to mask
     ("validator.report.terminal", "_CANDIDATE"),  # text that is not printable ASCII
-    ("validator.keyring", "_ESCAPE"),  # a secret to spell
-    ("validator.redact", "_ESCAPE"),
-    ("validator.query", "_PERCENT_ESCAPE"),  # a '%' in a value
-    ("validator.query", "_BAD_PERCENT"),
     ("validator.parse", "_IPV4_PART"),  # a host that may be IPv4
-    ("validator.rules.signals", "_LOWER_MD5"),  # a signed link
-    ("validator.rules.signals", "_BAD_PERCENT"),  # a '%' in the query
-    ("validator.rules.signals", "UNSAFE_CHARACTER"),  # a link the screen does not pass
-    ("validator.rules.identity", "_LOWER_MD5"),
-    ("validator.rules.encoding", "_BAD_PERCENT"),
-    ("validator.rules.structure", "_APP_ID"),
-    ("validator.engine.screen", "_LOWER_MD5"),
 )
 
 _COMPILED_PROBE = """

@@ -29,7 +29,6 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
-from validator.patterns import lazy_pattern
 from validator.signature import Secret, md5_hex
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ MIN_SUBSTRING_LENGTH = 8
 #: :data:`validator.strategies.DIALECTS`), to spell a secret as they write it.
 _ENCODER_SAFE = ("", "/", "-._~", "-_.!~*'()", "*-._", "-_.", ".-*_", "-._~!$*(),;:@/?",
                  "/:@!$'()*,;~")
-_ESCAPE = lazy_pattern(r"%[0-9A-Fa-f]{2}")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 SecretLike = Secret | str
 
@@ -72,8 +71,8 @@ def text_spellings(text: str) -> frozenset[str]:
         forms.add(quote_plus(data, safe=safe))
     for form in list(forms):
         if "%" in form:
-            forms.add(_ESCAPE().sub(lambda m: m.group(0).lower(), form))
-            forms.add(_ESCAPE().sub(lambda m: m.group(0).upper(), form))
+            forms.add(_ESCAPE.sub(lambda m: m.group(0).lower(), form))
+            forms.add(_ESCAPE.sub(lambda m: m.group(0).upper(), form))
     return frozenset(form for form in forms if form)
 
 

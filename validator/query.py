@@ -9,13 +9,12 @@ every invalid sequence.
 
 from __future__ import annotations
 
+import re
 from binascii import a2b_qp
 from urllib.parse import quote, unquote_to_bytes
 
-from validator.patterns import lazy_pattern
-
-_PERCENT_ESCAPE = lazy_pattern(r"%[0-9A-Fa-f]{2}")
-_BAD_PERCENT = lazy_pattern(r"%(?![0-9A-Fa-f]{2})")
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def unescape_bytes(text: str) -> bytes:
@@ -27,7 +26,7 @@ def unescape_bytes(text: str) -> bytes:
     percent decoder reads ``%XX``, and once every ``=`` of the text is itself written
     ``=3D``, no other ``=`` sequence (a soft line break, ``==``) can occur.
     """
-    if _BAD_PERCENT().search(text) is None:
+    if _BAD_PERCENT.search(text) is None:
         return _unescape_valid(text)
     return unquote_to_bytes(text)
 
@@ -57,7 +56,7 @@ def percent_decode_strict(text: str) -> str | None:
     """
     if "%" not in text:
         return text
-    if _BAD_PERCENT().search(text):
+    if _BAD_PERCENT.search(text):
         return None
     try:
         return _unescape_valid(text).decode("utf-8")
@@ -67,12 +66,12 @@ def percent_decode_strict(text: str) -> str | None:
 
 def has_invalid_percent(text: str) -> bool:
     """True where a ``%`` is not followed by two hex digits."""
-    return "%" in text and _BAD_PERCENT().search(text) is not None
+    return "%" in text and _BAD_PERCENT.search(text) is not None
 
 
 def has_percent_escape(text: str) -> bool:
     """True where the text holds a ``%XX`` escape."""
-    return "%" in text and _PERCENT_ESCAPE().search(text) is not None
+    return "%" in text and _PERCENT_ESCAPE.search(text) is not None
 
 
 def decodes_to_valid_utf8(text: str) -> bool:

@@ -45,7 +45,7 @@ _PII_PAIR = lazy_pattern(
 )
 
 
-_ESCAPE = lazy_pattern(r"%[0-9A-Fa-f]{2}")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 
 
 def _pattern(texts: Iterable[str]) -> re.Pattern[str] | None:
@@ -94,7 +94,7 @@ class Redactor:
             # As a link wrapped in another (a redirect's parameter) writes them.
             for text in exposed:
                 wrapped = quote(text, safe="")
-                texts.update((wrapped, _ESCAPE().sub(lambda m: m.group(0).lower(), wrapped)))
+                texts.update((wrapped, _ESCAPE.sub(lambda m: m.group(0).lower(), wrapped)))
                 # As messages quote a value (repr) and JSON escapes it.
                 import json
 

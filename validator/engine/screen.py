@@ -33,7 +33,6 @@ from validator.keyring import text_spellings
 from validator.last_made import LastMade
 from validator.link_shape import head_app_id, plain_head_end
 from validator.model import SEVERITY_RANK, Finding, Fix, Severity, Span
-from validator.patterns import lazy_pattern
 from validator.query import unescape_bytes
 from validator.resolve import normalise_language
 from validator.rules import RULES
@@ -62,7 +61,7 @@ _QUERY = re.compile(
     r"(?:[A-Za-z0-9._~!$()*,;:@/?=-]++|%[0-9A-Fa-f]{2})++"
     r"(?:&(?:[A-Za-z0-9._~!$()*,;:@/?=-]++|%[0-9A-Fa-f]{2})++)*+"
 )
-_LOWER_MD5 = lazy_pattern(r"[0-9a-f]{32}")
+_LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 
 #: Names the screen accepts: the documented ones and the SDK's that no rule looks at.
 _ACCEPTED = frozenset(
@@ -250,7 +249,7 @@ def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> 
         # DL301..DL306: all three, a lower-case MD5; DL304/DL305: a long, varied ranstr.
         if sbs is None or sbs_mm is None or ranstr is None:
             return False
-        if _LOWER_MD5().fullmatch(sbs_mm[0]) is None or len(ranstr[0]) < plan.min_ranstr:
+        if _LOWER_MD5.fullmatch(sbs_mm[0]) is None or len(ranstr[0]) < plan.min_ranstr:
             return False
         if ranstr_weakness(ranstr[0]) is not None:
             return False

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import unquote
 
 from validator import spec
 from validator.model import DirectLink, Finding, Fix, Param, Span
-from validator.patterns import lazy_pattern
 from validator.query import decodes_to_valid_utf8, encode_component, has_percent_escape
 from validator.resolve import empty_pairs
 from validator.rules import signals
@@ -191,7 +191,7 @@ class MisspelledParam(Rule):
             )
 
 
-_BAD_PERCENT = lazy_pattern(r"%(?![0-9A-Fa-f]{2})")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _exact_positions(param: Param) -> bool:
@@ -219,12 +219,12 @@ class InvalidPercentEncoding(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         link = context.link
-        if link.query is None or _BAD_PERCENT().search(link.query) is None:
+        if link.query is None or _BAD_PERCENT.search(link.query) is None:
             return
         for param in link.params:
             if "%" not in param.raw:
                 continue
-            positions = [m.start() for m in _BAD_PERCENT().finditer(param.raw)]
+            positions = [m.start() for m in _BAD_PERCENT.finditer(param.raw)]
             if not positions:
                 continue
             exact = _exact_positions(param)
@@ -363,7 +363,7 @@ class RawUnsafeCharacters(Rule):
         link = context.link
         text = link.input
         start, end = link.content_span
-        unsafe = [match.start() for match in signals.UNSAFE_CHARACTER().finditer(text, start, end)]
+        unsafe = [match.start() for match in signals.UNSAFE_CHARACTER.finditer(text, start, end)]
         if not unsafe:
             return
         removed = set(link.removed_whitespace)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -15,7 +16,7 @@ from validator.rules import signals
 from validator.rules.base import LinkContext, Rule, value_span
 from validator.signature import sign
 
-_LOWER_MD5 = lazy_pattern(r"[0-9a-f]{32}")
+_LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 #: Hex digits of any case, for a wrong sbs_mm; compiled when one is met.
 _HEX = lazy_pattern(r"[0-9A-Fa-f]+")
 
@@ -318,7 +319,7 @@ class MalformedSbsMm(Rule):
 
     def check(self, context: LinkContext) -> Iterator[Finding]:
         param = context.param(spec.SBS_MM)
-        if param is None or _LOWER_MD5().fullmatch(param.value):
+        if param is None or _LOWER_MD5.fullmatch(param.value):
             return
         # The diagnosis runs when the message is read.
         yield LazyFinding(
@@ -360,7 +361,7 @@ class SignatureMismatch(Rule):
         if context.secret is None or context.browser.identity != "rejected":
             return
         param = context.param(spec.SBS_MM)
-        if param is None or not link.has(spec.RANSTR) or not _LOWER_MD5().fullmatch(param.value):
+        if param is None or not link.has(spec.RANSTR) or not _LOWER_MD5.fullmatch(param.value):
             return
         # The diagnosis and the fix are built when the message is read: an audit
         # of a rotated secret need not run every hypothesis on every link.

@@ -9,12 +9,12 @@ nothing, which is most of them for a healthy link.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from validator import spec
 from validator.model import DirectLink, Param
-from validator.patterns import lazy_pattern
 from validator.rules.placeholders import may_hold_placeholder
 
 NOT_URL = "@not-url"
@@ -57,8 +57,8 @@ EDGE_SPACE = "@edge-space"
 REJECTED = "@rejected"
 UNVERIFIED = "@unverified"
 
-_LOWER_MD5 = lazy_pattern(r"[0-9a-f]{32}")
-_BAD_PERCENT = lazy_pattern(r"%(?![0-9A-Fa-f]{2})")
+_LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PERSONAL = frozenset((spec.SBS, *spec.CUSTOMER_FIELDS))
 _CUSTOMER_FIELDS = frozenset(spec.CUSTOMER_FIELDS)
 _WHITESPACE_SENSITIVE = frozenset(spec.WHITESPACE_SENSITIVE_PARAMS)
@@ -69,7 +69,7 @@ if TYPE_CHECKING:
 #: What a browser percent-encodes: C0 controls, space, ``"'<>{}|\\^`` and DEL onwards;
 #: written as the complement (printable ASCII that is safe), which compiles in a
 #: fraction of a millisecond where the range up to U+10FFFF takes tens.
-UNSAFE_CHARACTER = lazy_pattern(r"[^!#-&(-;=?-\[\]_a-z~]")
+UNSAFE_CHARACTER = re.compile(r"[^!#-&(-;=?-\[\]_a-z~]")
 
 
 def link_signals(
@@ -108,7 +108,7 @@ def link_signals(
     query = link.query or ""
     if "%" in query:
         signals.add(PERCENT)
-        if _BAD_PERCENT().search(query) is not None:
+        if _BAD_PERCENT.search(query) is not None:
             signals.add(BAD_PERCENT)
         for param in link.params:
             if "\ufffd" in param.value or "\ufffd" in param.name:
@@ -121,7 +121,7 @@ def link_signals(
     ):
         signals.add(EMPTY_PAIR)
     start, end = link.content_span
-    if UNSAFE_CHARACTER().search(link.input, start, end) is not None or link.removed_whitespace:
+    if UNSAFE_CHARACTER.search(link.input, start, end) is not None or link.removed_whitespace:
         signals.add(UNSAFE)
     if end - start > config.url_length_limit:
         signals.add(LONG)
@@ -178,4 +178,4 @@ def _signature_shape_issue(link: DirectLink, names: Collection[str]) -> bool:
         return False
     if not all(present):
         return True
-    return _LOWER_MD5().fullmatch(link.sbs_mm or "") is None
+    return _LOWER_MD5.fullmatch(link.sbs_mm or "") is None

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from validator import spec
 from validator.model import Finding, Fix
-from validator.patterns import lazy_pattern
 from validator.rules import signals
 from validator.rules.base import LinkContext, Rule
 from validator.rules.placeholders import is_placeholder
 
-_APP_ID = lazy_pattern(spec.APP_ID_CHARACTERS)
+_APP_ID = re.compile(spec.APP_ID_CHARACTERS)
 
 
 class UnparseableUrl(Rule):
@@ -131,7 +131,7 @@ class BadAppId(Rule):
         if not app_id:
             yield self.finding("the app id after /direct/ is empty", span)
             return
-        if not _APP_ID().fullmatch(app_id):
+        if not _APP_ID.fullmatch(app_id):
             # Also beside DL511 for a placeholder such as {APP_ID}: the page gets this id.
             yield self.finding(
                 f"app id {app_id!r} has characters outside A-Za-z0-9_-", span
