@@ -65,6 +65,12 @@ SEEDS = [
     f"{BASE}?direct=true&chatid=c1&lang=en",
     f"{BASE}?lang=xx&direct=0",
     f"{BASE}?direct=1&email=ann%40example.com",
+    # The signature's shape the screen reports itself: DL302, DL304, DL305.
+    f"{BASE}?direct=1&chatid=c1&ranstr=abc&name=Ann&email=ann%40example.com",
+    f"{BASE}?sbs_mm={'a1' * 16}&ranstr={RANSTR}&lang=en",
+    f"{BASE}?direct=1&chatid=c1&{_signed('u6', ranstr='1700000000000000')}",
+    f"{BASE}?{_signed('u7', ranstr='abcdefghijklmnopq')}&nickname=Bo",
+    f"{BASE}?direct=1&chatid=c1&{_signed('u8', ranstr='x7')}",
 ]
 #: What the hand mutations put at every position of every seed.
 INSERTIONS = ["+", "%", "%2", "%25", "%FF", "&", "=", " ", "#", "{", "YOUR", "0x", "%20", "\t"]

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from validator import Config, check
+from validator import Config, check, parse
 from validator.build import derived_ranstr
 from validator.model import Finding
 from validator.rules.identity import ranstr_weakness
@@ -21,7 +21,14 @@ TAILS = pytest.mark.parametrize("tail", ["", "#top"])
 
 
 def only(url: str, code: str, config: Config | None = None, **kwargs: object) -> list[Finding]:
-    return [f for f in check(url, config=config, **kwargs).findings if f.code == code]  # type: ignore[arg-type]
+    """The findings of ``code`` on ``url``: the same from the screen, which reports some
+    identity rules on links of the everyday shape, and from the rules (a parsed link)."""
+    screened = [f for f in check(url, config=config, **kwargs).findings  # type: ignore[arg-type]
+                if f.code == code]
+    ruled = [f for f in check(parse(url), config=config, **kwargs).findings  # type: ignore[arg-type]
+             if f.code == code]
+    assert screened == ruled
+    return ruled
 
 
 def fix_of(finding: Finding) -> tuple[object, ...] | None:

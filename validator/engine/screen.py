@@ -5,15 +5,17 @@ One pass over the text decodes a link of the everyday shape
 once, values of safe characters and valid escapes) into flat fields, and
 proves from them which rules can fire. For such a link only three session rules
 (DL101 chatid without direct, DL102 direct without chatid, DL103 a direct other
-than 1), the identity rules (DL307, DL308, DL312, DL313) and two of ``lang``
-(DL201, DL202) can: the screen returns their findings directly, as
+than 1), the identity rules (DL302 a signature without sbs, DL304 a short and
+DL305 a weak ranstr, DL307, DL308, DL312, DL313) and two of ``lang`` (DL201,
+DL202) can: the screen returns their findings directly, as
 :class:`LazyFinding` objects whose messages and fixes are built only when read,
 in a :class:`LazyReport` that parses the link and resolves its outcomes only
 when asked.
 
 The proof is conservative: anything the screen does not positively recognise
 as healthy (a ``+``, a repeated or unknown name, an empty value, an escape that
-decodes to ``%`` or U+FFFD, a short or weak ``ranstr``, a doubtful e-mail or
+decodes to ``%`` or U+FFFD, an sbs without its signature, a malformed
+``sbs_mm``, a doubtful e-mail or
 phone number, a placeholder hint, a secret in the text, a configuration with
 host, path or app id constraints, a public context, ...) makes it return None,
 and the full engine (tier two) checks the link. A differential test runs both
@@ -45,8 +47,11 @@ from validator.rules.direct import (
 from validator.rules.identity import (
     bearer_message,
     not_checked_message,
+    orphan_signature_message,
     ranstr_weakness,
+    short_ranstr_message,
     unsigned_fields_message,
+    weak_ranstr_message,
 )
 from validator.rules.language import NonCanonicalLang
 from validator.rules.placeholders import may_hold_placeholder
@@ -81,7 +86,8 @@ class ScreenPlan:
     __slots__ = (
         "bad_direct_value", "chatid_without_direct", "config", "direct_without_chatid",
         "eligible", "languages", "length_limit", "min_ranstr", "non_canonical_lang",
-        "not_checked", "rejected", "unsigned", "unsupported_lang", "verified",
+        "not_checked", "orphan_signature", "rejected", "short_ranstr", "unsigned",
+        "unsupported_lang", "verified", "weak_ranstr",
     )
 
     def __init__(self, config: Config, codes: frozenset[str]) -> None:
@@ -102,6 +108,9 @@ class ScreenPlan:
         self.chatid_without_direct = "DL101" in codes
         self.direct_without_chatid = "DL102" in codes
         self.bad_direct_value = "DL103" in codes
+        self.orphan_signature = "DL302" in codes
+        self.short_ranstr = "DL304" in codes
+        self.weak_ranstr = "DL305" in codes
         self.rejected = "DL307" in codes
         self.not_checked = "DL308" in codes
         self.unsigned = "DL312" in codes
@@ -154,7 +163,8 @@ def screen(
     # (start, -severity rank, code, finding): finding_order's key, so that sorting the
     # few entries compares plain tuples (codes differ, so findings are never compared).
     findings: list[tuple[int, int, str, Finding]] = []
-    if not _session_screened(fields, plan, findings) or not _healthy(fields, plan):
+    if (not _session_screened(fields, plan, findings)
+            or not _signature_screened(fields, plan, findings) or not _healthy(fields)):
         return None
     app_secret = secrets.get(app_id, secret) if secrets else secret
     if app_secret is not None or known_secrets:
@@ -240,19 +250,39 @@ def _session_screened(
     return True
 
 
-def _healthy(fields: dict[str, tuple[str, int, int, int]], plan: ScreenPlan) -> bool:
-    """True where no rule but the session, identity and language rules the screen
-    reports can fire on a link with these values."""
+def _signature_screened(
+    fields: dict[str, tuple[str, int, int, int]],
+    plan: ScreenPlan,
+    findings: list[tuple[int, int, str, Finding]],
+) -> bool:
+    """Add the findings of DL302, DL304 and DL305 to ``findings``; False where the full
+    engine decides: an ``sbs_mm`` that is not a lower-case MD5 (DL306), an ``sbs``
+    without ``sbs_mm`` or ``ranstr`` (DL301, DL303)."""
     get = fields.get
     sbs, sbs_mm, ranstr = get(spec.SBS), get(spec.SBS_MM), get(spec.RANSTR)
-    if sbs is not None or sbs_mm is not None or ranstr is not None:
-        # DL301..DL306: all three, a lower-case MD5; DL304/DL305: a long, varied ranstr.
-        if sbs is None or sbs_mm is None or ranstr is None:
-            return False
-        if _LOWER_MD5.fullmatch(sbs_mm[0]) is None or len(ranstr[0]) < plan.min_ranstr:
-            return False
-        if ranstr_weakness(ranstr[0]) is not None:
-            return False
+    if sbs_mm is not None and _LOWER_MD5.fullmatch(sbs_mm[0]) is None:
+        return False
+    if sbs is not None and (sbs_mm is None or ranstr is None):
+        return False
+    if sbs is None and plan.orphan_signature:
+        orphan, name = (sbs_mm, spec.SBS_MM) if sbs_mm is not None else (ranstr, spec.RANSTR)
+        if orphan is not None:
+            findings.append(_finding("DL302", (orphan[1], orphan[3]), name, _orphan, (name,)))
+    if ranstr is not None:
+        value, span = ranstr[0], (ranstr[2], ranstr[3])
+        if len(value) < plan.min_ranstr and plan.short_ranstr:
+            findings.append(_finding("DL304", span, spec.RANSTR, _short_ranstr,
+                                     (len(value), plan.min_ranstr)))
+        weakness = ranstr_weakness(value)
+        if weakness is not None and plan.weak_ranstr:
+            findings.append(_finding("DL305", span, spec.RANSTR, _weak_ranstr,
+                                     (value, weakness)))
+    return True
+
+
+def _healthy(fields: dict[str, tuple[str, int, int, int]]) -> bool:
+    """True where no rule but those the screen reports can fire on a link with these values."""
+    get = fields.get
     email = get(spec.EMAIL)
     if email is not None and email_problem(email[0]) is not None:
         return False  # DL401
@@ -291,6 +321,18 @@ def _bad_direct_value(value: str, span: Span) -> tuple[str, Fix | None]:
     rule = _RULES["DL103"]
     assert isinstance(rule, BadDirectValue)
     return rule.message_and_fix(value, span)
+
+
+def _orphan(name: str) -> tuple[str, Fix | None]:
+    return orphan_signature_message(name), None
+
+
+def _short_ranstr(length: int, minimum: int) -> tuple[str, Fix | None]:
+    return short_ranstr_message(length, minimum), None
+
+
+def _weak_ranstr(value: str, weakness: str) -> tuple[str, Fix | None]:
+    return weak_ranstr_message(value, weakness), None
 
 
 def _not_checked(app_id: str) -> tuple[str, Fix | None]:

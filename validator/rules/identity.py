@@ -132,11 +132,12 @@ class OrphanSignature(Rule):
         param = context.param(spec.SBS_MM) or context.param(spec.RANSTR)
         if param is None:
             return
-        yield self.finding(
-            f"{param.name} without sbs: there is no customer to sign",
-            param.span,
-            param=param.name,
-        )
+        yield self.finding(orphan_signature_message(param.name), param.span, param=param.name)
+
+
+def orphan_signature_message(name: str) -> str:
+    """DL302's message for ``sbs_mm`` or ``ranstr`` (``name``) without ``sbs``."""
+    return f"{name} without sbs: there is no customer to sign"
 
 
 class MissingRanstr(Rule):
@@ -193,11 +194,13 @@ class ShortRanstr(Rule):
         minimum = context.config.min_ranstr_length
         if param is None or len(param.value) >= minimum:
             return
-        yield self.finding(
-            f"ranstr is {len(param.value)} characters, shorter than the minimum {minimum}",
-            value_span(param),
-            param=spec.RANSTR,
-        )
+        yield self.finding(short_ranstr_message(len(param.value), minimum), value_span(param),
+                           param=spec.RANSTR)
+
+
+def short_ranstr_message(length: int, minimum: int) -> str:
+    """DL304's message for a ``ranstr`` of ``length`` characters."""
+    return f"ranstr is {length} characters, shorter than the minimum {minimum}"
 
 
 @lru_cache(maxsize=4096)
@@ -275,11 +278,13 @@ class WeakRanstr(Rule):
         weakness = ranstr_weakness(param.value)
         if weakness is None:
             return
-        yield self.finding(
-            f"ranstr={param.value!r} is not random: {weakness}",
-            value_span(param),
-            param=spec.RANSTR,
-        )
+        yield self.finding(weak_ranstr_message(param.value, weakness), value_span(param),
+                           param=spec.RANSTR)
+
+
+def weak_ranstr_message(value: str, weakness: str) -> str:
+    """DL305's message for ``ranstr=value`` and what :func:`ranstr_weakness` found."""
+    return f"ranstr={value!r} is not random: {weakness}"
 
 
 def _shape_problem(value: str) -> str:
