@@ -153,7 +153,7 @@ def run_task(task: Task) -> TaskResult:
     hashes = array("q")
     offsets = array("q")
     position = 0
-    window = LinkWindow(_lead_in(task, link_filter, settings)
+    window = LinkWindow(links_before_cut(task, link_filter, settings)
                         if task.start > 0 and settings.keyring else None)
     suppressions = (None if settings.suppressions is None else
                     settings.suppressions.for_file(task.path, task.kind,
@@ -230,8 +230,8 @@ class LinkWindow(Sequence[Report]):
         return iter(self._reports())
 
 
-def _lead_in(task: Task, link_filter: LinkFilter,
-             settings: AuditSettings) -> Callable[[], list[Report]]:
+def links_before_cut(task: Task, link_filter: LinkFilter,
+                     settings: AuditSettings) -> Callable[[], list[Report]]:
     """What reads the reports of the last :data:`BATCH_WINDOW` links before ``task``'s range:
     from :data:`LEAD_IN_BYTES` before the cut, four times further each time too few are
     found, up to :data:`MAX_LEAD_IN_BYTES` or the start of the file."""
@@ -240,9 +240,14 @@ def _lead_in(task: Task, link_filter: LinkFilter,
         reach = LEAD_IN_BYTES
         while True:
             begin = max(0, task.start - reach)
-            with open(task.path, "rb") as stream:
-                stream.seek(begin)
-                data = stream.read(task.start - begin)
+            try:
+                with open(task.path, "rb") as stream:
+                    stream.seek(begin)
+                    data = stream.read(task.start - begin)
+            except OSError:
+                # Gone or unreadable since it was planned: the range's own read says so;
+                # its window starts at the cut.
+                return []
             if begin > 0:
                 # From the first whole line on: the range before the cut ends at a line end.
                 data = data[data.find(b"\n") + 1:] if b"\n" in data else b""
