@@ -177,13 +177,12 @@ def test_a_range_whose_file_is_gone_starts_its_window_at_the_cut(tmp_path: Path)
     from validator.audit.tasks import Task
     from validator.audit.worker import AuditSettings, LinkWindow, links_before_cut
     from validator.config import Config
-    from validator.extract.candidates import LinkFilter
     from validator.keyring import Keyring
 
     gone = Task(3, str(tmp_path / "rotated.log"), "text", str(tmp_path / "spool"),
                 start=4096, end=8192, first_line=90, encoding="utf-8")
     settings = AuditSettings(Config(), Keyring(SECRET), ())
-    window = LinkWindow(links_before_cut(gone, LinkFilter(), settings))
+    window = LinkWindow(links_before_cut(gone, settings))
     assert list(window) == [] and len(window) == 0
 
 

@@ -50,6 +50,7 @@ from validator.audit.tasks import PathResult
 from validator.audit.worker import (
     BATCH_WINDOW,
     AuditSettings,
+    LinkWindow,
     TaskResult,
     checked_record,
     count_link,
@@ -68,6 +69,7 @@ __all__ = [
     "AuditSettings",
     "AuditSummary",
     "BatchIndex",
+    "LinkWindow",
     "PathResult",
     "ProgressCallback",
     "RanstrGroup",

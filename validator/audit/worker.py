@@ -153,7 +153,7 @@ def run_task(task: Task) -> TaskResult:
     hashes = array("q")
     offsets = array("q")
     position = 0
-    window = LinkWindow(links_before_cut(task, link_filter, settings)
+    window = LinkWindow(links_before_cut(task, settings)
                         if task.start > 0 and settings.keyring else None)
     suppressions = (None if settings.suppressions is None else
                     settings.suppressions.for_file(task.path, task.kind,
@@ -230,34 +230,37 @@ class LinkWindow(Sequence[Report]):
         return iter(self._reports())
 
 
-def links_before_cut(task: Task, link_filter: LinkFilter,
-                     settings: AuditSettings) -> Callable[[], list[Report]]:
+def links_before_cut(task: Task, settings: AuditSettings) -> Callable[[], list[Report]]:
     """What reads the reports of the last :data:`BATCH_WINDOW` links before ``task``'s range:
     from :data:`LEAD_IN_BYTES` before the cut, four times further each time too few are
     found, up to :data:`MAX_LEAD_IN_BYTES` or the start of the file."""
 
     def read() -> list[Report]:
-        reach = LEAD_IN_BYTES
-        while True:
-            begin = max(0, task.start - reach)
-            try:
-                with open(task.path, "rb") as stream:
+        # A filter of its own: the range's filter remembers the last link it parsed.
+        link_filter = LinkFilter(settings.hosts or None)
+        try:
+            with open(task.path, "rb") as stream:
+                reach = LEAD_IN_BYTES
+                while True:
+                    begin = max(0, task.start - reach)
                     stream.seek(begin)
                     data = stream.read(task.start - begin)
-            except OSError:
-                # Gone or unreadable since it was planned: the range's own read says so;
-                # its window starts at the cut.
-                return []
-            if begin > 0:
-                # From the first whole line on: the range before the cut ends at a line end.
-                data = data[data.find(b"\n") + 1:] if b"\n" in data else b""
-            found = [item for item in scan_stream(io.BytesIO(data), path=task.path,
-                                                  link_filter=link_filter,
-                                                  encoding=task.encoding or "utf-8")
-                     if isinstance(item, ExtractedLink)]
-            if len(found) >= BATCH_WINDOW or begin == 0 or reach >= MAX_LEAD_IN_BYTES:
-                return [_check(item, settings) for item in found[-BATCH_WINDOW:]]
-            reach = min(reach * 4, MAX_LEAD_IN_BYTES)
+                    if begin > 0:
+                        # From the first whole line on: the range before the cut ends at a
+                        # line end.
+                        data = data[data.find(b"\n") + 1:] if b"\n" in data else b""
+                    found = [item for item in scan_stream(io.BytesIO(data), path=task.path,
+                                                          link_filter=link_filter,
+                                                          encoding=task.encoding or "utf-8")
+                             if isinstance(item, ExtractedLink)]
+                    if len(found) >= BATCH_WINDOW or begin == 0 or reach >= MAX_LEAD_IN_BYTES:
+                        break
+                    reach = min(reach * 4, MAX_LEAD_IN_BYTES)
+        except OSError:
+            # Gone or unreadable since it was planned: the range's own read says so; its
+            # window starts at the cut.
+            return []
+        return [_check(item, settings) for item in found[-BATCH_WINDOW:]]
 
     return read
 

@@ -13,16 +13,15 @@ import logging
 import uuid
 import zlib
 from array import array
-from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from validator import spec
 from validator.audit import (
-    BATCH_WINDOW,
     UNKNOWN_CAUSE,
     AuditSettings,
+    LinkWindow,
     TaskResult,
     checked_record,
     count_link,
@@ -38,7 +37,6 @@ from validator.extract import ReadLog, guarded
 from validator.extract.candidates import LinkFilter
 from validator.extract.model import OpaqueLink, SourceKind
 from validator.keyring import Keyring
-from validator.model import Report
 from validator.record import LOCATION_KEY
 from validator.report import jsonio
 
@@ -270,7 +268,7 @@ def audit_links(found: UnitLinks, source: Source, settings: WorkerSettings) -> P
     opaque_numbers: list[int] = []
     hashes = array("q")
     # The local audit's window: a mismatch is first tried against the links just before it.
-    window: deque[Report] = deque(maxlen=BATCH_WINDOW)
+    window = LinkWindow()
     log = ReadLog()
     for item, number in guarded(found.links, log):
         if isinstance(item, OpaqueLink):
