@@ -153,9 +153,10 @@ def test_a_lazy_pattern_compiles_when_a_run_needs_it(tmp_path: Path) -> None:
     assert "validator.resolve._TAG" in _compiled_lazy_patterns(link, tmp_path)
 
 
-#: The dataclasses a check of a healthy link defines: each generates its methods with
-#: ``exec`` at import (a few million instructions), so the values made for every link
-#: that nothing outside the package sees are named tuples or plain classes instead.
+#: The dataclasses a check of a healthy link defines. A dataclass generates its methods
+#: with ``exec`` at import (a few million instructions each), so the values made for every
+#: link that nothing outside the package sees are named tuples or plain classes, and these
+#: public ones write the methods out (:func:`validator.model.frozen_dataclass_written_out`).
 DATACLASSES_ON_THE_CHECK_PATH = {
     "validator.model.Fix", "validator.model.Finding", "validator.model.Outcome",
     "validator.model.Report", "validator.config.Config",
@@ -167,19 +168,26 @@ sys.argv = ["directlink", "check", sys.argv[1]]
 from validator.cli import main
 with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
     main()
-defined = {f"{value.__module__}.{value.__qualname__}"
+defined = {f"{value.__module__}.{value.__qualname__}": value
            for name, module in list(sys.modules.items()) if name.startswith("validator")
            for value in vars(module).values()
            if isinstance(value, type) and "__dataclass_fields__" in vars(value)
            and value.__module__ == name}
-sys.__stdout__.write(json.dumps(sorted(defined)))
+generated = [f"{name}.{method}" for name, value in defined.items()
+             for method, function in vars(value).items()
+             if getattr(getattr(function, "__wrapped__", function), "__code__", None) is not None
+             and getattr(function, "__wrapped__", function).__code__.co_filename == "<string>"]
+sys.__stdout__.write(json.dumps({"defined": sorted(defined), "generated": generated}))
 """
 
 
 def test_check_of_a_healthy_link_defines_only_the_public_dataclasses(tmp_path: Path) -> None:
+    """And none of them generates a method from text (its code would come from ``<string>``)."""
     done = subprocess.run([sys.executable, "-c", _DATACLASS_PROBE, HEALTHY], capture_output=True,
                           text=True, cwd=tmp_path, check=True)
-    assert set(json.loads(done.stdout)) <= DATACLASSES_ON_THE_CHECK_PATH
+    found = json.loads(done.stdout)
+    assert set(found["defined"]) <= DATACLASSES_ON_THE_CHECK_PATH
+    assert found["generated"] == []
 
 
 def test_the_lazy_modules_load_when_a_run_needs_them(tmp_path: Path) -> None:

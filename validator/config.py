@@ -17,14 +17,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, field
 from functools import cached_property
 from pathlib import Path
+from reprlib import recursive_repr
 from typing import TYPE_CHECKING, Any
 
 from validator import spec
 from validator.limits import LimitExceeded, loads_toml
-from validator.model import SEVERITIES, Severity
+from validator.model import SEVERITIES, Severity, frozen_dataclass_written_out
 from validator.patterns import lazy_pattern
 from validator.textfiles import UnreadableFile, read_text
 
@@ -37,6 +38,8 @@ PYPROJECT_FILE = "pyproject.toml"
 #: URL length limit for links printed as QR codes: beyond ~300 characters the
 #: code needs version 13+ modules that phone cameras read poorly from paper.
 QR_MAX_URL_LENGTH = 300
+
+_set = object.__setattr__
 
 
 class ConfigError(ValueError):
@@ -62,7 +65,7 @@ class ConfigError(ValueError):
         super().__init__(f"{where}: {problem}")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass_written_out()
 class Config:
     """What a project configures about the checks. Hashable, so rule selection is cached."""
 
@@ -96,6 +99,79 @@ class Config:
     #: error found later names the key as the file spells it.
     key_prefix: str = field(default="", compare=False)
 
+    def __init__(
+        self,
+        profile: str = "default",
+        min_ranstr_length: int = spec.MIN_RANSTR_LENGTH,
+        app_id_pattern: str | None = None,
+        allowed_app_ids: tuple[str, ...] = (),
+        allowed_hosts: tuple[str, ...] = (),
+        base_path: str | None = None,
+        select: tuple[str, ...] = (),
+        ignore: tuple[str, ...] = (),
+        extend_select: tuple[str, ...] = (),
+        per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = (),
+        severity_overrides: tuple[tuple[str, Severity], ...] = (),
+        context: str = "private",
+        max_url_length: int | None = None,
+        source: str | None = None,
+        key_prefix: str = "",
+    ) -> None:
+        _set(self, "profile", profile)
+        _set(self, "min_ranstr_length", min_ranstr_length)
+        _set(self, "app_id_pattern", app_id_pattern)
+        _set(self, "allowed_app_ids", allowed_app_ids)
+        _set(self, "allowed_hosts", allowed_hosts)
+        _set(self, "base_path", base_path)
+        _set(self, "select", select)
+        _set(self, "ignore", ignore)
+        _set(self, "extend_select", extend_select)
+        _set(self, "per_file_ignores", per_file_ignores)
+        _set(self, "severity_overrides", severity_overrides)
+        _set(self, "context", context)
+        _set(self, "max_url_length", max_url_length)
+        _set(self, "source", source)
+        _set(self, "key_prefix", key_prefix)
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return self.__class__.__qualname__ + (
+            f"(profile={self.profile!r}, min_ranstr_length={self.min_ranstr_length!r}, "
+            f"app_id_pattern={self.app_id_pattern!r}, allowed_app_ids={self.allowed_app_ids!r}, "
+            f"allowed_hosts={self.allowed_hosts!r}, base_path={self.base_path!r}, "
+            f"select={self.select!r}, ignore={self.ignore!r}, "
+            f"extend_select={self.extend_select!r}, per_file_ignores={self.per_file_ignores!r}, "
+            f"severity_overrides={self.severity_overrides!r}, context={self.context!r}, "
+            f"max_url_length={self.max_url_length!r}, source={self.source!r}, "
+            f"key_prefix={self.key_prefix!r})"
+        )
+
+    def _compared(self) -> tuple[object, ...]:
+        """The fields equality and the hash read: all but ``source`` and ``key_prefix``."""
+        return (
+            self.profile, self.min_ranstr_length, self.app_id_pattern, self.allowed_app_ids,
+            self.allowed_hosts, self.base_path, self.select, self.ignore, self.extend_select,
+            self.per_file_ignores, self.severity_overrides, self.context, self.max_url_length,
+        )
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return self._compared() == other._compared()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if type(self) is Config or name in _CONFIG_FIELDS:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if type(self) is Config or name in _CONFIG_FIELDS:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
     # Cached: the checks read these for every link.
     @cached_property
     def languages(self) -> tuple[str, ...]:
@@ -123,6 +199,12 @@ class Config:
         _validate(config, "command-line options")
         return config
 
+
+_CONFIG_FIELDS = (
+    "profile", "min_ranstr_length", "app_id_pattern", "allowed_app_ids", "allowed_hosts",
+    "base_path", "select", "ignore", "extend_select", "per_file_ignores", "severity_overrides",
+    "context", "max_url_length", "source", "key_prefix",
+)
 
 DEFAULT_CONFIG = Config()
 

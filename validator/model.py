@@ -6,10 +6,11 @@ end exclusive, so output can underline the exact columns a user typed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import FrozenInstanceError, dataclass, fields
+from reprlib import recursive_repr
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar, dataclass_transform
 
 from validator import spec
 
@@ -29,6 +30,52 @@ _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+_T = TypeVar("_T")
+_set = object.__setattr__
+
+#: What ``@dataclass(frozen=True)`` generates, and, with ``slots=True``, adds for pickling.
+_GENERATED = ("__init__", "__repr__", "__eq__", "__hash__", "__setattr__", "__delattr__")
+_GENERATED_FOR_SLOTS = ("__getstate__", "__setstate__")
+
+
+@dataclass_transform(frozen_default=True)
+def frozen_dataclass_written_out(*, slots: bool = False) -> Callable[[type[_T]], type[_T]]:
+    """``@dataclass(frozen=True, slots=slots)`` for a class that writes out the methods
+    the dataclass would generate.
+
+    A frozen dataclass generates six methods with ``exec`` when it is defined
+    (about 0.8 M instructions each), which every start of the command pays for
+    the public values it defines. Written in the class body, they are compiled
+    into its bytecode once. ``@dataclass`` still makes the fields, ``__match_args__``
+    and (with ``slots``) the slots, and ``__dataclass_params__`` says what a frozen
+    dataclass's says, so ``fields()``, ``replace()``, ``asdict()`` and dataclass
+    subclasses treat the class as one. ``tests/test_model_dataclasses.py`` holds each
+    class to the one ``@dataclass`` generates.
+    """
+
+    def decorate(cls: type[_T]) -> type[_T]:
+        written = set(vars(cls))
+        missing = [name for name in (*_GENERATED, *(_GENERATED_FOR_SLOTS if slots else ()))
+                   if name not in written]
+        if missing:
+            raise TypeError(f"{cls.__qualname__} does not write out {', '.join(missing)}")
+        made = dataclass(init=False, repr=False, eq=False, slots=slots)(cls)
+        params: Any = vars(made)["__dataclass_params__"]
+        params.init = params.repr = params.eq = params.frozen = True
+        return made
+
+    return decorate
+
+
+def _getstate(self: Any) -> list[object]:
+    """A slotted frozen dataclass's state: its fields' values in order."""
+    return [getattr(self, field.name) for field in fields(self)]
+
+
+def _setstate(self: Any, state: list[object]) -> None:
+    for field, value in zip(fields(self), state, strict=False):
+        _set(self, field.name, value)
 
 
 class Param(NamedTuple):
@@ -214,7 +261,7 @@ class DirectLink(NamedTuple):
         return self.input[start:end]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass_written_out(slots=True)
 class Fix:
     """A corrected link, and whether applying it cannot change what was meant."""
 
@@ -226,8 +273,53 @@ class Fix:
     #: non-overlapping (as ruff's ``Edit``); applying them gives the fixed link.
     replacements: tuple[tuple[Span, str], ...] = ()
 
+    def __init__(
+        self,
+        description: str,
+        safe: bool,
+        edits: tuple[tuple[str, str | None], ...] = (),
+        replacements: tuple[tuple[Span, str], ...] = (),
+    ) -> None:
+        _set(self, "description", description)
+        _set(self, "safe", safe)
+        _set(self, "edits", edits)
+        _set(self, "replacements", replacements)
 
-@dataclass(frozen=True, slots=True)
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return self.__class__.__qualname__ + (
+            f"(description={self.description!r}, safe={self.safe!r}, edits={self.edits!r}, "
+            f"replacements={self.replacements!r})"
+        )
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.description, self.safe, self.edits, self.replacements) == (
+                other.description, other.safe, other.edits, other.replacements,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.description, self.safe, self.edits, self.replacements))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _FIX_FIELDS:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _FIX_FIELDS:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+_FIX_FIELDS = ("description", "safe", "edits", "replacements")
+
+
+@frozen_dataclass_written_out(slots=True)
 class Finding:
     """What a rule found in a link: code, name, severity, message, where, and any fix."""
 
@@ -241,6 +333,67 @@ class Finding:
     #: The client a finding concerns, where it concerns only one.
     client: Client | None = None
 
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        span: Span | None = None,
+        param: str | None = None,
+        fix: Fix | None = None,
+        client: Client | None = None,
+    ) -> None:
+        _set(self, "code", code)
+        _set(self, "name", name)
+        _set(self, "severity", severity)
+        _set(self, "message", message)
+        _set(self, "span", span)
+        _set(self, "param", param)
+        _set(self, "fix", fix)
+        _set(self, "client", client)
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return self.__class__.__qualname__ + (
+            f"(code={self.code!r}, name={self.name!r}, severity={self.severity!r}, "
+            f"message={self.message!r}, span={self.span!r}, param={self.param!r}, "
+            f"fix={self.fix!r}, client={self.client!r})"
+        )
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.code, self.name, self.severity, self.message, self.span, self.param,
+                self.fix, self.client,
+            ) == (
+                other.code, other.name, other.severity, other.message,
+                other.span, other.param, other.fix, other.client,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((
+            self.code, self.name, self.severity, self.message, self.span, self.param, self.fix,
+            self.client,
+        ))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _FINDING_FIELDS:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _FINDING_FIELDS:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+_FINDING_FIELDS = ("code", "name", "severity", "message", "span", "param", "fix", "client")
+
 
 def finding_order(finding: Finding) -> tuple[int, int, str]:
     """The order a report lists findings in: by position, the worst first, then by code."""
@@ -248,7 +401,7 @@ def finding_order(finding: Finding) -> tuple[int, int, str]:
     return (start, -SEVERITY_RANK[finding.severity], finding.code)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass_written_out(slots=True)
 class Outcome:
     """What the visitor gets when the link is opened in one client."""
 
@@ -264,14 +417,118 @@ class Outcome:
     rejected_reason: str | None = None
     sbs: str | None = None
 
+    def __init__(
+        self,
+        view: View,
+        chat_id: str | None,
+        language: str,
+        language_source: LanguageSource,
+        identity: Identity,
+        customer: Mapping[str, str],
+        assumptions: tuple[str, ...] = (),
+        rejected_reason: str | None = None,
+        sbs: str | None = None,
+    ) -> None:
+        _set(self, "view", view)
+        _set(self, "chat_id", chat_id)
+        _set(self, "language", language)
+        _set(self, "language_source", language_source)
+        _set(self, "identity", identity)
+        _set(self, "customer", customer)
+        _set(self, "assumptions", assumptions)
+        _set(self, "rejected_reason", rejected_reason)
+        _set(self, "sbs", sbs)
 
-@dataclass(frozen=True, slots=True)
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return self.__class__.__qualname__ + (
+            f"(view={self.view!r}, chat_id={self.chat_id!r}, language={self.language!r}, "
+            f"language_source={self.language_source!r}, identity={self.identity!r}, "
+            f"customer={self.customer!r}, assumptions={self.assumptions!r}, "
+            f"rejected_reason={self.rejected_reason!r}, sbs={self.sbs!r})"
+        )
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (
+                self.view, self.chat_id, self.language, self.language_source, self.identity,
+                self.customer, self.assumptions, self.rejected_reason, self.sbs,
+            ) == (
+                other.view, other.chat_id, other.language,
+                other.language_source, other.identity, other.customer,
+                other.assumptions, other.rejected_reason, other.sbs,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((
+            self.view, self.chat_id, self.language, self.language_source, self.identity,
+            self.customer, self.assumptions, self.rejected_reason, self.sbs,
+        ))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _OUTCOME_FIELDS:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _OUTCOME_FIELDS:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+    __getstate__ = _getstate
+    __setstate__ = _setstate
+
+
+_OUTCOME_FIELDS = (
+    "view", "chat_id", "language", "language_source", "identity", "customer", "assumptions",
+    "rejected_reason", "sbs",
+)
+
+
+@frozen_dataclass_written_out(slots=True)
 class Report:
     """A checked link: what the rules found in it and what each client makes of it."""
 
     link: DirectLink
     findings: tuple[Finding, ...]
     outcomes: Mapping[str, Outcome]
+
+    def __init__(
+        self, link: DirectLink, findings: tuple[Finding, ...], outcomes: Mapping[str, Outcome]
+    ) -> None:
+        _set(self, "link", link)
+        _set(self, "findings", findings)
+        _set(self, "outcomes", outcomes)
+
+    @recursive_repr()
+    def __repr__(self) -> str:
+        return self.__class__.__qualname__ + (
+            f"(link={self.link!r}, findings={self.findings!r}, outcomes={self.outcomes!r})"
+        )
+
+    def __eq__(self, other: Any) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.link, self.findings, self.outcomes) == (
+                other.link, other.findings, other.outcomes,
+            )
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.link, self.findings, self.outcomes))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _REPORT_FIELDS:
+            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _REPORT_FIELDS:
+            raise FrozenInstanceError(f"cannot delete field {name!r}")
+        super().__delattr__(name)
+
+    __getstate__ = _getstate
+    __setstate__ = _setstate
 
     @property
     def outcome(self) -> Outcome:
@@ -304,6 +561,9 @@ class Report:
     def with_findings(self, findings: tuple[Finding, ...]) -> Report:
         """The same report with ``findings`` (a batch rule's added to a link's own)."""
         return Report(self.link, findings, self.outcomes)
+
+
+_REPORT_FIELDS = ("link", "findings", "outcomes")
 
 
 def apply_replacements(text: str, replacements: Sequence[tuple[Span, str]]) -> str:
