@@ -25,6 +25,9 @@ View = Literal["session", "home"]
 LanguageSource = Literal["lang-param", "browser", "fallback"]
 Identity = Literal["anonymous", "unverified", "verified", "rejected"]
 Client = Literal["browser", "sdk"]
+#: A parameter as an audit record shows it: (name, decoded value, raw pair, start, end),
+#: a plain tuple since an audit makes one for every parameter of every link.
+RecordParam = tuple[str, str, str, int, int]
 
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
@@ -319,6 +322,10 @@ class Fix:
 _FIX_FIELDS = ("description", "safe", "edits", "replacements")
 
 
+#: A finding's fields in their order (:meth:`Finding.field_values`).
+FindingValues = tuple[str, str, Severity, str, Span | None, str | None, Fix | None, Client | None]
+
+
 @frozen_dataclass_written_out(slots=True)
 class Finding:
     """What a rule found in a link: code, name, severity, message, where, and any fix."""
@@ -390,6 +397,12 @@ class Finding:
 
     __getstate__ = _getstate
     __setstate__ = _setstate
+
+    def field_values(self) -> FindingValues:
+        """The fields in their order: code, name, severity, message, span, param, fix, client
+        (one call where a lazy finding would answer eight)."""
+        return (self.code, self.name, self.severity, self.message, self.span, self.param,
+                self.fix, self.client)
 
 
 _FINDING_FIELDS = ("code", "name", "severity", "message", "span", "param", "fix", "client")
@@ -553,10 +566,12 @@ class Report:
         """The link's first decoded value for ``name`` (``link.get(name)``)."""
         return self.link.get(name)
 
-    def link_parts(self) -> tuple[str | None, str | None, tuple[Param, ...]]:
+    def link_parts(self) -> tuple[str | None, str | None, tuple[RecordParam, ...]]:
         """The link's app id, host and parameters: what an audit record shows of it."""
         link = self.link
-        return link.app_id, link.host, link.params
+        return link.app_id, link.host, tuple([
+            (param.name, param.value, param.raw, param.start, param.end) for param in link.params
+        ])
 
     def with_findings(self, findings: tuple[Finding, ...]) -> Report:
         """The same report with ``findings`` (a batch rule's added to a link's own)."""

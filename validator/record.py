@@ -130,8 +130,8 @@ def compact_report(report: Report) -> dict[str, Any]:
             "app_id": app_id,
             "host": host,
             "params": [
-                {"name": p.name, "value": p.value, "raw": p.raw, "span": [p.start, p.end]}
-                for p in params
+                {"name": name, "value": value, "raw": raw, "span": [start, end]}
+                for name, value, raw, start, end in params
             ],
         },
         "findings": [finding_to_dict(finding) for finding in report.findings],

@@ -73,18 +73,17 @@ def fix_to_dict(fix: Fix) -> dict[str, Any]:
 
 
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
-    # Each field read once: a lazy finding's span and fix are properties, and an audit
-    # writes a finding for nearly every link.
-    span = finding.span
-    fix = finding.fix
+    # The fields in one call: a lazy finding's are properties, and an audit writes a
+    # finding for nearly every link.
+    code, name, severity, message, span, param, fix, client = finding.field_values()
     return {
-        "code": finding.code,
-        "name": finding.name,
-        "severity": finding.severity,
-        "message": finding.message,
+        "code": code,
+        "name": name,
+        "severity": severity,
+        "message": message,
         "span": list(span) if span is not None else None,
-        "param": finding.param,
-        "client": finding.client,
+        "param": param,
+        "client": client,
         "fix": fix_to_dict(fix) if fix is not None else None,
     }
 

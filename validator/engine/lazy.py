@@ -18,13 +18,13 @@ from validator.model import (
     Client,
     DirectLink,
     Finding,
+    FindingValues,
     Fix,
     Outcome,
-    Param,
+    RecordParam,
     Report,
     Severity,
     Span,
-    new_named_tuple,
 )
 from validator.signature import Secret
 
@@ -116,7 +116,7 @@ class LazyFinding(Finding):
         _set(copy, "_built", self._built)
         return copy
 
-    def _fields(self) -> tuple[object, ...]:
+    def field_values(self) -> FindingValues:
         data = self._data
         message, fix = self._parts()
         return (data[0], data[1], data[2], message, data[3], data[4], fix, data[5])
@@ -124,19 +124,19 @@ class LazyFinding(Finding):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
             return NotImplemented
-        return self._fields() == (
+        return self.field_values() == (
             other.code, other.name, other.severity, other.message, other.span, other.param,
             other.fix, other.client,
         )
 
     def __hash__(self) -> int:
-        return hash(self._fields())
+        return hash(self.field_values())
 
     def __repr__(self) -> str:
-        return repr(Finding(*self._fields()))  # type: ignore[arg-type]
+        return repr(Finding(*self.field_values()))
 
     def __reduce__(self) -> tuple[Any, tuple[object, ...]]:
-        return (Finding, self._fields())
+        return (Finding, self.field_values())
 
 
 _new = object.__new__
@@ -208,17 +208,14 @@ class LazyReport(Report):
         entry = self._data[4].get(name)
         return None if entry is None else entry[0]
 
-    def link_parts(self) -> tuple[str | None, str | None, tuple[Param, ...]]:
+    def link_parts(self) -> tuple[str | None, str | None, tuple[RecordParam, ...]]:
         """As :meth:`Report.link_parts`, read from the screen's fields with no parse."""
         text, fields = self._data[0], self._data[4]
         entries = list(fields.items())
         query_start = entries[0][1][1]  # the screen takes only queries of one pair or more
-        # Made as plain tuples of the Param type: NamedTuple's own constructor is a Python
-        # call, paid for every parameter of every link an audit records.
         params = tuple([
-            new_named_tuple(Param, (name, value, text[start:end], start, start + len(name),
-                               value_start, end))
-            for name, (value, start, value_start, end) in entries
+            (name, value, text[start:end], start, end)
+            for name, (value, start, _value_start, end) in entries
         ])
         return head_app_id(text, query_start), head_host(text), params
 
