@@ -8,12 +8,33 @@ that carry no signature, or without a secret, and start faster without them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from validator.arguments import has_lone_surrogate, kind_of, require_str, require_text
 
 _MASK = "Secret('********')"
+
+# hashlib's md5 and hmac's compare_digest once loaded: an import statement in the
+# functions that hash would cost about a thousand instructions on every call.
+_md5: Callable[..., Any] | None = None
+_compare_digest: Callable[[bytes, bytes], bool] | None = None
+
+
+def _load_md5() -> Callable[..., Any]:
+    global _md5
+    import hashlib
+
+    _md5 = hashlib.md5
+    return _md5
+
+
+def _load_compare_digest() -> Callable[[bytes, bytes], bool]:
+    global _compare_digest
+    import hmac
+
+    _compare_digest = hmac.compare_digest
+    return _compare_digest
 
 
 class Secret:
@@ -57,9 +78,8 @@ class Secret:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Secret):
             return NotImplemented
-        import hmac
-
-        return hmac.compare_digest(self.reveal().encode("utf-8"), other.reveal().encode("utf-8"))
+        compare = _compare_digest if _compare_digest is not None else _load_compare_digest()
+        return compare(self.reveal().encode("utf-8"), other.reveal().encode("utf-8"))
 
     def __hash__(self) -> int:
         import hashlib
@@ -101,9 +121,9 @@ def as_secret(secret: Secret | str) -> Secret:
 
 
 def md5_hex(text: str) -> str:
-    import hashlib
-
-    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    md5 = _md5 if _md5 is not None else _load_md5()
+    digest: str = md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return digest
 
 
 def inner_digest(sbs: str, secret: Secret | str) -> str:
@@ -146,9 +166,8 @@ def signs(sbs: str, ranstr: str, sbs_mm: str, secret: Secret | str) -> bool:
         given = sbs_mm.encode("ascii")
     except UnicodeEncodeError:
         given = b""
-    import hmac
-
-    return hmac.compare_digest(expected, given)
+    compare = _compare_digest if _compare_digest is not None else _load_compare_digest()
+    return compare(expected, given)
 
 
 def fingerprint(digest: str) -> str:

@@ -26,6 +26,8 @@ from validator.model import (
     Severity,
     Span,
 )
+from validator.parse import parse
+from validator.resolve import page_outcome
 from validator.signature import Secret
 
 #: Builds a finding's message and fix from the arguments stored with it.
@@ -198,8 +200,6 @@ class LazyReport(Report):
     def link(self) -> DirectLink:
         link = self._link
         if link is None:
-            from validator.parse import parse
-
             link = parse(self._data[0])
             _set(self, "_link", link)
         return link
@@ -238,8 +238,6 @@ class LazyReport(Report):
     def outcomes(self) -> Mapping[str, Outcome]:
         outcomes = self._outcomes
         if outcomes is None:
-            from validator.resolve import page_outcome
-
             _, secret, accept_language, languages, fields = self._data
             # A plain dict's own get: the page model reads a dozen values a link.
             values = {name: entry[0] for name, entry in fields.items()}
