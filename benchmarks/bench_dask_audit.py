@@ -1,6 +1,6 @@
-"""The Dask audit on a local cluster against the local ``--jobs 2`` audit, on the same log.
+"""The Dask audit on this machine against the local ``--jobs 2`` audit, on the same log.
 
-    python benchmarks/bench_dask_audit.py [--size-mb 20] [--workers 2] [--block-mb 16]
+    python benchmarks/bench_dask_audit.py [--size-mb 20] [--workers 2] [--block-mb MB]
                                           [--no-passes]
 
 Writes a log of about 200 bytes a line, one link a line (1,000,000 links for
@@ -12,33 +12,26 @@ the whole process tree (sampled every 20 ms, summed over the process and all
 its children):
 
 * the baseline: ``directlink audit LOG --format jsonl --jobs 2``;
-* ``directlink audit LOG --format jsonl --engine dask --jobs 2`` (a LocalCluster
-  of 2 worker processes started and stopped inside the run);
+* ``directlink audit LOG --format jsonl --engine dask --jobs 2`` (Dask's own
+  scheduler on 2 local worker processes, started and stopped inside the run);
 
-and, in this process on a cluster started beforehand, ``dask_audit`` alone
-with the time of each pass (the cluster's start-up left out), so the fixed
-costs and the per-link costs can be told apart. Both JSON Lines reports must
-be identical, byte for byte.
+and, in this process, ``dask_audit`` alone on local processes started
+beforehand, with the time of each pass (their start-up left out), so the
+fixed costs and the per-link costs can be told apart. Both JSON Lines
+reports must be identical, byte for byte.
 
 Memory is given three ways, each the peak of its sum over the tree: RSS
 (resident pages; a page shared by several processes counts once in each),
 PSS (proportional set size: a page shared by n processes counts 1/n in each)
 and USS (pages no other process maps). The target uses PSS: its sum is what
-the run costs the machine, whether the workers are forked (the local audit's
-pool on Linux shares the parent's pages copy-on-write) or started afresh (a
-Dask worker), where the RSS sum counts every shared library and every page a
-fork shares once per process. Where PSS cannot be read (not Linux) RSS stands
-in. The target: the Dask run's peak memory at most 2x the local audit's with
-as many processes (per worker, since both run ``--workers`` processes).
-The generated files are deleted.
-
-Measured (20 MB, two processes each, back to back, twice, load 4.5-5.8):
-the local audit 58-60 MB PSS (93-94 MB RSS); the Dask engine before the
-fork server, segmented records, streamed blocks and worker placement
-245-247 MB PSS (4.19-4.28x), after them 204-207 MB PSS (3.37-3.53x; RSS
-297-303 before, 309-311 MB after, the fork server being one process more).
-The target is not met: an idle two-worker cluster alone is about 149 MB
-PSS (see docs/performance.md).
+the run costs the machine, whether the workers are forked (both engines' on
+Linux share the parent's pages copy-on-write) or started afresh, where the
+RSS sum counts every shared library and every page a fork shares once per
+process. Where PSS cannot be read (not Linux) RSS stands in. The target:
+the Dask run's summed peak at most 2x the local audit's with as many
+processes. Beside it, the largest single process's peak PSS of each run
+(its driver or one worker), labelled as such. The generated files are
+deleted. Figures: docs/performance.md, "The Dask engine's memory".
 """
 
 from __future__ import annotations
@@ -114,21 +107,25 @@ class Run:
     seconds: float
     #: Peak over the run of each measure summed over the process tree, in bytes.
     peaks: dict[str, int]
+    #: Peak PSS of the largest single process of the tree, in bytes.
+    largest: int
     summary: dict[str, Any]
     digest: str
 
 
-def tree_memory(root: psutil.Process) -> dict[str, int]:
+def tree_memory(root: psutil.Process) -> tuple[dict[str, int], int]:
     """RSS, PSS and USS summed over ``root`` and its children (PSS and USS as RSS where the
-    system does not give them)."""
+    system does not give them), and the largest PSS of one process."""
     total = dict.fromkeys(MEASURES, 0)
+    largest = 0
     with contextlib.suppress(psutil.Error):
         for member in [root, *root.children(recursive=True)]:
             with contextlib.suppress(psutil.Error):
                 info = member.memory_full_info()
                 for measure in MEASURES:
                     total[measure] += getattr(info, measure, info.rss)
-    return total
+                largest = max(largest, getattr(info, TARGET_MEASURE, info.rss))
+    return total, largest
 
 
 def run_cli(label: str, log: Path, output: Path, extra: list[str]) -> Run:
@@ -138,9 +135,12 @@ def run_cli(label: str, log: Path, output: Path, extra: list[str]) -> Run:
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watched = psutil.Process(process.pid)
     peaks = dict.fromkeys(MEASURES, 0)
+    largest = 0
     while process.poll() is None:
-        for measure, value in tree_memory(watched).items():
+        sums, single = tree_memory(watched)
+        for measure, value in sums.items():
             peaks[measure] = max(peaks[measure], value)
+        largest = max(largest, single)
         time.sleep(0.02)
     seconds = time.perf_counter() - started
     if process.returncode not in (0, 1):
@@ -148,7 +148,7 @@ def run_cli(label: str, log: Path, output: Path, extra: list[str]) -> Run:
         raise SystemExit(f"{label} failed ({process.returncode}): {error}")
     summary, digest = _read_report(output)
     output.unlink()
-    return Run(label, seconds, peaks, summary, digest)
+    return Run(label, seconds, peaks, largest, summary, digest)
 
 
 def _read_report(output: Path) -> tuple[dict[str, Any], str]:
@@ -163,21 +163,22 @@ def _read_report(output: Path) -> tuple[dict[str, Any], str]:
     return summary, digest.hexdigest()
 
 
-def timed_passes(log: Path, workers: int, block_bytes: int) -> tuple[dict[str, float], int]:
-    """``dask_audit`` on a cluster started beforehand: seconds per pass, and links."""
-    from validator.distributed import dask_audit, dask_client
+def timed_passes(log: Path, workers: int,
+                 block_bytes: int | None) -> tuple[dict[str, float], int]:
+    """``dask_audit`` on local processes started beforehand: seconds per pass, and links."""
+    from validator.distributed import dask_audit, local_processes
 
     marks: list[tuple[str, float]] = []
     started = time.perf_counter()
-    with dask_client(workers=workers):
-        marks.append(("cluster start", started))
+    with local_processes(workers):
+        marks.append(("workers start", started))
         marks.append(("planning", time.perf_counter()))
 
         def on_pass(name: str) -> None:
             marks.append((name, time.perf_counter()))
 
         with dask_audit([log], block_bytes=block_bytes, on_pass=on_pass) as result:
-            marks.append(("cluster stop", time.perf_counter()))
+            marks.append(("workers stop", time.perf_counter()))
             links = result.summary.links
     marks.append(("end", time.perf_counter()))
     seconds = {name: following - at
@@ -192,10 +193,11 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=20, help="size of the generated log")
     parser.add_argument("--workers", type=int, default=2,
                         help="local processes for both engines (--jobs)")
-    parser.add_argument("--block-mb", type=int, default=16,
-                        help="bytes of the log one Dask task reads")
+    parser.add_argument("--block-mb", type=int, default=None,
+                        help="bytes of the log one Dask task reads (default: the engine's, "
+                             "2 MB on this machine)")
     parser.add_argument("--no-passes", action="store_true",
-                        help="leave out the timed passes on a cluster started beforehand")
+                        help="leave out the timed passes on workers started beforehand")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-dask-audit-") as folder:
         log = Path(folder) / "app.log"
@@ -204,10 +206,11 @@ def main() -> None:
         jobs = ["--jobs", str(options.workers)]
         output = Path(folder) / "report.jsonl"
         local = run_cli(f"local --jobs {options.workers}", log, output, jobs)
-        on_dask = run_cli(f"dask LocalCluster x{options.workers}", log, output,
+        on_dask = run_cli(f"dask local x{options.workers}", log, output,
                           [*jobs, "--engine", "dask"])
         passes, counted = ({}, links) if options.no_passes else timed_passes(
-            log, options.workers, options.block_mb * 1_000_000)
+            log, options.workers,
+            None if options.block_mb is None else options.block_mb * 1_000_000)
 
     print()
     print(f"{'engine':<24} {'seconds':>8} {'links/s':>9} {'MB/s':>6}"
@@ -222,12 +225,16 @@ def main() -> None:
         verdict = ""
         if measure == TARGET_MEASURE:
             verdict = f" (the target's measure: <= 2x {'met' if ratio <= 2 else 'NOT met'})"
-        print(f"dask peak {measure.upper()} per worker / local audit's: {ratio:.2f}x{verdict}")
+        print(f"dask peak {measure.upper()} summed over the processes / local audit's: "
+              f"{ratio:.2f}x{verdict}")
+    print(f"largest single process's peak PSS: dask {on_dask.largest / 1e6:.0f} MB, local "
+          f"{local.largest / 1e6:.0f} MB ({on_dask.largest / local.largest:.2f}x)")
     same = local.summary == on_dask.summary and local.digest == on_dask.digest
     print(f"identical JSON Lines reports (every link, finding and the summary): {same}")
     if passes:
         print()
-        print(f"dask passes (in process, block {options.block_mb} MB):")
+        block = f"{options.block_mb} MB" if options.block_mb else "the engine's default"
+        print(f"dask passes (in process, blocks: {block}):")
         for name, value in passes.items():
             print(f"  {name:<14} {value:7.2f} s")
         print(f"  audit alone: {counted / passes['audit alone']:,.0f} links/s")

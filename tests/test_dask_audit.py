@@ -10,6 +10,9 @@ import logging
 import os
 import re
 import signal
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -28,12 +31,20 @@ import dask.bag as db
 import dask.dataframe as dd
 import pandas as pd
 from click.testing import CliRunner
+from dask.delayed import delayed
 from distributed import Client, LocalCluster
 
 from validator import Secret, sign
 from validator.audit import AuditResult, audit
 from validator.cli import cli
-from validator.distributed import ClusterError, WorkerSettings, batch, dask_audit, dask_client
+from validator.distributed import (
+    ClusterError,
+    WorkerSettings,
+    batch,
+    dask_audit,
+    dask_client,
+    local_processes,
+)
 from validator.keyring import Keyring
 from validator.signature import inner_digest
 
@@ -398,6 +409,91 @@ def test_without_a_cluster_on_a_local_scheduler(tmp_path: Path) -> None:
     with dask.config.set(scheduler="synchronous"):
         got = distributed_audit([tmp_path], block_bytes=1024, secret=SECRET)
     assert got == expected
+
+
+def test_on_local_processes_the_same_as_the_local_audit(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dask's own scheduler on two local processes (the CLI's local run), the records kept in
+    files between the passes: every path, record, cause and DL310 as the local audit's."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    options: dict[str, Any] = {"secret": SECRET, "secrets": BY_APP}
+    expected = local_audit([corpus], **options)
+    with local_processes(2):
+        got = distributed_audit([corpus], **options)
+        bag = db.from_sequence([f"a {signed('demo_app', 1, ranstr=SHARED_RANSTR)}", None,
+                                f"b {signed('demo_app', 2, ranstr=SHARED_RANSTR)}"],
+                               npartitions=2)
+        with dask_audit(bags={"<visits>": bag}, secret=SECRET) as result:
+            in_bag = [(r["location"]["part"],
+                       any(f["code"] == "DL310" for f in r["report"]["findings"]))
+                      for r in result.records()]
+            (spool_dir,) = tmp_path.glob("directlink-dask-audit-*")
+            # The records waited in files next to the spool; they are gone once collected.
+            assert [path.suffix for path in spool_dir.iterdir()] == [".jsonl"] * 2
+    assert got == expected
+    assert got["summary"]["by_code"]["DL310"] == 6
+    assert "other-link-values" in {g["cause"] for g in got["summary"]["signature_groups"]}
+    assert in_bag == [("record 1", True), ("record 3", True)]
+    assert not spool_dir.exists()
+
+
+def test_records_kept_in_a_file_read_back_as_in_memory(tmp_path: Path) -> None:
+    from dask.sizeof import sizeof
+
+    from validator.config import Config
+    from validator.distributed import partition, sources
+
+    log = tmp_path / "app.log"
+    log.write_text("\n".join(signed("demo_app", n) for n in range(300)), encoding="utf-8")
+    entry = sources.FileEntry(str(log), str(log), "text", local=True)
+    folder = tmp_path / "records"
+    folder.mkdir()
+    in_memory = partition.read_and_audit(sources.WholeFile(entry),
+                                         WorkerSettings(Config(), Keyring(SECRET)))
+    in_files = partition.read_and_audit(sources.WholeFile(entry), WorkerSettings(
+        Config(), Keyring(SECRET), records_folder=str(folder)))
+    assert in_files.lines() == in_memory.lines()
+    assert len(in_files.lines()) == 300
+    assert all(isinstance(segment.rests, partition.Stored) for segment in in_files.segments)
+    assert sizeof(in_files) < 10_000 < sizeof(in_memory)
+    for stored in folder.iterdir():
+        stored.write_bytes(stored.read_bytes()[:100])
+    with pytest.raises(OSError, match="cut short"):
+        in_files.lines()
+
+
+def test_the_cli_local_run_does_not_load_distributed(corpus: Path, tmp_path: Path) -> None:
+    """``--engine dask`` without ``--scheduler``: the local audit's report, and neither
+    ``distributed`` nor ``numpy`` (some 30 MB) in the audit's process."""
+    script = (
+        "import json, sys\n"
+        "from click.testing import CliRunner\n"
+        "from validator.cli import cli\n"
+        "result = CliRunner().invoke(cli, sys.argv[1:])\n"
+        "print(json.dumps([result.exit_code, result.output,\n"
+        "                  'distributed' in sys.modules, 'numpy' in sys.modules]))\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    environment = {**os.environ, "DIRECTLINK_SECRET": SECRET_TEXT, "PYTHONPATH": str(root)}
+    reports = []
+    for engine in (["--engine", "local"], ["--engine", "dask"]):
+        output = tmp_path / f"{engine[1]}.json"
+        ran = subprocess.run(
+            [sys.executable, "-c", script, "audit", str(corpus / "logs"), "--format", "json",
+             "--output", str(output), "--jobs", "2", *engine],
+            capture_output=True, text=True, env=environment, check=True)
+        exit_code, printed, has_distributed, has_numpy = json.loads(ran.stdout)
+        assert exit_code == 1, printed
+        assert (has_distributed, has_numpy) == (False, False)
+        reports.append(json.loads(output.read_text(encoding="utf-8")))
+    assert reports[1] == reports[0]
+    assert reports[0]["summary"]["links"] > 250
+
+
+def test_a_local_worker_that_dies_is_one_clear_error() -> None:
+    with pytest.raises(ClusterError, match="a local worker process died"), local_processes(1):
+        dask.compute(delayed(os._exit)(3))
 
 
 @pytest.mark.parametrize("block_bytes", [1, 2, 7, 40, 95, 4096])

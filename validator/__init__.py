@@ -76,7 +76,7 @@ _HOMES: dict[str, str] = {
     "UnreadableFile": "validator.textfiles",
     "QrError": "validator.qr",
     "ImageError": "validator.extract.qr",
-    "ClusterError": "validator.distributed.cluster",
+    "ClusterError": "validator.distributed.errors",
     # ``create_app`` (the HTTP service) needs the ``server`` extra, and ``audit``
     # the extractors' (``audit``, ``qr``).
     "create_app": "validator.service",
@@ -132,7 +132,7 @@ if TYPE_CHECKING:  # what __getattr__ below returns, for type checkers
     from validator.diagnose import Diagnosis as Diagnosis
     from validator.diagnose import ExplainError as ExplainError
     from validator.diagnose import explain as explain
-    from validator.distributed.cluster import ClusterError as ClusterError
+    from validator.distributed.errors import ClusterError as ClusterError
     from validator.extract.qr import ImageError as ImageError
     from validator.fix import fix as fix
     from validator.limits import LimitExceeded as LimitExceeded

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 from validator.audit import AuditResult
 from validator.cli.main import InputError
@@ -25,15 +26,22 @@ def run_dask_audit(
     render_text: bool,
     color: bool,
 ) -> AuditResult:
-    """Audit on the scheduler at ``scheduler``, or on a local cluster of ``workers`` processes."""
+    """Audit on the scheduler at ``scheduler``, or on Dask's scheduler of ``workers`` local
+    processes (no ``distributed`` cluster: see :mod:`validator.distributed.local`)."""
     try:
-        from validator.distributed import ClusterError, dask_audit, dask_client
+        from validator.distributed import ClusterError, dask_audit, local_processes
     except ImportError:
         raise InputError(
             "--engine dask needs the dask extra: pip install 'directlink-validator[dask]'"
         ) from None
     try:
-        with dask_client(scheduler, workers=workers):
+        if scheduler is None:
+            computing: AbstractContextManager[object] = local_processes(workers)
+        else:
+            from validator.distributed import dask_client
+
+            computing = dask_client(scheduler)
+        with computing:
             return dask_audit(
                 paths,
                 keyring=keyring,

@@ -1,10 +1,10 @@
 """Batch rules across partitions: what one link's findings need from links on other workers.
 
 * DL310 ``ranstr-reused``. Each partition gives the 64-bit hash of every
-  link's ``ranstr`` (the local audit's :func:`~validator.audit.ranstr_hash`).
-  The hashes go into a Dask DataFrame and ``value_counts(split_out=...)``
-  shuffles them by value, so no machine ever holds them all; only the
-  repeated values come back. Each partition then sends its links with a
+  link's ``ranstr`` (the local audit's :func:`~validator.audit.ranstr_hash`),
+  counted and split into hash buckets; one task per bucket merges the
+  partitions' counts, so no task ever holds them all; only the repeated
+  values come back. Each partition then sends its links with a
   repeated hash, placed at their final locations, through a second shuffle
   keyed by hash; every group (all links that may share one ``ranstr``, in
   link order) runs the local audit's :class:`~validator.audit.BatchIndex`
@@ -20,9 +20,12 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import operator
 import uuid
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,39 +59,29 @@ Member = tuple[int, Key, dict[str, Any]]
 # DL310 ------------------------------------------------------------------------------
 
 
-def _hashes(partition: PartitionAudit) -> Any:
-    import numpy as np
-
-    hashes = np.frombuffer(partition.counts.ranstr_hashes, dtype=np.int64)
-    return hashes[hashes != 0]
-
-
-def _bucket_of(hashes: Any, buckets: int) -> Any:
-    import numpy as np
-
-    return np.mod(hashes, buckets)
+def count_hashes(partition: PartitionAudit, buckets: int) -> list[tuple[array[int], array[int]]]:
+    """The partition's distinct ranstr hashes, ascending, and their counts, split into hash
+    buckets (8 bytes a hash and 8 a count, as arrays)."""
+    split = [(array("q"), array("q")) for _ in range(buckets)]
+    for value, run in itertools.groupby(sorted(_hashes(partition))):
+        values, counts = split[value % buckets]
+        values.append(value)
+        counts.append(sum(1 for _ in run))
+    return split
 
 
-def count_hashes(partition: PartitionAudit, buckets: int) -> list[tuple[Any, Any]]:
-    """The partition's distinct ranstr hashes and their counts, split into hash buckets."""
-    import numpy as np
-
-    values, counts = np.unique(_hashes(partition), return_counts=True)
-    which = _bucket_of(values, buckets)
-    return [(values[which == bucket], counts[which == bucket]) for bucket in range(buckets)]
+def _hashes(partition: PartitionAudit) -> Iterator[int]:
+    hashes = array("q")
+    hashes.frombytes(partition.counts.ranstr_hashes)
+    return (value for value in hashes if value)  # 0: the link has no ranstr
 
 
-def repeated_in_bucket(pieces: Sequence[tuple[Any, Any]]) -> list[int]:
-    """Hashes of one bucket seen more than once over every partition."""
-    import numpy as np
-
-    if not pieces:
-        return []
-    values = np.concatenate([values for values, _ in pieces])
-    counts = np.concatenate([counts for _, counts in pieces])
-    distinct, inverse = np.unique(values, return_inverse=True)
-    totals = np.bincount(inverse, weights=counts)
-    return [int(value) for value in distinct[totals > 1]]
+def repeated_in_bucket(pieces: Sequence[tuple[array[int], array[int]]]) -> list[int]:
+    """Hashes of one bucket seen more than once over every partition (each piece ascending:
+    they are merged as they come, never all held at once)."""
+    merged = heapq.merge(*[zip(values, counts, strict=True) for values, counts in pieces])
+    return [value for value, run in itertools.groupby(merged, key=operator.itemgetter(0))
+            if sum(count for _, count in run) > 1]
 
 
 def placed_members(

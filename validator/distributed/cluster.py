@@ -11,16 +11,14 @@ import dask
 import distributed.utils
 from distributed import Client, LocalCluster
 
+from validator.distributed.errors import ClusterError
+
 #: Dask's setting for how a nanny starts its worker process.
 START_METHOD_KEY = "distributed.worker.multiprocessing-method"
 #: What the local cluster's fork server imports once, before it forks each worker: the
 #: worker itself and the modules its tasks run. The workers share these pages with it
 #: instead of each importing them afresh (about 25 MB a worker).
 WORKER_PRELOAD = ("distributed", "validator.distributed.partition", "validator.distributed.batch")
-
-
-class ClusterError(RuntimeError):
-    """The scheduler cannot be reached or the local cluster cannot start: one line for the user."""
 
 
 @contextmanager

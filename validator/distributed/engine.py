@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -108,7 +109,7 @@ def dask_audit(
     config: Config | None = None,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
-    block_bytes: int = sources.DEFAULT_BLOCK_BYTES,
+    block_bytes: int | None = None,
     render_text: bool = False,
     color: bool = False,
     on_pass: Callable[[str], None] | None = None,
@@ -120,7 +121,8 @@ def dask_audit(
     ``bags`` and ``columns`` map a label (the ``path`` their locations carry)
     to a ``dask.bag.Bag`` of strings or a ``dask.dataframe.Series``; a bag
     element or a cell is one record, named in ``Location.part``. Plain-text
-    files are read in blocks of ``block_bytes``. The result is the local
+    files are read in blocks of ``block_bytes`` (default: 16 MB on a
+    ``distributed`` cluster, 2 MB on Dask's local schedulers). The result is the local
     audit's :class:`~validator.audit.AuditResult` (use it as a context
     manager: it removes its spool files on exit). ``on_pass`` is called with
     the name of each pass as it starts: ``survey``, ``check``, ``batch``,
@@ -128,36 +130,47 @@ def dask_audit(
     """
     announce = on_pass or (lambda name: None)
     config = config or Config()
-    # Secrets travel to the workers as Secret objects only, whatever the caller gave.
-    settings = WorkerSettings(config, keyring_of(keyring, secret, secrets, ()), render_text,
-                              color)
-    plan = _Plan()
-    announce("survey")
-    _plan_paths(paths, settings, plan, include=include, exclude=exclude,
-                block_bytes=block_bytes)
-    for label, bag in (bags or {}).items():
-        _plan_bag(bag, label, settings, plan)
-    for label, series in (columns or {}).items():
-        _plan_column(series, label, settings, plan)
-    announce("check")
-    persisted: list[Any] = list(dask.persist(*plan.tasks)) if plan.tasks else []
-    summaries: Sequence[PartitionSummary] = dask.compute(
-        *[delayed(partition.summarise)(task) for task in persisted]
-    )
-    placed = shifts(plan.partitions,
-                    [(summary.newlines, summary.records_seen) for summary in summaries])
     spool_dir = tempfile.mkdtemp(prefix="directlink-dask-audit-")
+    # On Dask's local schedulers every task runs on this machine: the checked records wait in
+    # files next to the spool, not in the tasks' results, which those schedulers send through
+    # this process.
+    records_folder = os.path.join(spool_dir, "records") if _client() is None else None
+    if block_bytes is None:
+        block_bytes = (sources.DEFAULT_BLOCK_BYTES if records_folder is None
+                       else sources.LOCAL_BLOCK_BYTES)
     try:
+        if records_folder is not None:
+            os.mkdir(records_folder)
+        # Secrets travel to the workers as Secret objects only, whatever the caller gave.
+        settings = WorkerSettings(config, keyring_of(keyring, secret, secrets, ()),
+                                  render_text, color, records_folder)
+        plan = _Plan()
+        announce("survey")
+        _plan_paths(paths, settings, plan, include=include, exclude=exclude,
+                    block_bytes=block_bytes)
+        for label, bag in (bags or {}).items():
+            _plan_bag(bag, label, settings, plan)
+        for label, series in (columns or {}).items():
+            _plan_column(series, label, settings, plan)
+        announce("check")
+        persisted: list[Any] = list(dask.persist(*plan.tasks)) if plan.tasks else []
+        summaries: Sequence[PartitionSummary] = dask.compute(
+            *[delayed(partition.summarise)(task) for task in persisted]
+        )
+        placed = shifts(plan.partitions,
+                        [(summary.newlines, summary.records_seen) for summary in summaries])
         announce("batch")
         causes = batch.cross_link_causes(persisted, summaries, placed, settings)
         reuse = batch.ranstr_reuse(persisted, summaries, placed, config)
         announce("collect")
-        spools, opaque = _collect(persisted, summaries, placed, causes, spool_dir)
+        spools, opaque = _collect(persisted, summaries, placed, causes, spool_dir,
+                                  in_workers=records_folder is not None)
+        del persisted
+        if records_folder is not None:
+            shutil.rmtree(records_folder)
     except BaseException:
         shutil.rmtree(spool_dir, ignore_errors=True)
         raise
-    finally:
-        del persisted
     results = [
         _final_counts(index, summary, causes, opaque[index])
         for index, summary in enumerate(summaries)
@@ -179,16 +192,47 @@ def _collect(
     placed: Sequence[Shift],
     causes: Mapping[tuple[int, int], Mapping[str, str]],
     spool_dir: str,
+    *,
+    in_workers: bool,
 ) -> tuple[list[str], list[list[dict[str, Any]]]]:
     """Write each partition's records, placed by the workers, into its spool file.
 
-    Segments come in order, the next already on its way while one is
-    written, so the driver holds at most two (about a megabyte each).
-    Returns the spool files and each partition's opaque links, placed.
+    ``in_workers``: the workers share this machine's disk, and each writes its
+    partitions' spool files itself. Otherwise segments come in order, the next
+    already on its way while one is written, so the driver holds at most two
+    (about a megabyte each). Returns the spool files and each partition's
+    opaque links, placed.
     """
     by_partition: dict[int, dict[int, Mapping[str, str]]] = {}
     for (owner, record), cause in causes.items():
         by_partition.setdefault(owner, {})[record] = cause
+    spools = [os.path.join(spool_dir, f"{index:08d}.jsonl") for index in range(len(summaries))]
+    if in_workers:
+        dask.compute(*[
+            delayed(partition.write_spool)(task, spool, placed[index],
+                                           by_partition.get(index, {}))
+            for index, (task, spool) in enumerate(zip(persisted, spools, strict=True))
+        ])
+    else:
+        _fetch_spools(persisted, summaries, placed, by_partition, spools)
+    opaque_lists = dask.compute(*[delayed(_opaque)(task) for task in persisted])
+    opaque: list[list[dict[str, Any]]] = []
+    for index, (items, numbers) in enumerate(opaque_lists):
+        opaque.append([
+            {**item, "location": place(item["location"], placed[index], number)}
+            for item, number in zip(items, numbers or (0,) * len(items), strict=True)
+        ])
+    return spools, opaque
+
+
+def _fetch_spools(
+    persisted: Sequence[Any],
+    summaries: Sequence[PartitionSummary],
+    placed: Sequence[Shift],
+    by_partition: Mapping[int, Mapping[int, Mapping[str, str]]],
+    spools: Sequence[str],
+) -> None:
+    """Fetch every segment, rendered where its partition is, into the spool files, in order."""
     segments = [(index, segment) for index, summary in enumerate(summaries)
                 for segment in range(summary.segments)]
     rendered = _fetch_in_order(
@@ -197,21 +241,10 @@ def _collect(
          for index, segment in segments],
         [persisted[index] for index, _ in segments],
     )
-    opaque_lists = dask.compute(*[delayed(_opaque)(task) for task in persisted])
-    spools: list[str] = []
-    opaque: list[list[dict[str, Any]]] = []
-    for index, summary in enumerate(summaries):
-        spool = os.path.join(spool_dir, f"{index:08d}.jsonl")
-        spools.append(spool)
+    for summary, spool in zip(summaries, spools, strict=True):
         with open(spool, "wb") as stream:
             for _ in range(summary.segments):
                 _write_decompressed(stream, next(rendered))
-        items, numbers = opaque_lists[index]
-        opaque.append([
-            {**item, "location": place(item["location"], placed[index], number)}
-            for item, number in zip(items, numbers or (0,) * len(items), strict=True)
-        ])
-    return spools, opaque
 
 
 #: Compressed bytes decompressed at a time while a spool file is written (about ten times
@@ -266,6 +299,8 @@ def _client() -> Any:
     """The distributed client Dask computes with now, or None (a local scheduler is set)."""
     from dask.base import get_scheduler
 
+    if "distributed" not in sys.modules:
+        return None  # no client can exist, and importing distributed costs some 30 MB
     try:
         from distributed import Client
     except ImportError:  # pragma: no cover - the dask extra brings distributed

@@ -50,6 +50,10 @@ from validator.extract.walk import (
 #: (some 5,000 links), so a block is a task of about 10 s: short enough to balance the load
 #: and to redo cheaply when a worker dies, long enough to make Dask's ~1 ms per task nothing.
 DEFAULT_BLOCK_BYTES = 16 * 1024 * 1024
+#: ... and on this machine (Dask's local schedulers), as the local audit cuts its ranges: a
+#: task there costs a few milliseconds, and a few processes finish together only when every
+#: one has many small blocks rather than one or two large ones.
+LOCAL_BLOCK_BYTES = 2 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
