@@ -61,8 +61,8 @@ STDIN_NAME = "<stdin>"
               help="Where to run: this machine, or a Dask cluster (needs the dask extra; "
               "PATHs may then also be fsspec URLs such as s3://bucket/logs/*.log).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
-              help="Dask scheduler address for --engine dask (default: start a local "
-              "cluster of --jobs worker processes).")
+              help="Dask scheduler address for --engine dask (default: Dask's own scheduler "
+              "on --jobs local worker processes).")
 @click.option("--include", multiple=True, metavar="GLOB",
               help="In folders, only audit files whose path (relative to the folder given) or "
               "name matches GLOB (repeatable; ** allowed).")
