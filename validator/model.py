@@ -370,20 +370,11 @@ class Finding:
 
     def __eq__(self, other: Any) -> bool:
         if other.__class__ is self.__class__:
-            return (
-                self.code, self.name, self.severity, self.message, self.span, self.param,
-                self.fix, self.client,
-            ) == (
-                other.code, other.name, other.severity, other.message,
-                other.span, other.param, other.fix, other.client,
-            )
+            return self.field_values() == other.field_values()
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((
-            self.code, self.name, self.severity, self.message, self.span, self.param, self.fix,
-            self.client,
-        ))
+        return hash(self.field_values())
 
     def __setattr__(self, name: str, value: object) -> None:
         if name in _FINDING_FIELDS:

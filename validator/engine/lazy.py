@@ -126,10 +126,7 @@ class LazyFinding(Finding):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Finding):
             return NotImplemented
-        return self.field_values() == (
-            other.code, other.name, other.severity, other.message, other.span, other.param,
-            other.fix, other.client,
-        )
+        return self.field_values() == other.field_values()
 
     def __hash__(self) -> int:
         return hash(self.field_values())
