@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from validator import check
 from validator.rules.placeholders import (
@@ -70,7 +72,8 @@ def test_find_placeholder_returns_the_first_one() -> None:
 @pytest.mark.parametrize(
     "text",
     ["{x}", "<x>", "YOUR_X", "your_x", "a=:x", "/:x", "%%X%%", "%7Bx%7D", "%7bx%7d", "%3Cx%3E",
-     "%3cx%3e", "%3Ax", "%3ax", "%253Cx%253E", "%5Fx"],
+     "%3cx%3e", "%3Ax", "%3ax", "%253Cx%253E", "%5Fx", "%59OUR_X", "Y%4fUR_X", "YO%55R_X",
+     "YOU%52_X", "%79our_x", "y%6Fur_x", "yo%75r_x", "you%72_x"],
 )
 def test_texts_that_may_hold_a_placeholder(text: str) -> None:
     assert may_hold_placeholder(text) is True
@@ -119,3 +122,48 @@ def test_every_raw_form_at_once() -> None:
     text = "{a} <b> %%C%% %7Bd%7D %7be%7d %3Cf%3E %3cg%3e YOUR_H your_i"
     assert [text[start:end] for start, end in find_raw_placeholders(text)] == [
         "{a}", "<b>", "%%C%%", "%7Bd%7D", "%7be%7d", "%3Cf%3E", "%3cg%3e", "YOUR_H", "your_i"]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("%59OUR_NAME", "YOUR_NAME"), ("Y%4fUR_NAME", "YOUR_NAME"), ("YO%55R_NAME", "YOUR_NAME"),
+     ("YOU%52_NAME", "YOUR_NAME"), ("%7Bsbs}", "{sbs}"), ("%24{sbs}", "${sbs}"),
+     ("%3Achatid", ":chatid"), ("%25%25SBS%25%25", "%%SBS%%"), ("%3Csbs>", "<sbs>")],
+)
+def test_a_placeholder_with_its_tell_tale_character_escaped_is_reported(
+    value: str, shown: str
+) -> None:
+    [finding] = [f for f in check(f"{B}?name={value}").findings if f.code == "DL511"]
+    assert finding.message.startswith(f"name={shown!r}: ")
+
+
+_FORMS = ["{{sbs}}", "{{ user.id }}", "${sbs}", "{SESSION_ID}", "<sbs>", "%%SBS%%",
+          "YOUR_NAME", ":chatid"]
+
+
+@st.composite
+def _escaped_placeholders(draw: st.DrawFn) -> tuple[str, str]:
+    """A placeholder form and its spelling with any of its characters percent-encoded."""
+    form = draw(st.sampled_from(_FORMS))
+    spelled = []
+    for ch in form:
+        how = draw(st.sampled_from(["raw", "upper", "lower"])) if ch != " " else "upper"
+        if how == "raw":
+            spelled.append(ch)
+        else:
+            escape = f"%{ord(ch):02X}"
+            spelled.append(escape if how == "upper" else escape.lower())
+    return form, "".join(spelled)
+
+
+@given(_escaped_placeholders())
+def test_a_placeholder_with_any_characters_escaped_is_reported(
+    placeholder: tuple[str, str]
+) -> None:
+    form, spelled = placeholder
+    url = f"{B}?direct=1&chatid={spelled}"
+    [finding] = [f for f in check(url).findings if f.code == "DL511"]
+    assert finding.param == "chatid"
+    assert finding.message == f"chatid={form!r}: {form!r} is an unexpanded template placeholder"
+    start = url.index("chatid=") + len("chatid=")
+    assert finding.span == (start, len(url))

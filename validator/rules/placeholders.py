@@ -69,14 +69,17 @@ _RAW_PLACEHOLDER = lazy_pattern(
 _HINTS = ("{", "<", "%%", "%7B", "%7b", "%3C", "%3c", "YOUR_", "your_")
 
 
-_PERCENT_HINT = lazy_pattern(r"%(?:%|7[Bb]|3[AaCc]|25|5[Ff])")
+#: ``%%`` or an escaped ``%``, ``:``, ``<``, ``{``, ``_`` or letter of ``YOUR``/``your``:
+#: a placeholder whose tell-tale characters are written as escapes (``%59OUR_NAME``,
+#: ``%7Bsbs}``) reads as one once decoded.
+_PERCENT_HINT = lazy_pattern(r"%(?:%|25|3[AaCc]|4[Ff]|5[259Ff]|6[Ff]|7[259Bb])")
 
 
 def may_hold_placeholder(text: str) -> bool:
     """False where no placeholder can be in ``text``, raw or after decoding (a cheap test).
 
     Placeholders need ``{``, ``<``, ``YOUR``, ``%%`` or a ``:`` opening a value or
-    path segment, written as such or percent-encoded.
+    path segment, written as such or with any of those characters percent-encoded.
     """
     return (
         "{" in text
