@@ -71,9 +71,21 @@ SEEDS = [
     f"{BASE}?direct=1&chatid=c1&{_signed('u6', ranstr='1700000000000000')}",
     f"{BASE}?{_signed('u7', ranstr='abcdefghijklmnopq')}&nickname=Bo",
     f"{BASE}?direct=1&chatid=c1&{_signed('u8', ranstr='x7')}",
+    # Placeholders, raw <>{} and a malformed sbs_mm, which the screen reports too:
+    # DL511, DL507, DL306 (with the diagnosis where the app's secret is known).
+    f"{BASE}?direct=1&chatid={{SESSION_ID}}&lang=en",
+    f"{BASE}?direct=1&chatid=c1&sbs={{{{sbs}}}}&sbs_mm={'0' * 32}&ranstr={RANSTR}",
+    f"{BASE}?direct=1&chatid=%7B%7Bchat%7D%7D&name=%3Cname%3E&nickname=${{nick}}",
+    f"{BASE}?direct=1&chatid=c1&name=YOUR_NAME&nickname=%59OUR_NICK",
+    f"{BASE}?direct=1&chatid=:chatid&nickname=a<b>c&name=x}}y",
+    f"{BASE}?direct=1&chatid=c1&sbs=u9&sbs_mm={'0C' * 16}&ranstr={RANSTR}",
+    f"{BASE}?sbs=u10&sbs_mm={sign('u10', RANSTR, SECRET)[:31]}x&ranstr={RANSTR}&lang=en",
+    f"{BASE}?sbs_mm={'AB' * 20}&lang=en&nickname=%3cnick%3e",
+    f"{BASE}?direct=1&chatid=c1&{_signed('{{user}}')}&name=Ann",
 ]
 #: What the hand mutations put at every position of every seed.
-INSERTIONS = ["+", "%", "%2", "%25", "%FF", "&", "=", " ", "#", "{", "YOUR", "0x", "%20", "\t"]
+INSERTIONS = ["+", "%", "%2", "%25", "%FF", "&", "=", " ", "#", "{", "}>", "YOUR", "0x", "%20",
+              "\t"]
 
 
 def tiers(text: str, **options: object) -> tuple[Report, Report]:
@@ -140,6 +152,17 @@ def test_the_screen_answers_for_healthy_links() -> None:
     for seed in SEEDS:
         for options in secret_options(seed):
             assert isinstance(check(seed, **options), LazyReport), seed  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["https://chat.example.com/YOUR_BASE/direct/demo_app?direct=1&chatid={id}",
+     "https://chat.example.com/direct/Your_App_Id?direct=1&chatid=c1&name=%7Bx%7D",
+     "https://chat.example.com/direct/YOUR_APP_ID?direct=1&chatid=c1"],
+)
+def test_a_placeholder_in_the_path_is_left_to_the_full_engine(text: str) -> None:
+    for options in secret_options(text):
+        assert not assert_same(text, **options), text
 
 
 def test_rule_examples_and_corpus_links_agree() -> None:

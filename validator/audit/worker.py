@@ -117,13 +117,16 @@ def _signature_cause(report: Report, keyring: Keyring,
                      batch: Sequence[Report]) -> tuple[str, str] | None:
     """``(hypothesis id, headline)`` for a link with a signature finding and a known secret.
 
-    Only such a link, and the links of its batch, are parsed here.
+    Only such a link, and the links of its batch, are parsed here, and only where the
+    keyring holds a secret for some app.
     """
     for finding in report.findings:
         if finding.code in SIGNATURE_CODES:
             break
     else:
         return None
+    if keyring.default is None and not keyring.per_app:
+        return None  # no secret for any app: nothing to diagnose, and no parse
     link = report.link
     secret = keyring.for_app(link.app_id)
     if secret is None:

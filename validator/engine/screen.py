@@ -2,24 +2,25 @@
 
 One pass over the text decodes a link of the everyday shape
 (``https://host[/base]/direct/<app_id>?name=value&...``: known names, each
-once, values of safe characters and valid escapes) into flat fields, and
-proves from them which rules can fire. For such a link only three session rules
-(DL101 chatid without direct, DL102 direct without chatid, DL103 a direct other
-than 1), the identity rules (DL302 a signature without sbs, DL304 a short and
-DL305 a weak ranstr, DL307, DL308, DL312, DL313) and two of ``lang`` (DL201,
-DL202) can: the screen returns their findings directly, as
-:class:`LazyFinding` objects whose messages and fixes are built only when read,
-in a :class:`LazyReport` that parses the link and resolves its outcomes only
-when asked.
+once, values of safe characters, raw ``<>{}`` and valid escapes) into flat
+fields, and proves from them which rules can fire. For such a link only three
+session rules (DL101 chatid without direct, DL102 direct without chatid, DL103
+a direct other than 1), the identity rules (DL302 a signature without sbs,
+DL304 a short and DL305 a weak ranstr, DL306 a malformed ``sbs_mm``, DL307,
+DL308, DL312, DL313), two of ``lang`` (DL201, DL202), DL507 for raw ``<>{}``
+and DL511 for a placeholder in a value can: the screen returns their findings
+directly, as :class:`LazyFinding` objects whose messages and fixes are built
+only when read, in a :class:`LazyReport` that parses the link and resolves its
+outcomes only when asked.
 
 The proof is conservative: anything the screen does not positively recognise
 as healthy (a ``+``, a repeated or unknown name, an empty value, an escape that
-decodes to ``%`` or U+FFFD, an sbs without its signature, a malformed
-``sbs_mm``, a doubtful e-mail or
-phone number, a placeholder hint, a secret in the text, a configuration with
-host, path or app id constraints, a public context, ...) makes it return None,
-and the full engine (tier two) checks the link. A differential test runs both
-tiers on generated, mutated and corpus links and asserts identical results.
+decodes to ``%`` or U+FFFD, an sbs without its signature, a doubtful e-mail or
+phone number, a placeholder hint in the head, a secret in the text, a
+configuration with host, path or app id constraints, a public context, ...)
+makes it return None, and the full engine (tier two) checks the link. A
+differential test runs both tiers on generated, mutated and corpus links and
+asserts identical results.
 """
 
 from __future__ import annotations
@@ -44,8 +45,10 @@ from validator.rules.direct import (
     BadDirectValue,
     ChatidWithoutDirect,
 )
+from validator.rules.encoding import RawUnsafeCharacters, placeholder_value_message
 from validator.rules.identity import (
     bearer_message,
+    malformed_sbs_mm_message,
     not_checked_message,
     orphan_signature_message,
     ranstr_weakness,
@@ -54,18 +57,20 @@ from validator.rules.identity import (
     weak_ranstr_message,
 )
 from validator.rules.language import NonCanonicalLang
-from validator.rules.placeholders import may_hold_placeholder
+from validator.rules.placeholders import find_placeholder, may_hold_placeholder
 from validator.rules.selection import selected_rules
 from validator.signature import Secret, signs
 
-#: Pairs of safe characters and valid escapes, joined by single ``&``: no empty
-#: piece, ``+``, ``#``, quote, space or other character a browser would encode. Runs of
-#: safe characters are taken whole and nothing is handed back (the same language as
-#: one character or escape at a time, four times faster).
+#: Pairs of safe characters, raw ``<>{}`` and valid escapes, joined by single ``&``: no
+#: empty piece, ``+``, ``#``, quote, space or other character a browser would encode or
+#: read differently. Runs of safe characters are taken whole and nothing is handed back
+#: (the same language as one character or escape at a time, four times faster).
 _QUERY = re.compile(
-    r"(?:[A-Za-z0-9._~!$()*,;:@/?=-]++|%[0-9A-Fa-f]{2})++"
-    r"(?:&(?:[A-Za-z0-9._~!$()*,;:@/?=-]++|%[0-9A-Fa-f]{2})++)*+"
+    r"(?:[A-Za-z0-9._~!$()*,;:@/?=<>{}-]++|%[0-9A-Fa-f]{2})++"
+    r"(?:&(?:[A-Za-z0-9._~!$()*,;:@/?=<>{}-]++|%[0-9A-Fa-f]{2})++)*+"
 )
+#: The only characters of a screened link that DL507 reports (the rest are safe).
+_RAW_UNSAFE = re.compile(r"[<>{}]")
 _LOWER_MD5 = re.compile(r"[0-9a-f]{32}")
 
 #: Names the screen accepts: the documented ones and the SDK's that no rule looks at.
@@ -85,9 +90,9 @@ class ScreenPlan:
 
     __slots__ = (
         "bad_direct_value", "chatid_without_direct", "config", "direct_without_chatid",
-        "eligible", "languages", "length_limit", "min_ranstr", "non_canonical_lang",
-        "not_checked", "orphan_signature", "rejected", "short_ranstr", "unsigned",
-        "unsupported_lang", "verified", "weak_ranstr",
+        "eligible", "languages", "length_limit", "malformed_sbs_mm", "min_ranstr",
+        "non_canonical_lang", "not_checked", "orphan_signature", "placeholder", "raw_unsafe",
+        "rejected", "short_ranstr", "unsigned", "unsupported_lang", "verified", "weak_ranstr",
     )
 
     def __init__(self, config: Config, codes: frozenset[str]) -> None:
@@ -111,12 +116,15 @@ class ScreenPlan:
         self.orphan_signature = "DL302" in codes
         self.short_ranstr = "DL304" in codes
         self.weak_ranstr = "DL305" in codes
+        self.malformed_sbs_mm = "DL306" in codes
         self.rejected = "DL307" in codes
         self.not_checked = "DL308" in codes
         self.unsigned = "DL312" in codes
         self.verified = "DL313" in codes
         self.unsupported_lang = "DL201" in codes
         self.non_canonical_lang = "DL202" in codes
+        self.raw_unsafe = "DL507" in codes
+        self.placeholder = "DL511" in codes
 
 
 def _plan_of(config: Config) -> ScreenPlan:
@@ -140,9 +148,12 @@ def screen(
     if not plan.eligible or len(text) > plan.length_limit:
         return None
     start = plain_head_end(text)
-    if start < 0 or not _QUERY.fullmatch(text, start) or may_hold_placeholder(text):
+    if start < 0 or not _QUERY.fullmatch(text, start):
         return None
     query_start = start
+    hinted = may_hold_placeholder(text)
+    if hinted and "your" in text[:query_start].lower():
+        return None  # YOUR_APP_ID and the like in the path: DL004 and DL511 on the head
     # name -> (value, start of the pair, start of the value, end of the pair)
     fields: dict[str, tuple[str, int, int, int]] = {}
     for piece in text[start:].split("&"):
@@ -166,6 +177,18 @@ def screen(
     if (not _session_screened(fields, plan, findings)
             or not _signature_screened(fields, plan, findings) or not _healthy(fields)):
         return None
+    if hinted and plan.placeholder:
+        for name, (value, _, value_start, end) in fields.items():
+            placeholder = find_placeholder(value)
+            if placeholder is not None:
+                findings.append(_finding("DL511", (value_start, end), name, _placeholder,
+                                         (name, value, placeholder)))
+    if plan.raw_unsafe and _RAW_UNSAFE.search(text, query_start) is not None:
+        for name, (_, _, value_start, end) in fields.items():
+            positions = [match.start() for match in _RAW_UNSAFE.finditer(text, value_start, end)]
+            if positions:
+                findings.append(_finding("DL507", (positions[0], positions[-1] + 1), name,
+                                         _raw_unsafe, (text, tuple(positions), name)))
     app_secret = secrets.get(app_id, secret) if secrets else secret
     if app_secret is not None or known_secrets:
         checked = [app_secret] if app_secret is not None else []
@@ -176,20 +199,33 @@ def screen(
             if _may_expose(text, fields, known.reveal()):
                 return None  # DL309 decides
     sbs = fields.get(spec.SBS)
+    given = fields.get(spec.SBS_MM)
+    well_formed = given is None or _LOWER_MD5.fullmatch(given[0]) is not None
+    if not well_formed and plan.malformed_sbs_mm:
+        assert given is not None
+        # With the app's secret and an sbs, the message carries the signature diagnosis.
+        maker, args = (
+            (_from_full_engine,
+             ("DL306", text, secret, secrets, accept_language, plan.config, known_secrets))
+            if app_secret is not None and sbs is not None else (_malformed, (given[0],))
+        )
+        findings.append(_finding("DL306", (given[2], given[3]), spec.SBS_MM, maker, args))
     if sbs is not None:
         sbs_mm = fields[spec.SBS_MM]
         if app_secret is None:
             if plan.not_checked:
                 findings.append(_finding("DL308", (sbs_mm[1], sbs_mm[3]), spec.SBS_MM,
                                          _not_checked, (app_id,)))
-        elif signs(sbs[0], fields[spec.RANSTR][0], sbs_mm[0], app_secret):
-            if plan.verified:
-                findings.append(_finding("DL313", (sbs[1], sbs[3]), spec.SBS, _bearer, (sbs[0],)))
-        elif plan.rejected:
-            findings.append(_finding(
-                "DL307", (sbs_mm[2], sbs_mm[3]), spec.SBS_MM, _from_full_engine,
-                ("DL307", text, secret, secrets, accept_language, plan.config, known_secrets),
-            ))
+        elif well_formed:  # else DL306 alone: DL307 and DL313 need a well-formed sbs_mm
+            if signs(sbs[0], fields[spec.RANSTR][0], sbs_mm[0], app_secret):
+                if plan.verified:
+                    findings.append(_finding("DL313", (sbs[1], sbs[3]), spec.SBS, _bearer,
+                                             (sbs[0],)))
+            elif plan.rejected:
+                findings.append(_finding(
+                    "DL307", (sbs_mm[2], sbs_mm[3]), spec.SBS_MM, _from_full_engine,
+                    ("DL307", text, secret, secrets, accept_language, plan.config, known_secrets),
+                ))
     if plan.unsigned:
         present = [name for name in spec.CUSTOMER_FIELDS if name in fields]
         if present:
@@ -256,12 +292,9 @@ def _signature_screened(
     findings: list[tuple[int, int, str, Finding]],
 ) -> bool:
     """Add the findings of DL302, DL304 and DL305 to ``findings``; False where the full
-    engine decides: an ``sbs_mm`` that is not a lower-case MD5 (DL306), an ``sbs``
-    without ``sbs_mm`` or ``ranstr`` (DL301, DL303)."""
+    engine decides: an ``sbs`` without ``sbs_mm`` or ``ranstr`` (DL301, DL303)."""
     get = fields.get
     sbs, sbs_mm, ranstr = get(spec.SBS), get(spec.SBS_MM), get(spec.RANSTR)
-    if sbs_mm is not None and _LOWER_MD5.fullmatch(sbs_mm[0]) is None:
-        return False
     if sbs is not None and (sbs_mm is None or ranstr is None):
         return False
     if sbs is None and plan.orphan_signature:
@@ -321,6 +354,20 @@ def _bad_direct_value(value: str, span: Span) -> tuple[str, Fix | None]:
     rule = _RULES["DL103"]
     assert isinstance(rule, BadDirectValue)
     return rule.message_and_fix(value, span)
+
+
+def _placeholder(name: str, value: str, placeholder: str) -> tuple[str, Fix | None]:
+    return placeholder_value_message(name, value, placeholder), None
+
+
+def _raw_unsafe(text: str, positions: tuple[int, ...], name: str) -> tuple[str, Fix | None]:
+    rule = _RULES["DL507"]
+    assert isinstance(rule, RawUnsafeCharacters)
+    return rule.message_and_fix(text, positions, f"in {name}")
+
+
+def _malformed(sbs_mm: str) -> tuple[str, Fix | None]:
+    return malformed_sbs_mm_message(sbs_mm), None
 
 
 def _orphan(name: str) -> tuple[str, Fix | None]:

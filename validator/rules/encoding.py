@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from functools import lru_cache
 from urllib.parse import unquote
 
@@ -372,24 +372,38 @@ class RawUnsafeCharacters(Rule):
         for index in unsafe:
             groups.setdefault(_region(link, index, host), []).append(index)
         for region, positions in groups.items():
-            chars = ", ".join(dict.fromkeys(_describe_char(text[i]) for i in positions))
             param = region if isinstance(region, Param) else None
             where = f"in {param.raw_name or 'a pair'}" if param else f"in the {region}"
-            fix = None
-            if region != "host":
-                fix = self.make_fix(
-                    "percent-encode them",
-                    [
-                        ((i, i + 1), "" if i in removed else _percent_encode_char(text[i]))
-                        for i in positions
-                    ],
-                )
+            message, fix = self.message_and_fix(
+                text, positions, where, removed, fixable=region != "host"
+            )
             yield self.finding(
-                f"raw {chars} {where}: mail and chat apps cut or mangle such links",
+                message,
                 (positions[0], positions[-1] + 1),
                 param=param.name if param else None,
                 fix=fix,
             )
+
+    def message_and_fix(
+        self,
+        text: str,
+        positions: Sequence[int],
+        where: str,
+        removed: Collection[int] = (),
+        *,
+        fixable: bool = True,
+    ) -> tuple[str, Fix | None]:
+        """The finding for the raw characters at ``positions`` of ``text``, ``where`` they
+        are (``"in name"``, ``"in the path"``); ``removed`` are whitespace the browser drops."""
+        chars = ", ".join(dict.fromkeys(_describe_char(text[i]) for i in positions))
+        fix = None
+        if fixable:
+            fix = self.make_fix(
+                "percent-encode them",
+                [((i, i + 1), "" if i in removed else _percent_encode_char(text[i]))
+                 for i in positions],
+            )
+        return f"raw {chars} {where}: mail and chat apps cut or mangle such links", fix
 
 
 def _host_span(link: DirectLink) -> Span | None:
@@ -553,8 +567,7 @@ class TemplatePlaceholder(Rule):
                 continue
             covered.append(param.span)
             yield self.finding(
-                f"{param.name}={param.value!r}: {placeholder!r} is an unexpanded template "
-                "placeholder",
+                placeholder_value_message(param.name, param.value, placeholder),
                 value_span(param),
                 param=param.name,
             )
@@ -570,6 +583,11 @@ class TemplatePlaceholder(Rule):
             yield self.finding(
                 f"{link.input[span[0]:span[1]]!r} is an unexpanded template placeholder", span
             )
+
+
+def placeholder_value_message(name: str, value: str, placeholder: str) -> str:
+    """DL511's message for a value holding ``placeholder``."""
+    return f"{name}={value!r}: {placeholder!r} is an unexpanded template placeholder"
 
 
 class ClientDivergence(Rule):

@@ -287,7 +287,8 @@ def weak_ranstr_message(value: str, weakness: str) -> str:
     return f"ranstr={value!r} is not random: {weakness}"
 
 
-def _shape_problem(value: str) -> str:
+def malformed_sbs_mm_message(value: str) -> str:
+    """DL306's message without the diagnosis: what is wrong with the shape of ``value``."""
     if not value:
         return "sbs_mm is empty"
     if _HEX().fullmatch(value):
@@ -333,7 +334,7 @@ class MalformedSbsMm(Rule):
         )
 
     def message_and_fix(self, context: LinkContext, sbs_mm: str) -> tuple[str, Fix | None]:
-        message = _shape_problem(sbs_mm)
+        message = malformed_sbs_mm_message(sbs_mm)
         signed = context.link.has(spec.RANSTR)
         headline = _diagnosis_headline(context, sbs_mm) if signed else None
         if headline:
