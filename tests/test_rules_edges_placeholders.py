@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator import check
+from validator import check, parse
+from validator.model import Finding
 from validator.rules.placeholders import (
     find_placeholder,
     find_raw_placeholders,
@@ -15,6 +16,14 @@ from validator.rules.placeholders import (
 )
 
 B = "https://visitorchat.twt.com/direct/demo_app"
+
+
+def placeholders(url: str) -> list[Finding]:
+    """DL511's findings on ``url``: the same from the screen, which reports placeholders in
+    values, and from the rule (``check`` of a parsed link)."""
+    screened = [f for f in check(url).findings if f.code == "DL511"]
+    assert screened == [f for f in check(parse(url)).findings if f.code == "DL511"]
+    return screened
 
 
 @pytest.mark.parametrize(
@@ -33,7 +42,7 @@ B = "https://visitorchat.twt.com/direct/demo_app"
 )
 def test_each_placeholder_form_is_reported(value: str, shown: str, found: str) -> None:
     url = f"{B}?x=1&name={value}"
-    [finding] = [f for f in check(url).findings if f.code == "DL511"]
+    [finding] = placeholders(url)
     start = len(f"{B}?x=1&name=")
     assert finding.span == (start, start + len(value))
     assert finding.param == "name"
@@ -41,7 +50,7 @@ def test_each_placeholder_form_is_reported(value: str, shown: str, found: str) -
 
 
 def test_a_route_parameter_is_a_placeholder_only_as_the_whole_value() -> None:
-    [finding] = [f for f in check(f"{B}?direct=1&chatid=:chatid").findings if f.code == "DL511"]
+    [finding] = placeholders(f"{B}?direct=1&chatid=:chatid")
     assert finding.message == "chatid=':chatid': ':chatid' is an unexpanded template placeholder"
     assert find_placeholder(":chatid") == ":chatid"
     assert find_placeholder("a:chatid") is None
@@ -54,7 +63,7 @@ def test_a_route_parameter_is_a_placeholder_only_as_the_whole_value() -> None:
      "%7Bx", "%3C1%3E"],
 )
 def test_ordinary_values_are_not_placeholders(value: str) -> None:
-    assert [f for f in check(f"{B}?name={value}").findings if f.code == "DL511"] == []
+    assert placeholders(f"{B}?name={value}") == []
 
 
 def test_find_placeholder_returns_the_first_one() -> None:
@@ -101,21 +110,21 @@ def test_raw_placeholders_are_found_with_their_spans() -> None:
 )
 def test_each_raw_form_in_the_fragment_is_reported(raw: str) -> None:
     url = f"{B}#{raw}"
-    [finding] = [f for f in check(url).findings if f.code == "DL511"]
+    [finding] = placeholders(url)
     assert finding.span == (44, 44 + len(raw))
     assert finding.message == f"{raw!r} is an unexpanded template placeholder"
 
 
 def test_a_written_placeholder_comes_before_an_escaped_one() -> None:
     # The value reads '%7Ba%7D{b}': '{b}' is written as such, '{a}' only after decoding again.
-    [finding] = [f for f in check(f"{B}?x=%257Ba%257D%7Bb%7D").findings if f.code == "DL511"]
+    [finding] = placeholders(f"{B}?x=%257Ba%257D%7Bb%7D")
     assert finding.message == "x='%7Ba%7D{b}': '{b}' is an unexpanded template placeholder"
 
 
 def test_a_route_parameter_is_the_whole_value() -> None:
     assert find_placeholder(":chatid") == ":chatid"
     assert find_placeholder("100%:chatid") is None
-    assert [f for f in check(f"{B}?name=100%25:x").findings if f.code == "DL511"] == []
+    assert placeholders(f"{B}?name=100%25:x") == []
 
 
 def test_every_raw_form_at_once() -> None:
@@ -133,7 +142,7 @@ def test_every_raw_form_at_once() -> None:
 def test_a_placeholder_with_its_tell_tale_character_escaped_is_reported(
     value: str, shown: str
 ) -> None:
-    [finding] = [f for f in check(f"{B}?name={value}").findings if f.code == "DL511"]
+    [finding] = placeholders(f"{B}?name={value}")
     assert finding.message.startswith(f"name={shown!r}: ")
 
 
@@ -162,7 +171,7 @@ def test_a_placeholder_with_any_characters_escaped_is_reported(
 ) -> None:
     form, spelled = placeholder
     url = f"{B}?direct=1&chatid={spelled}"
-    [finding] = [f for f in check(url).findings if f.code == "DL511"]
+    [finding] = placeholders(url)
     assert finding.param == "chatid"
     assert finding.message == f"chatid={form!r}: {form!r} is an unexpanded template placeholder"
     start = url.index("chatid=") + len("chatid=")
