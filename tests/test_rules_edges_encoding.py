@@ -244,6 +244,23 @@ def test_lone_surrogate_is_written_as_the_replacement_character() -> None:
         ((50, 51), "%60"), ((51, 52), "%5C")))
 
 
+def test_raw_brackets_in_values_are_encoded_pair_by_pair() -> None:
+    # A link of the everyday shape: the screen reports it, the rule must agree.
+    url = f"{B}?direct=1&name=<b>&chatid=s1&nickname=a{{c}}>"
+    name, nickname = only(url, "DL507")
+    lt = url.index("<")
+    assert (name.param, name.span) == ("name", (lt, lt + 3))
+    assert name.message == "raw '<', '>' in name: mail and chat apps cut or mangle such links"
+    assert fix_of(name) == ("percent-encode them", True, (),
+                            (((lt, lt + 1), "%3C"), ((lt + 2, lt + 3), "%3E")))
+    brace = url.index("{")
+    assert (nickname.param, nickname.span) == ("nickname", (brace, brace + 4))
+    assert nickname.message.startswith("raw '{', '}', '>' in nickname:")
+    assert fix_of(nickname) == ("percent-encode them", True, (), (
+        ((brace, brace + 1), "%7B"), ((brace + 2, brace + 3), "%7D"),
+        ((brace + 3, brace + 4), "%3E")))
+
+
 def test_whitespace_around_the_whole_link_is_not_unsafe() -> None:
     assert only(f"  {B}?name=Ann\t\n", "DL507") == []
     assert only(f"{B}?name=Ann%20Lee&x=~!*()", "DL507") == []
@@ -339,6 +356,14 @@ def test_placeholders_in_the_path_and_decoded_values() -> None:
     assert (fragment.span, fragment.message) == (
         (58, 61), "'{z}' is an unexpanded template placeholder")
     assert only(f"{B}?x=1&chatid=s1#top", "DL511") == []
+
+
+def test_each_value_holding_a_placeholder_is_reported() -> None:
+    url = f"{B}?direct=1&lang=en&name={{{{first}}}}&chatid=s1&nickname=%3Cnick%3E"
+    name, nickname = url.index("{{"), url.index("%3C")
+    assert [(f.param, f.span) for f in only(url, "DL511")] == [
+        ("name", (name, name + len("{{first}}"))),
+        ("nickname", (nickname, len(url)))]
 
 
 def test_a_raw_placeholder_in_the_query_is_judged_by_its_decoded_value() -> None:
