@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator import parse
+from validator import check, parse
+from validator.model import NO_VALUES
 
 DOC_EXAMPLE = "https://visitorchat.twt.com/direct/demo_app?direct=1&chatid=session-abc-123"
 
@@ -253,3 +257,23 @@ def test_spans_are_ordered_with_dropped_whitespace(tail: str) -> None:
     for param in (*link.params, *link.fragment_params):
         for start, end in (param.span, param.name_span, param.value_span):
             assert 0 <= start <= end <= len(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://visitorchat.twt.com/direct/demo_app", "https://visitorchat.twt.com/direct/a#x",
+     "not a url", "", "https://visitorchat.twt.com/direct/a?", "https://h/direct/a?x=1&x=2"],
+)
+def test_every_parse_and_its_report_pickles_and_copies(url: str) -> None:
+    # A link without a query once held a MappingProxyType, which cannot be pickled: a
+    # report could not cross a process boundary.
+    link = parse(url)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(link, protocol)) == link
+        assert pickle.loads(pickle.dumps(check(url), protocol)) == check(url)
+    assert copy.deepcopy(link) == link
+    if "?" not in url:
+        assert link.first_values is NO_VALUES
+        assert pickle.loads(pickle.dumps(link)).first_values is NO_VALUES
+        assert link.get("x") is None and "x" not in link.first_values
+        assert dict(link.first_values) == {} and repr(link.first_values) == "{}"

@@ -6,10 +6,9 @@ end exclusive, so output can underline the exact columns a user typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import FrozenInstanceError, dataclass, fields
 from reprlib import recursive_repr
-from types import MappingProxyType
 from typing import Any, Literal, NamedTuple, TypeVar, dataclass_transform
 
 from validator import spec
@@ -29,7 +28,35 @@ Client = Literal["browser", "sdk"]
 #: a plain tuple since an audit makes one for every parameter of every link.
 RecordParam = tuple[str, str, str, int, int]
 
-_EMPTY: Mapping[str, str] = MappingProxyType({})
+
+
+class _NoValues(Mapping[str, str]):
+    """The first values of a link without a query: empty and read-only, and pickled as a
+    reference to its one instance (a ``MappingProxyType`` cannot be pickled at all)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str) -> str:
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __contains__(self, key: object) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "{}"
+
+    def __reduce__(self) -> str:
+        return "NO_VALUES"
+
+
+#: The one empty :attr:`DirectLink.first_values`.
+NO_VALUES: Mapping[str, str] = _NoValues()
 
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
@@ -162,7 +189,7 @@ class DirectLink(NamedTuple):
     #: Positions in ``input`` of tabs and newlines the browser silently drops.
     removed_whitespace: tuple[int, ...] = ()
     #: The first decoded value of every name, as the page reads them.
-    first_values: Mapping[str, str] = _EMPTY
+    first_values: Mapping[str, str] = NO_VALUES
 
     # Generic access -------------------------------------------------------
 

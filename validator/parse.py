@@ -12,11 +12,10 @@ text that is no URL yields a link whose ``is_url`` is False and whose
 from __future__ import annotations
 
 import re
-from types import MappingProxyType
 from urllib.parse import unquote_to_bytes
 
 from validator import spec
-from validator.model import DirectLink, Param, Span, new_named_tuple
+from validator.model import NO_VALUES, DirectLink, Param, Span, new_named_tuple
 from validator.patterns import lazy_pattern
 from validator.query import form_decode
 
@@ -68,7 +67,7 @@ _DEFAULT_FIELDS: dict[str, object] = {
     "scheme_span": None,
     "content_span": (0, 0),
     "removed_whitespace": (),
-    "first_values": MappingProxyType({}),
+    "first_values": NO_VALUES,
 }
 assert tuple(_DEFAULT_FIELDS) == DirectLink._fields
 
