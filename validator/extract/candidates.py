@@ -23,9 +23,24 @@ from validator.parse import parse
 #: A link longer than this is cut: no browser or mail client keeps more.
 MAX_LINK_CHARS = spec.MAX_LINK_CHARS
 
-# Runs of ordinary characters at once; "=" alone or opening a "<placeholder>".
-_BODY = r"(?:[^\s\"'<>`\\=]+|=(?:<[A-Za-z_][\w-]{0,40}>)?|\\/|\\u[0-9A-Fa-f]{4}|')"
-CANDIDATE = re.compile(r"(?i:https?):(?://|\\/\\/)" + _BODY + "*")
+# Runs of ordinary characters at once; "=" alone or opening a "<placeholder>". Possessive
+# (nothing follows the body, so it never gives back characters): no backtracking state.
+_BODY = r"(?:[^\s\"'<>`\\=]++|=(?:<[A-Za-z_][\w-]{0,40}>)?|\\/|\\u[0-9A-Fa-f]{4}|')*+"
+_SEPARATOR = r":(?://|\\/\\/)"
+#: A candidate with its scheme spelt in any case (``HTTPS``, ``Http``, also ``httpſ``:
+#: under IGNORECASE ``s`` matches U+017F LONG S, and h, t, p only their capitals).
+CANDIDATE = re.compile(r"(?i:https?)" + _SEPARATOR + _BODY)
+# Two patterns for speed: the case-insensitive scheme gives re no literal prefix to skip
+# ahead to, so CANDIDATE tries a match at every character of the text. This one starts
+# with the literal "http", which re finds by a fast string search; it finds the same
+# candidates as CANDIDATE in any text where _OTHER_CASE_SCHEME finds nothing.
+_LOWER_CASE_CANDIDATE = re.compile(r"https?" + _SEPARATOR + _BODY)
+# A separator right after a scheme CANDIDATE takes that is not "http" or "https" as written
+# (re skips to each ":", a literal). Where there is none, every candidate's scheme is one of
+# those two: a candidate's separator follows its scheme, four or five letters before.
+_OTHER_CASE_SCHEME = re.compile(
+    r":(?=//|\\/\\/)(?:(?<=(?i:http):)(?<!http:)|(?<=(?i:https):)(?<!https:))"
+)
 _JSON_ESCAPE = re.compile(r"\\(?:/|u([0-9A-Fa-f]{4})(?:\\u([0-9A-Fa-f]{4}))?)")
 _TRAILING = ".,;:!?'*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
@@ -92,7 +107,9 @@ def _unbalanced_close(text: str) -> int:
 def iter_candidates(text: str, start: int = 0, end: int | None = None) -> Iterator[Candidate]:
     """Every URL-shaped candidate in ``text[start:end]``."""
     stop = len(text) if end is None else end
-    for match in CANDIDATE.finditer(text, start, stop):
+    other_case = _OTHER_CASE_SCHEME.search(text, start, stop) is not None
+    pattern = CANDIDATE if other_case else _LOWER_CASE_CANDIDATE
+    for match in pattern.finditer(text, start, stop):
         begin = match.start()
         opener = text[begin - 1] if begin > 0 else None
         written = _trim(match.group()[:MAX_LINK_CHARS], opener)
