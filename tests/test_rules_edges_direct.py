@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from validator import check, parse
-from validator.model import Finding
+from rule_helpers import only
 
 B = "https://visitorchat.twt.com/direct/demo_app"
-
-
-def only(url: str, code: str) -> list[Finding]:
-    """The findings of ``code`` on ``url``: the same from the screen, which reports DL101 to
-    DL103 on links of the everyday shape, and from the rules (``check`` of a parsed link)."""
-    screened = [f for f in check(url).findings if f.code == code]
-    ruled = [f for f in check(parse(url)).findings if f.code == code]
-    assert screened == ruled
-    return ruled
 
 
 @pytest.mark.parametrize(

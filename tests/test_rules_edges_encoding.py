@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from rule_helpers import only
 
-from validator import Config, check, parse
+from validator import Config
 from validator.model import Finding
 from validator.rules.encoding import suggest_param
 
 B = "https://visitorchat.twt.com/direct/demo_app"
 SIG = "&sbs_mm=0cc175b9c0f1b6a831c399e269772661&ranstr=Qm9yTnx3aWZpLXN0YXI"
-
-
-def only(url: str, code: str, config: Config | None = None, **kwargs: object) -> list[Finding]:
-    """The findings of ``code`` on ``url``: the same from the screen, which reports DL507 and
-    DL511 on links of the everyday shape, and from the rules (``check`` of a parsed link)."""
-    found = [f for f in check(url, config=config, **kwargs).findings  # type: ignore[arg-type]
-             if f.code == code]
-    ruled = [f for f in check(parse(url), config=config, **kwargs).findings  # type: ignore[arg-type]
-             if f.code == code]
-    assert found == ruled
-    return ruled
 
 
 def fix_of(finding: Finding) -> tuple[object, ...] | None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from rule_helpers import only
 
-from validator import Config, check, parse
+from validator import Config
 from validator.build import derived_ranstr
 from validator.model import Finding
 from validator.rules.identity import ranstr_weakness
@@ -18,17 +19,6 @@ M = "0cc175b9c0f1b6a831c399e269772661"
 SECRET = "s3cret"
 # An everyday link is answered by the engine's screen; a fragment sends it to the full rules.
 TAILS = pytest.mark.parametrize("tail", ["", "#top"])
-
-
-def only(url: str, code: str, config: Config | None = None, **kwargs: object) -> list[Finding]:
-    """The findings of ``code`` on ``url``: the same from the screen, which reports some
-    identity rules on links of the everyday shape, and from the rules (a parsed link)."""
-    screened = [f for f in check(url, config=config, **kwargs).findings  # type: ignore[arg-type]
-                if f.code == code]
-    ruled = [f for f in check(parse(url), config=config, **kwargs).findings  # type: ignore[arg-type]
-             if f.code == code]
-    assert screened == ruled
-    return ruled
 
 
 def fix_of(finding: Finding) -> tuple[object, ...] | None:
