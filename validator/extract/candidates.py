@@ -39,7 +39,7 @@ _LOWER_CASE_CANDIDATE = re.compile(r"https?" + _SEPARATOR + _BODY)
 # (re skips to each ":", a literal). Where there is none, every candidate's scheme is one of
 # those two: a candidate's separator follows its scheme, four or five letters before.
 _OTHER_CASE_SCHEME = re.compile(
-    r":(?=//|\\/\\/)(?:(?<=(?i:http):)(?<!http:)|(?<=(?i:https):)(?<!https:))"
+    r":(?=//|\\/\\/)(?<!http:)(?<!https:)(?:(?<=(?i:http):)|(?<=(?i:https):))"
 )
 _JSON_ESCAPE = re.compile(r"\\(?:/|u([0-9A-Fa-f]{4})(?:\\u([0-9A-Fa-f]{4}))?)")
 _TRAILING = ".,;:!?'*"
