@@ -183,7 +183,8 @@ def screen(
             if placeholder is not None:
                 findings.append(_finding("DL511", (value_start, end), name, _placeholder,
                                          (name, value, placeholder)))
-    if plan.raw_unsafe and _RAW_UNSAFE.search(text, query_start) is not None:
+    # Four substring tests cost a tenth of one search for the class (the head holds none).
+    if plan.raw_unsafe and ("{" in text or "<" in text or "}" in text or ">" in text):
         for name, (_, _, value_start, end) in fields.items():
             positions = [match.start() for match in _RAW_UNSAFE.finditer(text, value_start, end)]
             if positions:
