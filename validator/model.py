@@ -29,7 +29,6 @@ Client = Literal["browser", "sdk"]
 RecordParam = tuple[str, str, str, int, int]
 
 
-
 class _NoValues(Mapping[str, str]):
     """The first values of a link without a query: empty and read-only, and pickled as a
     reference to its one instance (a ``MappingProxyType`` cannot be pickled at all)."""
